@@ -1,0 +1,74 @@
+import { cdk8s, javascript, ReleasableCommits } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-netpol',
+  description:
+    'Intent-level Kubernetes NetworkPolicy constructs for cdk8s, with a reachability engine, test helpers and a linter.',
+  author: 'cdk8s-netpol developers',
+  authorAddress: 'dev@cdk8s-netpol.local',
+  repositoryUrl: 'https://github.com/cdk8s-netpol/cdk8s-netpol.git',
+  keywords: ['cdk8s', 'kubernetes', 'networkpolicy', 'zero-trust', 'security'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '18.0.0',
+
+  // cdk8s 2.x / constructs 10.x: projen's template default (1.x / 3.x) is no longer served.
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    'cdk8s-plus-28@2.5.6',
+    'fast-check@^3.23.0',
+    'kubernetes-models@^4.5.1',
+    '@types/node@^20',
+    'ts-node@^10.9.2',
+  ],
+  // Not jsii modules: bundled, and never part of the public API.
+  bundledDeps: ['yaml@^2.6.0'],
+
+  bin: { 'cdk8s-netpol': 'bin/cdk8s-netpol' },
+
+  jestOptions: {
+    jestVersion: '^29',
+    // The test task must fail on a changed snapshot; `npx projen test:update` updates them on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      collectCoverage: false,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  },
+
+  tsconfigDev: { include: ['../examples/**/*.ts', '../bench/**/*.ts'], compilerOptions: {} },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'projenrc'] },
+
+  // jsii targets. Publishing is the release workflow's job; CI here generates the bindings only.
+  publishToPypi: { distName: 'cdk8s-netpol', module: 'cdk8s_netpol' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_netpol',
+    mavenGroupId: 'io.github.cdk8s-netpol',
+    mavenArtifactId: 'cdk8s-netpol',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sNetpol', packageId: 'Cdk8sNetpol' },
+  publishToGo: { moduleName: 'github.com/cdk8s-netpol/cdk8s-netpol-go' },
+
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  githubOptions: { mergify: false },
+  depsUpgrade: false,
+});
+
+// jsii must not silence reserved-word warnings: a prop named `from` or `default` breaks other languages.
+project.compileTask.reset('jsii --fail-on-warnings');
+
+project.addTask('example', {
+  description: 'Synthesize the secure-app example to dist/secure-app and print its allowed flows',
+  exec: 'ts-node --project test/tsconfig.json examples/secure-app/main.ts',
+});
+
+project.gitignore.exclude('/test-reports/', '/coverage/', '.jsii.tabl.json', '/bench/out/');
+project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/rosetta/');
+
+project.synth();
