@@ -1,5 +1,6 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './model/port';
+export * from './model/selection';
+export * from './model/dns';
+export * from './constructs/zero-trust-namespace';
+export * from './constructs/tier-access';
+export * from './constructs/egress-allow-list';

@@ -1,0 +1,159 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkPolicyName, resolveNamespace } from './namespace';
+import { Port } from '../model/port';
+import { PodSelection } from '../model/selection';
+import { cidrStrictlyContains, parseCidr } from '../private/cidr';
+import { throwIfProblems } from '../private/errors';
+import { Json } from '../private/k8s';
+import { buildRules, emitPolicy, normalizePorts } from '../render/policy';
+
+/**
+ * An external destination: an IPv4 or IPv6 range, minus exceptions, on some ports.
+ */
+export interface ExternalDestination {
+  /** The range, e.g. `203.0.113.0/24` or `2001:db8::/64`. Host bits must be zero. */
+  readonly cidr: string;
+  /**
+   * Ranges inside `cidr` that stay denied (the NetworkPolicy `except` field).
+   *
+   * @default - no exception
+   */
+  readonly exceptions?: string[];
+  /** The destination ports. To allow every port, say so: `Port.allTcp()`. */
+  readonly ports: Port[];
+}
+
+/**
+ * Egress to the Kubernetes API server, which is outside the pod network: an ipBlock only you know.
+ */
+export interface KubernetesApiAccess {
+  /** The API server endpoint addresses, e.g. `['10.0.0.1/32']` (see `kubectl get endpoints kubernetes`). */
+  readonly cidrs: string[];
+  /**
+   * The API server ports.
+   *
+   * @default [Port.tcp(443)]
+   */
+  readonly ports?: Port[];
+}
+
+/**
+ * Props of `EgressAllowList`.
+ */
+export interface EgressAllowListProps {
+  /** The pods whose external egress is listed. */
+  readonly pods: PodSelection;
+  /** The only external destinations the pods may reach (beyond what other policies allow, such as DNS). */
+  readonly destinations: ExternalDestination[];
+  /**
+   * Opt-in egress to the Kubernetes API server.
+   *
+   * @default - no API server access
+   */
+  readonly kubernetesApi?: KubernetesApiAccess;
+  /**
+   * The namespace of the pods.
+   *
+   * @default - the workload's namespace when `pods` is a workload that has one, else the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The policy name.
+   *
+   * @default - the construct id
+   */
+  readonly policyName?: string;
+}
+
+/**
+ * The external destinations (CIDRs and ports) selected pods may reach, and nothing else.
+ *
+ * Emits one egress policy. Combined with a `ZeroTrustNamespace`, DNS keeps working: policies add up, and the
+ * namespace's default-deny policy allows DNS for every pod.
+ *
+ * @example
+ * new EgressAllowList(this, 'backend-external', {
+ *   namespace: 'secure-app',
+ *   pods: PodSelection.labels({ app: 'backend' }),
+ *   destinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
+ * });
+ */
+export class EgressAllowList extends Construct {
+  /** The emitted policy. */
+  public readonly policy: ApiObject;
+
+  constructor(scope: Construct, id: string, props: EgressAllowListProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    const selection = props.pods._resolve();
+    problems.push(...selection.problems.map((p) => `pods: ${p}`));
+    if (props.namespace && selection.namespace && props.namespace !== selection.namespace) {
+      problems.push(`namespace is "${props.namespace}" but ${props.pods} lives in "${selection.namespace}"`);
+    }
+    const namespace = resolveNamespace(this, props.namespace ?? selection.namespace, 'namespace');
+    const name = checkPolicyName(this, props.policyName ?? id, 'set "policyName" to a DNS label such as "backend-external"');
+
+    const destinations: ExternalDestination[] = [...(props.destinations ?? [])];
+    if (props.kubernetesApi) {
+      if (!props.kubernetesApi.cidrs || props.kubernetesApi.cidrs.length === 0) {
+        problems.push('kubernetesApi needs at least one CIDR (the API server endpoint addresses)');
+      }
+      for (const cidr of props.kubernetesApi.cidrs ?? []) {
+        destinations.push({ cidr, ports: props.kubernetesApi.ports ?? [Port.tcp(443)] });
+      }
+    }
+    if (destinations.length === 0) {
+      problems.push('no destination is given, which would deny all egress but DNS while reading as an allow list');
+    }
+
+    const grants: { peer: Json; ports: Port[] }[] = [];
+    const described: string[] = [];
+    destinations.forEach((d, i) => {
+      const label = `destination #${i + 1} (${d.cidr})`;
+      const peer = ipBlockPeer(d, label, problems);
+      if (!d.ports || d.ports.length === 0) {
+        problems.push(`${label} has no ports: list them, or say Port.allTcp() to allow every TCP port`);
+        return;
+      }
+      for (const port of d.ports) problems.push(...port._problems().map((p) => `${label} port ${port}: ${p}`));
+      grants.push({ peer, ports: d.ports });
+      described.push(`${peer.ipBlock.cidr}${peer.ipBlock.except ? ` except ${peer.ipBlock.except.join(', ')}` : ''} on ${normalizePorts(d.ports).join(', ')}`);
+    });
+    throwIfProblems(this, problems, 'give valid CIDRs with host bits zero (e.g. "203.0.113.0/24"), exceptions strictly inside their CIDR, and ports 1-65535');
+
+    this.policy = emitPolicy(this, 'Resource', {
+      name,
+      namespace,
+      intent: `egress of ${props.pods} only to: ${[...new Set(described)].sort().join('; ')}`,
+      podSelector: selection.selector,
+      egress: buildRules(grants, 'to'),
+    });
+  }
+}
+
+function ipBlockPeer(d: ExternalDestination, label: string, problems: string[]): Json {
+  const cidr = parseCidr(d.cidr);
+  if (!cidr) {
+    problems.push(`${label}: "${d.cidr}" is not a valid CIDR (e.g. "203.0.113.0/24" or "2001:db8::/64")`);
+    return { ipBlock: { cidr: d.cidr } };
+  }
+  if (cidr.hostBitsSet) {
+    problems.push(`${label}: "${d.cidr}" has host bits set, which is ambiguous: write "${cidr.text}" or a /${cidr.family === 4 ? 32 : 128} for one host`);
+  }
+  const except: string[] = [];
+  for (const e of d.exceptions ?? []) {
+    const inner = parseCidr(e);
+    if (!inner) {
+      problems.push(`${label}: exception "${e}" is not a valid CIDR`);
+    } else if (!cidrStrictlyContains(cidr, inner)) {
+      problems.push(`${label}: exception "${e}" is not strictly inside ${cidr.text}, which the API server rejects`);
+    } else {
+      except.push(inner.text);
+    }
+  }
+  const ipBlock: Json = { cidr: cidr.text };
+  if (except.length) ipBlock.except = [...new Set(except)].sort();
+  return { ipBlock };
+}
+

@@ -1,0 +1,222 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { labelKeyProblem, labelValueProblem, portNameProblem } from '../private/labels';
+import { Port, Protocol } from './port';
+
+/**
+ * Operator of a label selector requirement.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#set-based-requirement
+ */
+export enum SelectorOperator {
+  /** The label's value is one of `values`. */
+  IN = 'In',
+  /** The label is absent, or its value is none of `values`. */
+  NOT_IN = 'NotIn',
+  /** The label is present, whatever its value. */
+  EXISTS = 'Exists',
+  /** The label is absent. */
+  DOES_NOT_EXIST = 'DoesNotExist',
+}
+
+/**
+ * One set-based requirement of a label selector (`matchExpressions` entry).
+ */
+export interface LabelExpression {
+  /** The label key. */
+  readonly key: string;
+  /** The operator. */
+  readonly operator: SelectorOperator;
+  /**
+   * The values, for `IN` and `NOT_IN` (at least one). Must be left out for `EXISTS` and `DOES_NOT_EXIST`.
+   *
+   * @default - no values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Labels and expressions that select pods.
+ */
+export interface PodSelectionOptions {
+  /**
+   * Labels the pods must carry (`matchLabels`).
+   *
+   * @default - no label requirement
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Set-based requirements (`matchExpressions`), ANDed with `labels`.
+   *
+   * @default - no expression
+   */
+  readonly expressions?: LabelExpression[];
+}
+
+/**
+ * A resolved selection, as the renderers need it.
+ * @internal
+ */
+export interface ResolvedSelection {
+  readonly selector: { matchLabels?: { [key: string]: string }; matchExpressions?: any[] };
+  /** The namespace the selected object lives in, when the selection comes from an object that has one. */
+  readonly namespace?: string;
+  /** Target ports of a Service, used as a flow's default ports. */
+  readonly servicePorts?: Port[];
+  /** Problems with the input; the receiving construct throws them with its path. */
+  readonly problems: string[];
+  /** True when the selection deliberately means every pod of the namespace. */
+  readonly everyPod: boolean;
+}
+
+/**
+ * Which pods a tier, an allow list or a DNS carve-out applies to: labels, a cdk8s-plus-28 workload or a Service.
+ *
+ * @example
+ * PodSelection.labels({ app: 'backend' });
+ * PodSelection.select({ expressions: [{ key: 'tier', operator: SelectorOperator.IN, values: ['web', 'api'] }] });
+ */
+export class PodSelection {
+  /** Pods carrying all of these labels. */
+  public static labels(labels: { [key: string]: string }): PodSelection {
+    return new PodSelection(() => resolveLabels(labels, undefined), describeLabels(labels, undefined));
+  }
+
+  /** Pods matching labels and set-based expressions. */
+  public static select(options: PodSelectionOptions): PodSelection {
+    return new PodSelection(
+      () => resolveLabels(options.labels, options.expressions),
+      describeLabels(options.labels, options.expressions),
+    );
+  }
+
+  /**
+   * The pods of a cdk8s-plus-28 workload or pod: Deployment, StatefulSet, DaemonSet, Job, Pod...
+   * Its namespace, when set, is the tier's namespace.
+   */
+  public static workload(workload: kplus.IPodSelector): PodSelection {
+    return new PodSelection(() => resolveWorkload(workload), `workload ${workload.node.path}`);
+  }
+
+  /**
+   * The pods behind a cdk8s-plus-28 Service: its selector, and its target ports as the default ports of flows to it.
+   */
+  public static service(service: kplus.Service): PodSelection {
+    return new PodSelection(() => resolveService(service), `service ${service.node.path}`);
+  }
+
+  /**
+   * Every pod of the namespace, on purpose (an empty selector). Other factories reject an empty selector, because
+   * it silently means "all pods".
+   */
+  public static allPods(): PodSelection {
+    return new PodSelection(() => ({ selector: {}, problems: [], everyPod: true }), 'every pod');
+  }
+
+  private constructor(private readonly resolver: () => ResolvedSelection, private readonly description: string) {}
+
+  /** A short human description, used in intent annotations and errors. */
+  public toString(): string {
+    return this.description;
+  }
+
+  /** @internal */
+  public _resolve(): ResolvedSelection {
+    return this.resolver();
+  }
+}
+
+function describeLabels(labels?: { [key: string]: string }, expressions?: LabelExpression[]): string {
+  const parts = Object.keys(labels ?? {})
+    .sort()
+    .map((k) => `${k}=${labels![k]}`);
+  for (const e of expressions ?? []) {
+    parts.push(e.values ? `${e.key} ${e.operator} (${[...e.values].sort().join(',')})` : `${e.operator === SelectorOperator.EXISTS ? '' : '!'}${e.key}`);
+  }
+  return parts.length ? parts.join(',') : '(empty selector)';
+}
+
+function resolveLabels(labels?: { [key: string]: string }, expressions?: LabelExpression[]): ResolvedSelection {
+  const problems: string[] = [];
+  const matchLabels: { [key: string]: string } = {};
+  for (const key of Object.keys(labels ?? {}).sort()) {
+    const value = labels![key];
+    const k = labelKeyProblem(key);
+    if (k) problems.push(k);
+    const v = labelValueProblem(value);
+    if (v) problems.push(`${v} (key "${key}")`);
+    matchLabels[key] = value;
+  }
+  const matchExpressions: any[] = [];
+  for (const e of expressions ?? []) {
+    const k = labelKeyProblem(e.key);
+    if (k) problems.push(k);
+    const operators = Object.values(SelectorOperator) as string[];
+    if (!operators.includes(e.operator)) {
+      problems.push(`operator "${e.operator}" of expression on "${e.key}" is not one of ${operators.join(', ')}`);
+    }
+    const needsValues = e.operator === SelectorOperator.IN || e.operator === SelectorOperator.NOT_IN;
+    if (needsValues && (!e.values || e.values.length === 0)) {
+      problems.push(`expression "${e.key} ${e.operator}" needs at least one value`);
+    }
+    if (!needsValues && e.values !== undefined) {
+      problems.push(`expression "${e.key} ${e.operator}" takes no values: leave "values" out`);
+    }
+    for (const value of e.values ?? []) {
+      const v = labelValueProblem(value);
+      if (v) problems.push(`${v} (expression on "${e.key}")`);
+    }
+    const out: any = { key: e.key, operator: e.operator };
+    if (e.values) out.values = [...new Set(e.values)].sort();
+    matchExpressions.push(out);
+  }
+  matchExpressions.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const selector: ResolvedSelection['selector'] = {};
+  if (Object.keys(matchLabels).length) selector.matchLabels = matchLabels;
+  if (matchExpressions.length) selector.matchExpressions = matchExpressions;
+  if (!selector.matchLabels && !selector.matchExpressions) {
+    problems.push(
+      'the selector is empty, which would silently select every pod of the namespace: give labels, or use PodSelection.allPods() if every pod is meant',
+    );
+  }
+  return { selector, problems, everyPod: false };
+}
+
+function resolveWorkload(workload: kplus.IPodSelector): ResolvedSelection {
+  const config = workload.toPodSelectorConfig();
+  // `_toKube` is how cdk8s-plus itself renders a LabelSelector into NetworkPolicy peers.
+  const kube = (config.labelSelector as any)._toKube() as { matchLabels?: any; matchExpressions?: any[] };
+  const resolved = resolveLabels(
+    kube.matchLabels,
+    (kube.matchExpressions ?? []).map((e) => ({ key: e.key, operator: e.operator, values: e.values })),
+  );
+  const names = config.namespaces?.names ?? [];
+  const problems = [...resolved.problems];
+  if (config.namespaces?.labelSelector || names.length > 1) {
+    problems.push(`${workload.node.path} selects pods across several namespaces: give one tier per namespace`);
+  }
+  return { ...resolved, problems, namespace: names[0] };
+}
+
+function resolveService(service: kplus.Service): ResolvedSelection {
+  const json = ApiObject.of(service).toJson();
+  const selector = json.spec?.selector ?? {};
+  const resolved = resolveLabels(selector, undefined);
+  const problems = [...resolved.problems];
+  if (Object.keys(selector).length === 0) {
+    problems.push(`service ${service.node.path} has no pod selector: give it one (kplus Service "selector" or select())`);
+  }
+  const servicePorts: Port[] = [];
+  for (const p of json.spec?.ports ?? []) {
+    const protocol = (p.protocol ?? Protocol.TCP) as Protocol;
+    const target = p.targetPort ?? p.port;
+    if (typeof target === 'string' && !/^[0-9]+$/.test(target)) {
+      const named = portNameProblem(target);
+      if (named) problems.push(named);
+      servicePorts.push(Port.named(target, protocol));
+    } else {
+      servicePorts.push(Port.of({ protocol, port: Number(target) }));
+    }
+  }
+  return { ...resolved, problems, namespace: json.metadata?.namespace, servicePorts };
+}

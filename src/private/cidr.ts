@@ -1,0 +1,165 @@
+/**
+ * IPv4/IPv6 address and CIDR parsing shared by the constructs (construct-time validation) and the
+ * semantics engine (ipBlock matching). Addresses are held as bigints so both families share one code path.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec
+ */
+
+export type IpFamily = 4 | 6;
+
+export interface IpAddress {
+  readonly family: IpFamily;
+  readonly value: bigint;
+}
+
+export interface Cidr {
+  readonly family: IpFamily;
+  /** Network address (host bits cleared). */
+  readonly network: bigint;
+  readonly prefix: number;
+  /** True when the text had host bits set (e.g. `10.0.0.1/24`): the API server masks them. */
+  readonly hostBitsSet: boolean;
+  /** Canonical text, e.g. `10.0.0.0/24`, `2001:db8::/32`. */
+  readonly text: string;
+}
+
+function bitsOf(family: IpFamily): number {
+  return family === 4 ? 32 : 128;
+}
+
+function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    // Leading zeros are ambiguous (octal in some parsers) and rejected by Go's net.ParseIP.
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    value = (value << 8n) | BigInt(n);
+  }
+  return value;
+}
+
+function parseIpv6(text: string): bigint | undefined {
+  if (text.length === 0 || text.includes(':::')) return undefined;
+  const doubleColon = text.split('::');
+  if (doubleColon.length > 2) return undefined;
+  const groupsOf = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  let head = groupsOf(doubleColon[0]);
+  let tail = doubleColon.length === 2 ? groupsOf(doubleColon[1]) : [];
+  const all = [...head, ...tail];
+  // An embedded IPv4 address may stand in the last two groups.
+  let embedded: bigint | undefined;
+  const last = all[all.length - 1];
+  if (last !== undefined && last.includes('.')) {
+    embedded = parseIpv4(last);
+    if (embedded === undefined) return undefined;
+    if (tail.length > 0) tail = tail.slice(0, -1);
+    else head = head.slice(0, -1);
+  }
+  const hexGroups = [...head, ...tail];
+  for (const g of hexGroups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+  }
+  const groupCount = hexGroups.length + (embedded !== undefined ? 2 : 0);
+  if (doubleColon.length === 2) {
+    if (groupCount > 7) return undefined;
+  } else if (groupCount !== 8) {
+    return undefined;
+  }
+  const missing = 8 - groupCount;
+  const groups: bigint[] = [
+    ...head.map((g) => BigInt(parseInt(g, 16))),
+    ...Array<bigint>(doubleColon.length === 2 ? missing : 0).fill(0n),
+    ...tail.map((g) => BigInt(parseInt(g, 16))),
+  ];
+  let value = 0n;
+  for (const g of groups) value = (value << 16n) | g;
+  if (embedded !== undefined) value = (value << 32n) | embedded;
+  return value;
+}
+
+/** Parses an IPv4 or IPv6 address; `undefined` when the text is not one. */
+export function parseIp(text: string): IpAddress | undefined {
+  if (typeof text !== 'string') return undefined;
+  if (text.includes(':')) {
+    const value = parseIpv6(text);
+    return value === undefined ? undefined : { family: 6, value };
+  }
+  const value = parseIpv4(text);
+  return value === undefined ? undefined : { family: 4, value };
+}
+
+export function formatIp(family: IpFamily, value: bigint): string {
+  if (family === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 255n).toString()).join('.');
+  }
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
+  // RFC 5952: compress the longest run (length >= 2) of zero groups, the first one on ties.
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+/** Parses `address/prefix`; `undefined` when malformed (the prefix is required). */
+export function parseCidr(text: string): Cidr | undefined {
+  if (typeof text !== 'string') return undefined;
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIp(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (!ip || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  const bits = bitsOf(ip.family);
+  if (prefix > bits) return undefined;
+  const mask = prefixMask(ip.family, prefix);
+  const network = ip.value & mask;
+  return {
+    family: ip.family,
+    network,
+    prefix,
+    hostBitsSet: network !== ip.value,
+    text: `${formatIp(ip.family, network)}/${prefix}`,
+  };
+}
+
+function prefixMask(family: IpFamily, prefix: number): bigint {
+  const bits = BigInt(bitsOf(family));
+  const all = (1n << bits) - 1n;
+  return prefix === 0 ? 0n : (all >> (bits - BigInt(prefix))) << (bits - BigInt(prefix));
+}
+
+/** True when `address` lies inside `cidr` (same family only). */
+export function cidrContainsIp(cidr: Cidr, address: IpAddress): boolean {
+  return cidr.family === address.family && (address.value & prefixMask(cidr.family, cidr.prefix)) === cidr.network;
+}
+
+/** True when `inner` is inside `outer` (equal counts as inside). */
+export function cidrContainsCidr(outer: Cidr, inner: Cidr): boolean {
+  return (
+    outer.family === inner.family &&
+    inner.prefix >= outer.prefix &&
+    (inner.network & prefixMask(outer.family, outer.prefix)) === outer.network
+  );
+}
+
+/** True when `inner` is a strict subset of `outer`, which is what the API server requires of `except`. */
+export function cidrStrictlyContains(outer: Cidr, inner: Cidr): boolean {
+  return cidrContainsCidr(outer, inner) && inner.prefix > outer.prefix;
+}
+
+/** True when the two ranges share at least one address. */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return cidrContainsCidr(a, b) || cidrContainsCidr(b, a);
+}

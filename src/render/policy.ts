@@ -1,0 +1,134 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Port, Protocol } from '../model/port';
+import { canonicalJson, uniqueSorted } from '../private/json';
+import { Json } from '../private/k8s';
+
+/** Annotation that says which intent produced a policy ("document your policies"). */
+export const INTENT_ANNOTATION = 'cdk8s-netpol.dev/intent';
+/** Annotation that names the construct that produced a policy. */
+export const CONSTRUCT_ANNOTATION = 'cdk8s-netpol.dev/construct';
+
+/**
+ * Ports in canonical order, without duplicates and without entries another entry already covers
+ * ("every TCP port" covers TCP/80; TCP/80-90 covers TCP/85).
+ */
+export function normalizePorts(ports: Port[]): Port[] {
+  const unique = new Map<string, Port>();
+  for (const p of ports) unique.set(p.toString(), p);
+  const list = [...unique.values()];
+  const covers = (a: Port, b: Port): boolean => {
+    if (a === b || a.protocol !== b.protocol) return false;
+    if (a.isAllPorts) return true;
+    if (a.name !== undefined || b.name !== undefined || b.isAllPorts) return false;
+    const aEnd = a.endPort ?? a.number!;
+    const bEnd = b.endPort ?? b.number!;
+    return a.number! <= b.number! && bEnd <= aEnd;
+  };
+  const kept = list.filter((p) => !list.some((q) => covers(q, p)));
+  const protocolOrder = [Protocol.TCP, Protocol.UDP, Protocol.SCTP];
+  return kept.sort((a, b) => {
+    const byProtocol = protocolOrder.indexOf(a.protocol) - protocolOrder.indexOf(b.protocol);
+    if (byProtocol !== 0) return byProtocol;
+    const an = a.number ?? (a.name !== undefined ? 65536 : -1);
+    const bn = b.number ?? (b.name !== undefined ? 65536 : -1);
+    if (an !== bn) return an - bn;
+    return a.toString().localeCompare(b.toString());
+  });
+}
+
+/**
+ * Rules from (peer, ports) grants: the ports of one peer are merged, then peers with the same ports share a rule.
+ * The result is canonical: the same grants in any order give the same rules.
+ */
+export function buildRules(grants: { peer: Json; ports: Port[] }[], peerKey: 'from' | 'to'): Json[] {
+  const portsByPeer = new Map<string, { peer: Json; ports: Port[] }>();
+  for (const g of grants) {
+    const key = canonicalJson(g.peer);
+    const entry = portsByPeer.get(key) ?? { peer: g.peer, ports: [] };
+    entry.ports.push(...g.ports);
+    portsByPeer.set(key, entry);
+  }
+  const peersByPorts = new Map<string, { ports: Port[]; peers: Json[] }>();
+  for (const key of [...portsByPeer.keys()].sort()) {
+    const { peer, ports } = portsByPeer.get(key)!;
+    const normalized = normalizePorts(ports);
+    const portsKey = normalized.map(String).join(',');
+    const entry = peersByPorts.get(portsKey) ?? { ports: normalized, peers: [] };
+    entry.peers.push(peer);
+    peersByPorts.set(portsKey, entry);
+  }
+  return uniqueSorted(
+    [...peersByPorts.values()].map(({ ports, peers }) => ({
+      [peerKey]: peers,
+      ports: ports.map((p) => p._toKube()),
+    })),
+  );
+}
+
+export interface PolicyDefinition {
+  readonly name: string;
+  readonly namespace: string;
+  readonly intent: string;
+  readonly podSelector: Json;
+  readonly ingress?: Json[];
+  readonly egress?: Json[];
+}
+
+/**
+ * Emits a networking.k8s.io/v1 NetworkPolicy. `policyTypes` is always explicit: a direction is listed exactly when
+ * rules for it are given (an empty list means "deny all" in that direction).
+ */
+export function emitPolicy(scope: Construct, id: string, def: PolicyDefinition): ApiObject {
+  const policyTypes: string[] = [];
+  if (def.ingress) policyTypes.push('Ingress');
+  if (def.egress) policyTypes.push('Egress');
+  const spec: Json = { podSelector: def.podSelector, policyTypes };
+  if (def.ingress && def.ingress.length) spec.ingress = def.ingress;
+  if (def.egress && def.egress.length) spec.egress = def.egress;
+  const policy = new ApiObject(scope, id, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {
+      name: def.name,
+      namespace: def.namespace,
+      annotations: { [INTENT_ANNOTATION]: def.intent, [CONSTRUCT_ANNOTATION]: scope.node.path },
+    },
+    spec,
+  });
+  addUniqueNameValidation(policy);
+  return policy;
+}
+
+const registries = new WeakMap<object, ApiObject[]>();
+
+/**
+ * Two NetworkPolicies with one namespace and name would overwrite each other when applied: a whole-app check.
+ * One validation per construct tree indexes every policy once, so the check stays linear in the number of policies.
+ */
+export function addUniqueNameValidation(policy: ApiObject): void {
+  const root = policy.node.root;
+  let policies = registries.get(root);
+  if (!policies) {
+    const registered: ApiObject[] = [];
+    policies = registered;
+    registries.set(root, registered);
+    policy.node.addValidation({
+      validate: () => {
+        const byKey = new Map<string, ApiObject[]>();
+        for (const p of registered) {
+          const key = `${p.metadata.namespace}/${p.name}`;
+          byKey.set(key, [...(byKey.get(key) ?? []), p]);
+        }
+        return [...byKey.entries()]
+          .filter(([, list]) => list.length > 1)
+          .map(
+            ([key, list]) =>
+              `NetworkPolicy ${key} is emitted by ${list.map((p) => p.node.path).join(' and ')}: ` +
+              'give them different names (tier names or policyName), or declare the intents in one construct',
+          );
+      },
+    });
+  }
+  policies.push(policy);
+}
