@@ -4,3 +4,4 @@ export * from './model/dns';
 export * from './constructs/zero-trust-namespace';
 export * from './constructs/tier-access';
 export * from './constructs/egress-allow-list';
+export * from './semantics';

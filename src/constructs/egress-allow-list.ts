@@ -57,7 +57,7 @@ export interface EgressAllowListProps {
    *
    * @default - the workload's namespace when `pods` is a workload that has one, else the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
   /**
    * The policy name.
    *
@@ -88,10 +88,10 @@ export class EgressAllowList extends Construct {
     const problems: string[] = [];
     const selection = props.pods._resolve();
     problems.push(...selection.problems.map((p) => `pods: ${p}`));
-    if (props.namespace && selection.namespace && props.namespace !== selection.namespace) {
-      problems.push(`namespace is "${props.namespace}" but ${props.pods} lives in "${selection.namespace}"`);
+    if (props.namespaceName && selection.namespace && props.namespaceName !== selection.namespace) {
+      problems.push(`namespace is "${props.namespaceName}" but ${props.pods} lives in "${selection.namespace}"`);
     }
-    const namespace = resolveNamespace(this, props.namespace ?? selection.namespace, 'namespace');
+    const namespace = resolveNamespace(this, props.namespaceName ?? selection.namespace, 'namespaceName');
     const name = checkPolicyName(this, props.policyName ?? id, 'set "policyName" to a DNS label such as "backend-external"');
 
     const destinations: ExternalDestination[] = [...(props.destinations ?? [])];

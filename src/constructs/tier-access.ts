@@ -21,7 +21,7 @@ export interface Tier {
    *
    * @default - the workload's namespace when `pods` is a workload or Service that has one, else the TierAccess namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 }
 
 /**
@@ -49,7 +49,7 @@ export interface TierAccessProps {
    *
    * @default - the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
   /** The tiers. */
   readonly tiers: Tier[];
   /** The flows between tiers. Anything not declared stays denied (given a default-deny such as ZeroTrustNamespace). */
@@ -86,7 +86,7 @@ export class TierAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: TierAccessProps) {
     super(scope, id);
-    const defaultNamespace = resolveNamespace(this, props.namespace, 'namespace');
+    const defaultNamespace = resolveNamespace(this, props.namespaceName, 'namespaceName');
     const tiers = this.resolveTiers(props.tiers ?? [], defaultNamespace);
     const flows = this.resolveFlows(props.flows ?? [], tiers);
 
@@ -151,12 +151,12 @@ export class TierAccess extends Construct {
       }
       const selection = tier.pods._resolve();
       problems.push(...selection.problems.map((p) => `tier "${tier.name}": ${p}`));
-      if (tier.namespace && selection.namespace && tier.namespace !== selection.namespace) {
+      if (tier.namespaceName && selection.namespace && tier.namespaceName !== selection.namespace) {
         problems.push(
-          `tier "${tier.name}" says namespace "${tier.namespace}" but its ${tier.pods} lives in "${selection.namespace}"`,
+          `tier "${tier.name}" says namespace "${tier.namespaceName}" but its ${tier.pods} lives in "${selection.namespace}"`,
         );
       }
-      const namespace = tier.namespace ?? selection.namespace ?? defaultNamespace;
+      const namespace = tier.namespaceName ?? selection.namespace ?? defaultNamespace;
       const nsProblem = dns1123LabelProblem(namespace);
       if (nsProblem) problems.push(`tier "${tier.name}" namespace ${nsProblem}`);
       resolved.set(tier.name, { name: tier.name, namespace, selection });

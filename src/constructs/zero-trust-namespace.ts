@@ -109,7 +109,7 @@ export class ZeroTrustNamespace extends Construct {
   /** The namespace name. */
   public readonly name: string;
   /** The Namespace object, unless the namespace was adopted. */
-  public readonly namespace?: ApiObject;
+  public readonly namespaceObject?: ApiObject;
   /** The default-deny policy. */
   public readonly defaultDeny: ApiObject;
 
@@ -133,13 +133,13 @@ export class ZeroTrustNamespace extends Construct {
     throwIfProblems(this, labelsProblems(labels), 'use valid Kubernetes label keys and values');
 
     if (createNamespace) {
-      this.namespace = new ApiObject(this, 'Namespace', {
+      this.namespaceObject = new ApiObject(this, 'Namespace', {
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: this.name, ...(Object.keys(labels).length ? { labels: sortKeys(labels) } : {}) },
       });
       // A Namespace is cluster-scoped: drop the namespace cdk8s copies from the chart onto every object.
-      if (Chart.of(this).namespace !== undefined) this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      if (Chart.of(this).namespace !== undefined) this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
 
     const dnsRule = dns._rule(this.name);

@@ -8,7 +8,7 @@ import { PodSelection } from './selection';
  */
 export interface DnsPodsOptions {
   /** The namespace of the DNS pods. */
-  readonly namespace: string;
+  readonly namespaceName: string;
   /** How the DNS pods are selected. */
   readonly pods: PodSelection;
   /**
@@ -30,7 +30,7 @@ export interface DnsPodsOptions {
 export class DnsAccess {
   /** The cluster DNS as kubeadm, EKS, GKE and AKS deploy it: pods `k8s-app: kube-dns` in `kube-system`, UDP/TCP 53. */
   public static kubeDns(): DnsAccess {
-    return DnsAccess.pods({ namespace: 'kube-system', pods: PodSelection.labels({ 'k8s-app': 'kube-dns' }) });
+    return DnsAccess.pods({ namespaceName: 'kube-system', pods: PodSelection.labels({ 'k8s-app': 'kube-dns' }) });
   }
 
   /** DNS served by pods you select. */
@@ -38,7 +38,7 @@ export class DnsAccess {
     return new DnsAccess(
       'pods',
       options.ports ?? [Port.DNS_UDP, Port.DNS_TCP],
-      options.namespace,
+      options.namespaceName,
       options.pods,
       [],
     );

@@ -4,35 +4,66 @@ import { labelKeyProblem, labelValueProblem, portNameProblem } from '../private/
 import { Port, Protocol } from './port';
 
 /**
- * Operator of a label selector requirement.
+ * One set-based requirement of a label selector (a `matchExpressions` entry).
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#set-based-requirement
+ *
+ * @example
+ * LabelExpression.valueIn('tier', ['web', 'api']);
+ * LabelExpression.doesNotExist('canary');
  */
-export enum SelectorOperator {
+export class LabelExpression {
   /** The label's value is one of `values`. */
-  IN = 'In',
-  /** The label is absent, or its value is none of `values`. */
-  NOT_IN = 'NotIn',
-  /** The label is present, whatever its value. */
-  EXISTS = 'Exists',
-  /** The label is absent. */
-  DOES_NOT_EXIST = 'DoesNotExist',
-}
+  public static valueIn(key: string, values: string[]): LabelExpression {
+    return new LabelExpression(key, 'In', values);
+  }
 
-/**
- * One set-based requirement of a label selector (`matchExpressions` entry).
- */
-export interface LabelExpression {
-  /** The label key. */
-  readonly key: string;
-  /** The operator. */
-  readonly operator: SelectorOperator;
+  /** The label is absent, or its value is none of `values`. */
+  public static valueNotIn(key: string, values: string[]): LabelExpression {
+    return new LabelExpression(key, 'NotIn', values);
+  }
+
+  /** The label is present, whatever its value. */
+  public static exists(key: string): LabelExpression {
+    return new LabelExpression(key, 'Exists', undefined);
+  }
+
+  /** The label is absent. */
+  public static doesNotExist(key: string): LabelExpression {
+    return new LabelExpression(key, 'DoesNotExist', undefined);
+  }
+
+  private constructor(
+    /** The label key. */
+    public readonly key: string,
+    private readonly op: string,
+    private readonly vals: string[] | undefined,
+  ) {}
+
+  /** Canonical text, e.g. `tier In (api,web)`. */
+  public toString(): string {
+    return this.vals ? `${this.key} ${this.op} (${[...this.vals].sort().join(',')})` : `${this.op === 'Exists' ? '' : '!'}${this.key}`;
+  }
+
   /**
-   * The values, for `IN` and `NOT_IN` (at least one). Must be left out for `EXISTS` and `DOES_NOT_EXIST`.
-   *
-   * @default - no values
+   * The `matchExpressions` entry, with the problems Kubernetes would reject.
+   * @internal
    */
-  readonly values?: string[];
+  public _toKube(): { entry: { [key: string]: any }; problems: string[] } {
+    const problems: string[] = [];
+    const k = labelKeyProblem(this.key);
+    if (k) problems.push(k);
+    if (this.vals !== undefined && this.vals.length === 0) {
+      problems.push(`expression "${this.key} ${this.op}" needs at least one value`);
+    }
+    for (const value of this.vals ?? []) {
+      const v = labelValueProblem(value);
+      if (v) problems.push(`${v} (expression on "${this.key}")`);
+    }
+    const entry: { [key: string]: any } = { key: this.key, operator: this.op };
+    if (this.vals) entry.values = [...new Set(this.vals)].sort();
+    return { entry, problems };
+  }
 }
 
 /**
@@ -74,7 +105,7 @@ export interface ResolvedSelection {
  *
  * @example
  * PodSelection.labels({ app: 'backend' });
- * PodSelection.select({ expressions: [{ key: 'tier', operator: SelectorOperator.IN, values: ['web', 'api'] }] });
+ * PodSelection.matching({ expressions: [LabelExpression.valueIn('tier', ['web', 'api'])] });
  */
 export class PodSelection {
   /** Pods carrying all of these labels. */
@@ -83,7 +114,7 @@ export class PodSelection {
   }
 
   /** Pods matching labels and set-based expressions. */
-  public static select(options: PodSelectionOptions): PodSelection {
+  public static matching(options: PodSelectionOptions): PodSelection {
     return new PodSelection(
       () => resolveLabels(options.labels, options.expressions),
       describeLabels(options.labels, options.expressions),
@@ -130,9 +161,7 @@ function describeLabels(labels?: { [key: string]: string }, expressions?: LabelE
   const parts = Object.keys(labels ?? {})
     .sort()
     .map((k) => `${k}=${labels![k]}`);
-  for (const e of expressions ?? []) {
-    parts.push(e.values ? `${e.key} ${e.operator} (${[...e.values].sort().join(',')})` : `${e.operator === SelectorOperator.EXISTS ? '' : '!'}${e.key}`);
-  }
+  for (const e of expressions ?? []) parts.push(e.toString());
   return parts.length ? parts.join(',') : '(empty selector)';
 }
 
@@ -149,26 +178,9 @@ function resolveLabels(labels?: { [key: string]: string }, expressions?: LabelEx
   }
   const matchExpressions: any[] = [];
   for (const e of expressions ?? []) {
-    const k = labelKeyProblem(e.key);
-    if (k) problems.push(k);
-    const operators = Object.values(SelectorOperator) as string[];
-    if (!operators.includes(e.operator)) {
-      problems.push(`operator "${e.operator}" of expression on "${e.key}" is not one of ${operators.join(', ')}`);
-    }
-    const needsValues = e.operator === SelectorOperator.IN || e.operator === SelectorOperator.NOT_IN;
-    if (needsValues && (!e.values || e.values.length === 0)) {
-      problems.push(`expression "${e.key} ${e.operator}" needs at least one value`);
-    }
-    if (!needsValues && e.values !== undefined) {
-      problems.push(`expression "${e.key} ${e.operator}" takes no values: leave "values" out`);
-    }
-    for (const value of e.values ?? []) {
-      const v = labelValueProblem(value);
-      if (v) problems.push(`${v} (expression on "${e.key}")`);
-    }
-    const out: any = { key: e.key, operator: e.operator };
-    if (e.values) out.values = [...new Set(e.values)].sort();
-    matchExpressions.push(out);
+    const { entry, problems: p } = e._toKube();
+    problems.push(...p);
+    matchExpressions.push(entry);
   }
   matchExpressions.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   const selector: ResolvedSelection['selector'] = {};
@@ -186,10 +198,8 @@ function resolveWorkload(workload: kplus.IPodSelector): ResolvedSelection {
   const config = workload.toPodSelectorConfig();
   // `_toKube` is how cdk8s-plus itself renders a LabelSelector into NetworkPolicy peers.
   const kube = (config.labelSelector as any)._toKube() as { matchLabels?: any; matchExpressions?: any[] };
-  const resolved = resolveLabels(
-    kube.matchLabels,
-    (kube.matchExpressions ?? []).map((e) => ({ key: e.key, operator: e.operator, values: e.values })),
-  );
+  const expressions = (kube.matchExpressions ?? []).map((e) => expressionOf(e.key, e.operator, e.values));
+  const resolved = resolveLabels(kube.matchLabels, expressions);
   const names = config.namespaces?.names ?? [];
   const problems = [...resolved.problems];
   if (config.namespaces?.labelSelector || names.length > 1) {
@@ -219,4 +229,17 @@ function resolveService(service: kplus.Service): ResolvedSelection {
     }
   }
   return { ...resolved, problems, namespace: json.metadata?.namespace, servicePorts };
+}
+
+function expressionOf(key: string, operator: string, values: string[] | undefined): LabelExpression {
+  switch (operator) {
+    case 'In':
+      return LabelExpression.valueIn(key, values ?? []);
+    case 'NotIn':
+      return LabelExpression.valueNotIn(key, values ?? []);
+    case 'Exists':
+      return LabelExpression.exists(key);
+    default:
+      return LabelExpression.doesNotExist(key);
+  }
 }

@@ -8,7 +8,7 @@ import {
   EgressAllowList,
   PodSelection,
   Port,
-  SelectorOperator,
+  LabelExpression,
   TierAccess,
   ZeroTrustNamespace,
 } from '../../src';
@@ -56,13 +56,13 @@ describe('bad input fails at construct time, naming the construct path and the f
     ['an empty selector', tiers([Port.tcp(80)], { pods: PodSelection.labels({}) }), /\[test\/tiers\].*selector is empty, which would silently select every pod.*PodSelection\.allPods\(\)/s],
     [
       'In without values',
-      tiers([Port.tcp(80)], { pods: PodSelection.select({ expressions: [{ key: 'app', operator: SelectorOperator.IN, values: [] }] }) }),
+      tiers([Port.tcp(80)], { pods: PodSelection.matching({ expressions: [LabelExpression.valueIn('app', [])] }) }),
       /expression "app In" needs at least one value/,
     ],
     [
-      'Exists with values',
-      tiers([Port.tcp(80)], { pods: PodSelection.select({ expressions: [{ key: 'app', operator: SelectorOperator.EXISTS, values: ['x'] }] }) }),
-      /expression "app Exists" takes no values/,
+      'an expression with an invalid key',
+      tiers([Port.tcp(80)], { pods: PodSelection.matching({ expressions: [LabelExpression.exists('app;')] }) }),
+      /label key "app;" has an invalid name/,
     ],
     [
       'duplicate tier names',
@@ -107,7 +107,7 @@ describe('bad input fails at construct time, naming the construct path and the f
     ['an empty DNS CIDR list', (chart: Chart) => new ZeroTrustNamespace(chart, 'ns', { name: 'shop', dns: DnsAccess.cidrs([]) }), /needs at least one CIDR/],
     [
       'an empty DNS selector',
-      (chart: Chart) => new ZeroTrustNamespace(chart, 'ns', { name: 'shop', dns: DnsAccess.pods({ namespace: 'kube-system', pods: PodSelection.labels({}) }) }),
+      (chart: Chart) => new ZeroTrustNamespace(chart, 'ns', { name: 'shop', dns: DnsAccess.pods({ namespaceName: 'kube-system', pods: PodSelection.labels({}) }) }),
       /DNS pods: the selector is empty/,
     ],
     ['an allow list without destinations', (chart: Chart) => new EgressAllowList(chart, 'external', { pods: api, destinations: [] }), /no destination is given/],
@@ -120,7 +120,7 @@ describe('bad input fails at construct time, naming the construct path and the f
       'a workload in another namespace than the one given',
       (chart: Chart) => {
         const d = new kplus.Deployment(chart, 'd', { metadata: { namespace: 'other' }, containers: [{ image: 'x' }] });
-        return new EgressAllowList(chart, 'external', { namespace: 'shop', pods: PodSelection.workload(d), destinations: [{ cidr: '10.0.0.0/8', ports: [Port.tcp(1)] }] });
+        return new EgressAllowList(chart, 'external', { namespaceName: 'shop', pods: PodSelection.workload(d), destinations: [{ cidr: '10.0.0.0/8', ports: [Port.tcp(1)] }] });
       },
       /namespace is "shop" but workload test\/d lives in "other"/,
     ],
@@ -145,7 +145,7 @@ describe('bad input fails at construct time, naming the construct path and the f
   });
 
   test('a construct without a known namespace asks for one', () => {
-    expect(errorOf(egress('10.0.0.0/8'), {})).toMatch(/\[test\/external\] no namespace is known.*set "namespace", or create the chart with a "namespace"/s);
+    expect(errorOf(egress('10.0.0.0/8'), {})).toMatch(/\[test\/external\] no namespace is known.*set "namespaceName", or create the chart with a "namespace"/s);
   });
 
   test('all problems of one construct are listed together', () => {

@@ -1,4 +1,4 @@
-import { App, Chart, ChartProps, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, ChartProps, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 
@@ -64,4 +64,26 @@ export function errorOf(build: (chart: Chart) => Construct | void, props: ChartP
     return (e as Error).message;
   }
   throw new Error('expected an error, but the construct synthesized');
+}
+
+/** Adds a bare Pod (with optional named container ports and IP) to a chart, for reachability checks. */
+export function addPod(
+  chart: Chart,
+  namespace: string,
+  name: string,
+  labels: { [key: string]: string },
+  options: { ports?: { name?: string; containerPort: number; protocol?: string }[]; ip?: string } = {},
+): void {
+  new ApiObject(chart, `pod-${namespace}-${name}`, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: { containers: [{ name: 'main', image: 'example', ports: options.ports }] },
+    ...(options.ip ? { status: { podIP: options.ip } } : {}),
+  } as any);
+}
+
+/** The cluster DNS as the default DnsAccess expects it. */
+export function addKubeDns(chart: Chart): void {
+  addPod(chart, 'kube-system', 'coredns', { 'k8s-app': 'kube-dns' });
 }

@@ -1,0 +1,488 @@
+/**
+ * Turns raw Kubernetes objects into a `Cluster`, collecting every problem the API server would report instead of
+ * evaluating a half-understood manifest.
+ *
+ * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
+ */
+import { parseAllDocuments } from 'yaml';
+import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
+import {
+  Cluster, ContainerPort, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector,
+} from './model';
+import { describe, isPlainObject, parseSelector, Report } from './selector';
+
+/** The label every namespace carries, so it can be selected by name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
+/** A raw object and where it came from. */
+export interface SourcedObject {
+  readonly object: unknown;
+  /** File name, chart path or caller label, plus the document number when there are several. */
+  readonly source: string;
+}
+
+export interface LoadResult {
+  readonly cluster: Cluster;
+  readonly problems: Problem[];
+}
+
+/** Where the pod template of each workload kind lives. */
+const TEMPLATE_PATHS: { [kind: string]: string[] } = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/**
+ * Parses YAML or JSON text with any number of documents. Syntax errors become problems of the document.
+ */
+export function parseManifestText(text: string, source: string, problems: Problem[]): SourcedObject[] {
+  const out: SourcedObject[] = [];
+  const docs = parseAllDocuments(text);
+  const list = Array.isArray(docs) ? docs : [docs];
+  const many = list.length > 1;
+  list.forEach((doc, i) => {
+    const where = many ? `${source} (document ${i + 1})` : source;
+    if (doc.errors.length > 0) {
+      problems.push({ source: where, object: `document ${i + 1}`, path: '', message: `not valid YAML/JSON: ${doc.errors[0].message.split('\n')[0]}` });
+      return;
+    }
+    const value = doc.toJS({ maxAliasCount: 1000 });
+    if (value === null || value === undefined) return; // empty document (e.g. a trailing `---`)
+    out.push({ object: value, source: where });
+  });
+  return out;
+}
+
+/** Unwraps `List` objects (`kubectl get -o yaml` output) into their items. */
+function flatten(objects: readonly SourcedObject[], problems: Problem[]): SourcedObject[] {
+  const out: SourcedObject[] = [];
+  const visit = (o: SourcedObject) => {
+    const obj = o.object;
+    if (isPlainObject(obj) && typeof obj.kind === 'string' && obj.kind.endsWith('List') && 'items' in obj) {
+      if (!Array.isArray(obj.items)) {
+        problems.push({ source: o.source, object: obj.kind, path: 'items', message: `must be a list, got ${describe(obj.items)}` });
+        return;
+      }
+      obj.items.forEach((item, i) => visit({ object: item, source: `${o.source} items[${i}]` }));
+      return;
+    }
+    out.push(o);
+  };
+  objects.forEach(visit);
+  return out;
+}
+
+/** Reads objects into a cluster. Never throws: every problem is returned. */
+export function loadCluster(input: readonly SourcedObject[]): LoadResult {
+  const problems: Problem[] = [];
+  const objects = flatten(input, problems);
+  const declared = new Map<string, { labels: Map<string, string> }>();
+  const endpoints = new Map<string, Endpoint>();
+  const endpointOwner = new Map<string, string>();
+  const policies = new Map<string, Policy>();
+  const usedNamespaces = new Set<string>();
+
+  objects.forEach((o) => {
+    const obj = o.object;
+    if (!isPlainObject(obj)) {
+      problems.push({ source: o.source, object: 'document', path: '', message: `a Kubernetes object must be a map, got ${describe(obj)}` });
+      return;
+    }
+    const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
+    if (!kind) {
+      problems.push({ source: o.source, object: 'object', path: 'kind', message: 'every object needs a kind' });
+      return;
+    }
+    const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
+    const rawName = metadata.name;
+    const isNamespace = kind === 'Namespace';
+    const relevant = isNamespace || kind === 'Pod' || kind === 'NetworkPolicy' || kind in TEMPLATE_PATHS;
+    if (!relevant) return; // Services, ConfigMaps...: nothing NetworkPolicy semantics depends on.
+    const namespace = isNamespace ? undefined : (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default');
+    const name = typeof rawName === 'string' ? rawName : '';
+    const objectText = isNamespace ? `Namespace ${name || '<no name>'}` : `${kind} ${namespace}/${name || '<no name>'}`;
+    const report: Report = (path, message) => problems.push({ source: o.source, object: objectText, path, message });
+
+    if (!isPlainObject(obj.metadata)) {
+      report('metadata', 'metadata is required');
+      return;
+    }
+    if (typeof rawName !== 'string' || rawName === '') {
+      report('metadata.name', 'name or generateName is required (generateName cannot be evaluated: the engine needs a stable name)');
+      return;
+    }
+    // Namespace names are DNS labels; Pods, workloads and NetworkPolicies take DNS subdomains.
+    const nameProblem = isNamespace ? dns1123LabelProblem(name) : dns1123SubdomainProblem(name);
+    if (nameProblem) report('metadata.name', nameProblem);
+    if (namespace !== undefined) {
+      const nsProblem = dns1123LabelProblem(namespace);
+      if (nsProblem) report('metadata.namespace', nsProblem);
+      usedNamespaces.add(namespace);
+    }
+    const labels = readLabels(metadata.labels, 'metadata.labels', report);
+
+    if (isNamespace) {
+      if (declared.has(name)) {
+        report('metadata.name', 'duplicate Namespace: each object may appear once');
+        return;
+      }
+      declared.set(name, { labels });
+      return;
+    }
+    if (kind === 'NetworkPolicy') {
+      const policy = parsePolicy(obj, namespace!, name, o.source, report);
+      const id = `${namespace}/${name}`;
+      if (policies.has(id)) {
+        report('metadata.name', 'duplicate NetworkPolicy: each object may appear once');
+        return;
+      }
+      if (policy) policies.set(id, policy);
+      return;
+    }
+    // A pod or a workload standing for its pods.
+    let podLabels = labels;
+    let podSpec: unknown;
+    let specPath = 'spec';
+    const ips: IpAddress[] = [];
+    if (kind === 'Pod') {
+      podSpec = obj.spec;
+      readPodIps(obj.status, report, ips);
+    } else {
+      const steps = TEMPLATE_PATHS[kind];
+      let template: unknown = obj;
+      for (const step of steps) template = isPlainObject(template) ? template[step] : undefined;
+      const templatePath = steps.join('.');
+      if (!isPlainObject(template)) {
+        report(templatePath, 'a pod template is required');
+        return;
+      }
+      const templateMeta = isPlainObject(template.metadata) ? template.metadata : {};
+      podLabels = readLabels(templateMeta.labels, `${templatePath}.metadata.labels`, report);
+      podSpec = template.spec;
+      specPath = `${templatePath}.spec`;
+    }
+    const ports = readContainerPorts(podSpec, specPath, report);
+    const id = `${namespace}/${name}`;
+    const owner = endpointOwner.get(id);
+    if (owner !== undefined) {
+      report('metadata.name', owner === kind
+        ? `duplicate ${kind}: each object may appear once`
+        : `the endpoint name ${id} is already used by a ${owner}: endpoints are named namespace/name, so give one of them another name`);
+      return;
+    }
+    endpointOwner.set(id, kind);
+    endpoints.set(id, { id, namespace: namespace!, name, kind, labels: podLabels, ips, ports, source: o.source });
+  });
+
+  // Every namespace carries its name as a label; namespaces that are only referenced exist with just that label.
+  const namespaces = new Map<string, Namespace>();
+  for (const [name, d] of declared) {
+    const labels = new Map(d.labels);
+    labels.set(NAMESPACE_NAME_LABEL, name);
+    namespaces.set(name, { name, labels, declared: true });
+  }
+  for (const name of [...usedNamespaces].sort()) {
+    if (!namespaces.has(name)) namespaces.set(name, { name, labels: new Map([[NAMESPACE_NAME_LABEL, name]]), declared: false });
+  }
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return {
+    cluster: {
+      namespaces,
+      endpoints: [...endpoints.values()].sort(byId),
+      policies: [...policies.values()].sort(byId),
+    },
+    problems,
+  };
+}
+
+function readLabels(raw: unknown, path: string, report: Report): Map<string, string> {
+  const labels = new Map<string, string>();
+  if (raw === undefined || raw === null) return labels;
+  if (!isPlainObject(raw)) {
+    report(path, `labels must be a map, got ${describe(raw)}`);
+    return labels;
+  }
+  const strings: { [key: string]: string } = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') {
+      report(`${path}.${k}`, `a label value must be a string, got ${describe(v)} (quote it in YAML)`);
+      continue;
+    }
+    strings[k] = v;
+    labels.set(k, v);
+  }
+  for (const p of labelsProblems(strings)) report(path, p);
+  return labels;
+}
+
+function readPodIps(status: unknown, report: Report, out: IpAddress[]) {
+  if (!isPlainObject(status)) return;
+  const add = (text: unknown, path: string) => {
+    const ip = typeof text === 'string' ? parseIp(text) : undefined;
+    if (!ip) {
+      report(path, `${describe(text)} is not an IP address`);
+      return;
+    }
+    if (!out.some((x) => x.family === ip.family && x.value === ip.value)) out.push(ip);
+  };
+  if (status.podIP !== undefined && status.podIP !== null && status.podIP !== '') add(status.podIP, 'status.podIP');
+  if (Array.isArray(status.podIPs)) {
+    status.podIPs.forEach((entry, i) => add(isPlainObject(entry) ? entry.ip : entry, `status.podIPs[${i}].ip`));
+  }
+}
+
+function readContainerPorts(spec: unknown, specPath: string, report: Report): ContainerPort[] {
+  const ports: ContainerPort[] = [];
+  if (!isPlainObject(spec)) return ports;
+  for (const list of ['containers', 'initContainers']) {
+    const containers = spec[list];
+    if (!Array.isArray(containers)) continue;
+    containers.forEach((c, ci) => {
+      if (!isPlainObject(c) || !Array.isArray(c.ports)) return;
+      c.ports.forEach((p, pi) => {
+        const path = `${specPath}.${list}[${ci}].ports[${pi}]`;
+        if (!isPlainObject(p)) {
+          report(path, `must be an object, got ${describe(p)}`);
+          return;
+        }
+        const number = p.containerPort;
+        const numberProblem = typeof number === 'number' ? portNumberProblem(number) : `containerPort is required and must be a number, got ${describe(number)}`;
+        if (numberProblem) report(`${path}.containerPort`, numberProblem);
+        const protocol = p.protocol === undefined || p.protocol === null ? 'TCP' : p.protocol;
+        if (typeof protocol !== 'string' || !PROTOCOLS.includes(protocol)) {
+          report(`${path}.protocol`, `${describe(protocol)} is not supported: use TCP, UDP or SCTP`);
+          return;
+        }
+        let name: string | undefined;
+        if (p.name !== undefined && p.name !== null && p.name !== '') {
+          const nameProblem = typeof p.name === 'string' ? portNameProblem(p.name) : `a port name must be a string, got ${describe(p.name)}`;
+          if (nameProblem) report(`${path}.name`, nameProblem);
+          else name = p.name as string;
+        }
+        if (numberProblem) return;
+        ports.push({ name, port: number as number, protocol });
+      });
+    });
+  }
+  return ports;
+}
+
+function parsePolicy(obj: { [key: string]: unknown }, namespace: string, name: string, source: string, report: Report): Policy | undefined {
+  let ok = true;
+  const bad: Report = (path, message) => {
+    ok = false;
+    report(path, message);
+  };
+  const spec = obj.spec === undefined || obj.spec === null ? {} : obj.spec;
+  if (!isPlainObject(spec)) {
+    bad('spec', `must be an object, got ${describe(spec)}`);
+    return undefined;
+  }
+  // podSelector is a required non-pointer field: absent decodes as the empty selector, which selects every pod.
+  const podSelector = parseSelector(spec.podSelector, 'spec.podSelector', bad);
+  const ingress = parseRules(spec.ingress, 'ingress', 'from', bad);
+  const egress = parseRules(spec.egress, 'egress', 'to', bad);
+
+  let types: string[] = [];
+  const rawTypes = spec.policyTypes;
+  if (rawTypes !== undefined && rawTypes !== null) {
+    if (!Array.isArray(rawTypes)) {
+      bad('spec.policyTypes', `must be a list, got ${describe(rawTypes)}`);
+    } else if (rawTypes.length > 2) {
+      bad('spec.policyTypes', 'may not specify more than two policyTypes');
+    } else {
+      rawTypes.forEach((t, i) => {
+        if (t !== 'Ingress' && t !== 'Egress') bad(`spec.policyTypes[${i}]`, `Unsupported value: ${describe(t)}: supported values: "Ingress", "Egress"`);
+      });
+      types = rawTypes as string[];
+    }
+  }
+  if (!ok || !podSelector || !ingress || !egress) return undefined;
+  // API-server defaulting: no policyTypes means Ingress, plus Egress when there are egress rules.
+  const isolatesIngress = types.length === 0 ? true : types.includes('Ingress');
+  const isolatesEgress = types.length === 0 ? egress.length > 0 : types.includes('Egress');
+  return {
+    id: `${namespace}/${name}`, namespace, name, source, podSelector, isolatesIngress, isolatesEgress, ingress, egress,
+  };
+}
+
+function parseRules(raw: unknown, direction: 'ingress' | 'egress', peerField: 'from' | 'to', bad: Report): Rule[] | undefined {
+  if (raw === undefined || raw === null) return [];
+  const base = `spec.${direction}`;
+  if (!Array.isArray(raw)) {
+    bad(base, `must be a list of rules, got ${describe(raw)}`);
+    return undefined;
+  }
+  let ok = true;
+  const rules: Rule[] = [];
+  raw.forEach((r, i) => {
+    const path = `${base}[${i}]`;
+    if (r === null) r = {};
+    if (!isPlainObject(r)) {
+      ok = false;
+      bad(path, `a rule must be an object, got ${describe(r)}`);
+      return;
+    }
+    for (const key of Object.keys(r)) {
+      if (key !== peerField && key !== 'ports') {
+        ok = false;
+        bad(`${path}.${key}`, `unknown field of an ${direction} rule (expected ${peerField}, ports)`);
+      }
+    }
+    const peers = parseList(r[peerField], `${path}.${peerField}`, bad, parsePeer);
+    const ports = parseList(r.ports, `${path}.ports`, bad, parsePort);
+    if (peers === null || ports === null) {
+      ok = false;
+      return;
+    }
+    rules.push({ path, peers, ports });
+  });
+  return ok ? rules : undefined;
+}
+
+/** `undefined` for absent or empty (meaning "all"), `null` when invalid. */
+function parseList<T>(raw: unknown, path: string, bad: Report, item: (x: unknown, path: string, bad: Report) => T | undefined): T[] | undefined | null {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) {
+    bad(path, `must be a list, got ${describe(raw)}`);
+    return null;
+  }
+  let ok = true;
+  const out: T[] = [];
+  raw.forEach((x, i) => {
+    const parsed = item(x, `${path}[${i}]`, (p, m) => {
+      ok = false;
+      bad(p, m);
+    });
+    if (parsed === undefined) ok = false;
+    else out.push(parsed);
+  });
+  if (!ok) return null;
+  return out.length === 0 ? undefined : out;
+}
+
+function parsePeer(raw: unknown, path: string, bad: Report): Peer | undefined {
+  if (!isPlainObject(raw)) {
+    bad(path, `a peer must be an object with podSelector, namespaceSelector or ipBlock, got ${describe(raw)}`);
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!['podSelector', 'namespaceSelector', 'ipBlock'].includes(key)) bad(`${path}.${key}`, 'unknown field of a peer (expected podSelector, namespaceSelector, ipBlock)');
+  }
+  // A field set to null is absent (a nil pointer in the API types); `{}` is present and selects everything.
+  const has = (k: string) => raw[k] !== undefined && raw[k] !== null;
+  const podSelector = has('podSelector') ? parseSelector(raw.podSelector, `${path}.podSelector`, bad) : undefined;
+  const namespaceSelector = has('namespaceSelector') ? parseSelector(raw.namespaceSelector, `${path}.namespaceSelector`, bad) : undefined;
+  const ipBlock = has('ipBlock') ? parseIpBlock(raw.ipBlock, `${path}.ipBlock`, bad) : undefined;
+  const count = ['podSelector', 'namespaceSelector', 'ipBlock'].filter(has).length;
+  if (count === 0) {
+    bad(path, 'must specify a peer: set podSelector, namespaceSelector or ipBlock (an empty peer `{}` is rejected; leave `from`/`to` out to allow every peer)');
+    return undefined;
+  }
+  if (count > 1 && has('ipBlock')) {
+    bad(path, 'may not specify both ipBlock and another peer: use separate list items');
+    return undefined;
+  }
+  if ((has('podSelector') && !podSelector) || (has('namespaceSelector') && !namespaceSelector) || (has('ipBlock') && !ipBlock)) return undefined;
+  return { path, podSelector, namespaceSelector, ipBlock };
+}
+
+function parseIpBlock(raw: unknown, path: string, bad: Report): IpBlockPeer | undefined {
+  if (!isPlainObject(raw)) {
+    bad(path, `must be an object with cidr and except, got ${describe(raw)}`);
+    return undefined;
+  }
+  if (raw.cidr === undefined || raw.cidr === null || raw.cidr === '') {
+    bad(`${path}.cidr`, 'Required value: an ipBlock needs a cidr such as 10.0.0.0/8 or 2001:db8::/32');
+    return undefined;
+  }
+  const cidr = typeof raw.cidr === 'string' ? parseCidr(raw.cidr) : undefined;
+  if (!cidr) {
+    bad(`${path}.cidr`, `${describe(raw.cidr)} is not a valid CIDR: write address/prefix, e.g. 10.0.0.0/8`);
+    return undefined;
+  }
+  let ok = true;
+  const except: Cidr[] = [];
+  const rawExcept = raw.except === undefined || raw.except === null ? [] : raw.except;
+  if (!Array.isArray(rawExcept)) {
+    bad(`${path}.except`, `must be a list of CIDRs, got ${describe(rawExcept)}`);
+    return undefined;
+  }
+  rawExcept.forEach((e, i) => {
+    const ePath = `${path}.except[${i}]`;
+    const c = typeof e === 'string' ? parseCidr(e) : undefined;
+    if (!c) {
+      ok = false;
+      bad(ePath, `${describe(e)} is not a valid CIDR: write address/prefix, e.g. 10.1.0.0/16`);
+      return;
+    }
+    if (!cidrStrictlyContains(cidr, c)) {
+      ok = false;
+      const hint = cidrContainsCidr(cidr, c) ? 'it equals the cidr: drop the ipBlock instead' : `it is not inside ${cidr.text}`;
+      bad(ePath, `${describe(e)} must be a strict subset of \`cidr\` (${raw.cidr}): ${hint}`);
+      return;
+    }
+    except.push(c);
+  });
+  if (!ok) return undefined;
+  const exceptText = except.map((c) => c.text).sort();
+  return { cidr, except, text: exceptText.length ? `${cidr.text} except ${exceptText.join(',')}` : cidr.text };
+}
+
+function parsePort(raw: unknown, path: string, bad: Report): PolicyPort | undefined {
+  if (!isPlainObject(raw)) {
+    bad(path, `a port must be an object with protocol, port and endPort, got ${describe(raw)}`);
+    return undefined;
+  }
+  let ok = true;
+  const fail: Report = (p, m) => {
+    ok = false;
+    bad(p, m);
+  };
+  for (const key of Object.keys(raw)) {
+    if (!['protocol', 'port', 'endPort'].includes(key)) fail(`${path}.${key}`, 'unknown field of a port (expected protocol, port, endPort)');
+  }
+  const protocol = raw.protocol === undefined || raw.protocol === null ? 'TCP' : raw.protocol;
+  if (typeof protocol !== 'string' || !PROTOCOLS.includes(protocol)) {
+    fail(`${path}.protocol`, `Unsupported value: ${describe(protocol)}: supported values: "TCP", "UDP", "SCTP"`);
+  }
+  const port = raw.port;
+  const endPort = raw.endPort === null ? undefined : raw.endPort;
+  if (endPort !== undefined && (typeof endPort !== 'number' || !Number.isInteger(endPort))) {
+    fail(`${path}.endPort`, `must be an integer, got ${describe(endPort)}`);
+  }
+  if (port === undefined || port === null) {
+    if (endPort !== undefined) fail(`${path}.endPort`, 'may not be specified when `port` is not specified');
+    return ok ? { protocol: protocol as string } : undefined;
+  }
+  if (typeof port === 'number') {
+    const p = portNumberProblem(port);
+    if (p) fail(`${path}.port`, p);
+    if (typeof endPort === 'number') {
+      if (endPort < port) fail(`${path}.endPort`, `${endPort} must be greater than or equal to \`port\` (${port})`);
+      const e = portNumberProblem(endPort);
+      if (e) fail(`${path}.endPort`, e);
+    }
+    return ok ? { protocol: protocol as string, port, endPort: endPort as number | undefined } : undefined;
+  }
+  if (typeof port === 'string') {
+    if (endPort !== undefined) fail(`${path}.endPort`, 'may not be specified when `port` is non-numeric: a range needs a numeric port');
+    const p = portNameProblem(port);
+    if (p) fail(`${path}.port`, /^[0-9]+$/.test(port) ? `${p} (write the number unquoted to mean port ${port})` : p);
+    return ok ? { protocol: protocol as string, name: port } : undefined;
+  }
+  fail(`${path}.port`, `must be a number or a port name, got ${describe(port)}`);
+  return undefined;
+}
+
+/** Convenience for tests and the facade: the selector of a policy or peer as canonical text. */
+export function selectorText(s: Selector | undefined): string {
+  return s ? s.text : '(none)';
+}

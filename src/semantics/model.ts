@@ -1,0 +1,142 @@
+/**
+ * The engine's internal, normalized view of a cluster: namespaces, endpoints (pods, and workloads standing for
+ * their pods) and NetworkPolicies. Everything here is private: the public surface is `Reachability`.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+import { Cidr, IpAddress } from '../private/cidr';
+
+/** A reason the API server would reject an object (or the engine cannot model it). */
+export interface Problem {
+  /** File name, chart path or caller-given label. */
+  readonly source: string;
+  /** `Kind ns/name`, or `Kind name` for cluster-scoped objects, or `document N` when the object is unreadable. */
+  readonly object: string;
+  /** Field path, e.g. `spec.ingress[0].from[1].ipBlock.except[0]`; empty for the whole object. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.source}: ${p.object}${p.path ? `: ${p.path}` : ''}: ${p.message}`;
+}
+
+/** Thrown by the facade when the input holds objects the API server would reject. */
+export class InvalidManifestsError extends Error {
+  constructor(public readonly problems: readonly Problem[]) {
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the manifests (the API server would reject them); nothing was evaluated:\n` +
+      problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
+    );
+    this.name = 'InvalidManifestsError';
+  }
+}
+
+export type Labels = ReadonlyMap<string, string>;
+
+export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface Requirement {
+  readonly key: string;
+  readonly operator: Operator;
+  readonly values: ReadonlySet<string>;
+}
+
+/** A parsed label selector: matchLabels folded into `In` requirements with one value. */
+export interface Selector {
+  readonly requirements: readonly Requirement[];
+  /** Canonical text, equal for equivalent selectors written differently; used as an interning key. */
+  readonly text: string;
+}
+
+export interface Namespace {
+  readonly name: string;
+  readonly labels: Labels;
+  /** True when a Namespace object was given, false when only referenced. */
+  readonly declared: boolean;
+}
+
+export interface ContainerPort {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: string;
+}
+
+/** A pod, or a workload standing for the pods of its template. */
+export interface Endpoint {
+  /** `ns/name`: the stable id used in queries and output. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** `Pod`, `Deployment`, ... */
+  readonly kind: string;
+  readonly labels: Labels;
+  /** `status.podIP` / `status.podIPs`; workloads have none. */
+  readonly ips: readonly IpAddress[];
+  readonly ports: readonly ContainerPort[];
+  readonly source: string;
+}
+
+export interface IpBlockPeer {
+  readonly cidr: Cidr;
+  readonly except: readonly Cidr[];
+  /** Canonical text: `cidr` or `cidr except a,b`. */
+  readonly text: string;
+}
+
+export interface Peer {
+  /** Field path of the peer inside its policy. */
+  readonly path: string;
+  readonly podSelector?: Selector;
+  readonly namespaceSelector?: Selector;
+  readonly ipBlock?: IpBlockPeer;
+}
+
+export interface PolicyPort {
+  readonly protocol: string;
+  /** A number, unless `name` is set; neither means every port of the protocol. */
+  readonly port?: number;
+  readonly endPort?: number;
+  readonly name?: string;
+}
+
+export interface Rule {
+  /** `spec.ingress[1]` */
+  readonly path: string;
+  /** `undefined` when `from`/`to` is absent or empty: every peer. */
+  readonly peers?: readonly Peer[];
+  /** `undefined` when `ports` is absent or empty: every port. */
+  readonly ports?: readonly PolicyPort[];
+}
+
+export interface Policy {
+  /** `ns/name` */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly source: string;
+  readonly podSelector: Selector;
+  /** Effective policy types after API-server defaulting. */
+  readonly isolatesIngress: boolean;
+  readonly isolatesEgress: boolean;
+  readonly ingress: readonly Rule[];
+  readonly egress: readonly Rule[];
+}
+
+export interface Cluster {
+  readonly namespaces: ReadonlyMap<string, Namespace>;
+  /** Sorted by id. */
+  readonly endpoints: readonly Endpoint[];
+  readonly policies: readonly Policy[];
+}
+
+/** The port of a query: one number, or a name resolved on the destination. */
+export interface QueryPort {
+  readonly protocol: string;
+  readonly port?: number;
+  readonly name?: string;
+}
+
+export function queryPortText(q: QueryPort): string {
+  return `${q.protocol}/${q.name ?? q.port}`;
+}

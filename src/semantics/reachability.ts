@@ -1,0 +1,215 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Port } from '../model/port';
+import { parseIp } from '../private/cidr';
+import { evaluateFlow, explainFlow, Target } from './evaluate';
+import { loadCluster, parseManifestText, SourcedObject } from './load';
+import { computeMatrix, Matrix } from './matrix';
+import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
+
+/**
+ * What a set of Kubernetes manifests lets through, evaluated offline with networking.k8s.io/v1 semantics.
+ *
+ * Endpoints are named `namespace/name`: a Pod, or a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+ * CronJob) standing for the pods of its template. A source or destination may also be an IP address, for traffic
+ * from or to outside the cluster: only the pod end's policies apply then. Objects the API server would reject make
+ * the factories throw, listing file (or chart), object and field; nothing is evaluated silently.
+ *
+ * @example
+ * const reach = Reachability.of(chart);
+ * reach.allows('shop/frontend', 'shop/backend', Port.tcp(8080));
+ * reach.denies('shop/frontend', 'shop/db', Port.tcp(5432));
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export class Reachability {
+  /**
+   * Evaluates every Chart in a construct tree: the scope itself if it is a Chart, and every Chart below it.
+   *
+   * Synthesizes the charts with `chart.toJson()`, so the app's validations run first.
+   */
+  public static of(scope: IConstruct): Reachability {
+    const charts = scope.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+    if (charts.length === 0) {
+      throw new Error(`Reachability.of(${scope.node.path || '<app>'}): no Chart found in this construct tree: pass a Chart or an App that contains charts`);
+    }
+    const objects: SourcedObject[] = [];
+    for (const chart of charts) {
+      const source = `chart ${chart.node.path}`;
+      for (const object of chart.toJson()) objects.push({ object, source });
+    }
+    return Reachability._load(objects);
+  }
+
+  /**
+   * Evaluates Kubernetes objects given as plain JSON values (`List` objects are unwrapped).
+   *
+   * @param objects the manifests, e.g. parsed YAML documents
+   */
+  public static fromObjects(objects: any[]): Reachability {
+    return Reachability._load(objects.map((object, i) => ({ object, source: `objects[${i}]` })));
+  }
+
+  /**
+   * Evaluates the Kubernetes objects in a YAML or JSON text with any number of `---` separated documents.
+   *
+   * @param text the manifests
+   * @param sourceName the name used in error messages, e.g. a file name; `<yaml>` when left out
+   */
+  public static fromYaml(text: string, sourceName?: string): Reachability {
+    const problems: Problem[] = [];
+    const objects = parseManifestText(text, sourceName ?? '<yaml>', problems);
+    return Reachability._load(objects, problems);
+  }
+
+  /**
+   * Loads sourced objects; throws one error listing every problem.
+   * @internal
+   */
+  public static _load(objects: SourcedObject[], earlier: Problem[] = []): Reachability {
+    const { cluster, problems } = loadCluster(objects);
+    const all = [...earlier, ...problems];
+    if (all.length > 0) throw new InvalidManifestsError(all);
+    return new Reachability(cluster);
+  }
+
+  private readonly cluster: Cluster;
+  private readonly byId: Map<string, Endpoint>;
+  private readonly matrices = new Map<string, Matrix>();
+
+  private constructor(cluster: Cluster) {
+    this.cluster = cluster;
+    this.byId = new Map(cluster.endpoints.map((e) => [e.id, e]));
+  }
+
+  /**
+   * Every pod and workload, as sorted `namespace/name` strings.
+   */
+  public endpoints(): string[] {
+    return this.cluster.endpoints.map((e) => e.id);
+  }
+
+  /**
+   * Whether a connection from `source` to `destination` on `port` is allowed.
+   *
+   * @param source `namespace/name` of a pod or workload, or an IP address outside the cluster
+   * @param destination `namespace/name` of a pod or workload, or an IP address
+   * @param port one port (a number, or a name resolved on the destination); not a range
+   */
+  public isAllowed(source: string, destination: string, port: Port): boolean {
+    return evaluateFlow(this.cluster, this.target(source), this.target(destination), queryPort(port)).allowed;
+  }
+
+  /**
+   * Why a connection is allowed or denied: which policies isolate each end and which rules allow it.
+   */
+  public explain(source: string, destination: string, port: Port): string {
+    return explainFlow(this.cluster, this.target(source), this.target(destination), queryPort(port));
+  }
+
+  /**
+   * Asserts that the connection is allowed; throws an Error with the explanation otherwise. For tests.
+   */
+  public allows(source: string, destination: string, port: Port): void {
+    if (!this.isAllowed(source, destination, port)) {
+      throw new Error(`expected ${source} -> ${destination} on ${port} to be allowed, but it is denied:\n${this.explain(source, destination, port)}`);
+    }
+  }
+
+  /**
+   * Asserts that the connection is denied; throws an Error with the explanation otherwise. For tests.
+   */
+  public denies(source: string, destination: string, port: Port): void {
+    if (this.isAllowed(source, destination, port)) {
+      throw new Error(`expected ${source} -> ${destination} on ${port} to be denied, but it is allowed:\n${this.explain(source, destination, port)}`);
+    }
+  }
+
+  /**
+   * The matrix for one port as fixed-width text: a row per source, a column per destination (numbered, with a
+   * legend), `✓` allowed and `·` denied. Self pairs are included. Deterministic, so it works as a jest snapshot.
+   */
+  public matrix(port: Port): string {
+    const m = this.matrixOf(port);
+    const ids = m.endpoints.map((e) => e.id);
+    const n = ids.length;
+    const lines: string[] = [`reachability on ${port} (rows: from, columns: to; ✓ allowed, · denied)`];
+    if (n === 0) {
+      lines.push('(no pods or workloads)');
+      return lines.join('\n') + '\n';
+    }
+    const cell = Math.max(2, String(n).length + 1);
+    const width = Math.max(...ids.map((id) => id.length)) + String(n).length + 3;
+    const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - s.length));
+    const padLeft = (s: string, w: number) => ' '.repeat(Math.max(0, w - s.length)) + s;
+    lines.push(pad('', width) + ids.map((_, j) => padLeft(String(j + 1), cell)).join(''));
+    ids.forEach((id, i) => {
+      const row = ids.map((_, j) => padLeft(m.allowed(i, j) ? '✓' : '·', cell)).join('');
+      lines.push(pad(`${padLeft(String(i + 1), String(n).length)}. ${id}`, width) + row);
+    });
+    return lines.join('\n') + '\n';
+  }
+
+  /**
+   * Every allowed flow between two different endpoints on one port, as sorted `"a/b -> c/d"` strings.
+   */
+  public allowedFlows(port: Port): string[] {
+    const m = this.matrixOf(port);
+    const out: string[] = [];
+    m.endpoints.forEach((a, i) => m.endpoints.forEach((b, j) => {
+      if (i !== j && m.allowed(i, j)) out.push(`${a.id} -> ${b.id}`);
+    }));
+    return out;
+  }
+
+  /**
+   * The matrix for a port, computed once.
+   * @internal
+   */
+  public _matrix(port: Port): Matrix {
+    return this.matrixOf(port);
+  }
+
+  /** @internal */
+  public _cluster(): Cluster {
+    return this.cluster;
+  }
+
+  private matrixOf(port: Port): Matrix {
+    const q = queryPort(port);
+    const key = `${q.protocol}/${q.name ?? q.port}`;
+    let m = this.matrices.get(key);
+    if (!m) {
+      m = computeMatrix(this.cluster, q);
+      this.matrices.set(key, m);
+    }
+    return m;
+  }
+
+  private target(text: string): Target {
+    const endpoint = this.byId.get(text);
+    if (endpoint) return { endpoint, id: endpoint.id };
+    const ip = parseIp(text);
+    if (ip) {
+      // An IP that belongs to a known pod is that pod: its policies apply.
+      const owner = this.cluster.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value));
+      return owner ? { endpoint: owner, id: owner.id } : { ip, id: text };
+    }
+    const known = this.cluster.endpoints.map((e) => e.id);
+    throw new Error(
+      `unknown endpoint "${text}": use namespace/name of a pod or workload, or an IP address. ` +
+      `Known endpoints: ${known.length ? known.join(', ') : '(none)'}`,
+    );
+  }
+}
+
+/** One port of one protocol: what a single connection targets. */
+function queryPort(port: Port): QueryPort {
+  const problems = port._problems();
+  if (problems.length > 0) throw new Error(`invalid port ${port}: ${problems.join('; ')}`);
+  if (port.name !== undefined) return { protocol: port.protocol, name: port.name };
+  if (port.number === undefined || (port.endPort !== undefined && port.endPort !== port.number)) {
+    throw new Error(`a connection goes to one port, got ${port}: query a single port such as Port.tcp(80) or Port.named('http')`);
+  }
+  return { protocol: port.protocol, port: port.number };
+}

@@ -1,0 +1,209 @@
+import * as kplus from 'cdk8s-plus-28';
+import { LabelExpression, PodSelection, Port, Protocol, Reachability, TierAccess, ZeroTrustNamespace } from '../../src';
+import { addKubeDns, addPod, newChart, policy, schemaProblems, synth, toYaml } from '../util/synth';
+
+const labels = (app: string) => PodSelection.labels({ app });
+
+describe('TierAccess', () => {
+  test('allows exactly the declared flows under default-deny, on both sides', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'frontend', pods: labels('frontend') },
+        { name: 'backend', pods: labels('backend') },
+        { name: 'database', pods: labels('database') },
+      ],
+      flows: [
+        { source: 'frontend', destination: 'backend', ports: [Port.tcp(80)] },
+        { source: 'backend', destination: 'database', ports: [Port.tcp(5432)] },
+      ],
+    });
+    for (const app of ['frontend', 'backend', 'database']) addPod(chart, 'shop', app, { app });
+    addKubeDns(chart);
+    const reach = Reachability.of(chart);
+
+    reach.allows('shop/frontend', 'shop/backend', Port.tcp(80));
+    reach.allows('shop/backend', 'shop/database', Port.tcp(5432));
+    reach.denies('shop/frontend', 'shop/backend', Port.tcp(81));
+    reach.denies('shop/frontend', 'shop/backend', Port.udp(80));
+    reach.denies('shop/frontend', 'shop/database', Port.tcp(5432));
+    reach.denies('shop/backend', 'shop/frontend', Port.tcp(80));
+    reach.denies('shop/database', 'shop/backend', Port.tcp(5432));
+    reach.allows('shop/database', 'kube-system/coredns', Port.DNS_UDP);
+    expect(reach.matrix(Port.tcp(80))).toMatchSnapshot();
+    expect(reach.matrix(Port.tcp(5432))).toMatchSnapshot();
+    expect(schemaProblems(synth(chart))).toEqual([]);
+    expect(toYaml(chart)).toMatchSnapshot();
+  });
+
+  test('emits one policy per tier, listing only the directions it has flows in', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'web', pods: labels('web') },
+        { name: 'api', pods: labels('api') },
+        { name: 'idle', pods: labels('idle') },
+      ],
+      flows: [
+        { source: 'web', destination: 'api', ports: [Port.tcp(80)] },
+        { source: 'web', destination: 'api', ports: [Port.tcp(443), Port.tcp(80)] },
+      ],
+    });
+    const names = synth(chart).map((o) => o.metadata.name);
+    expect(names).toEqual(['api-flows', 'web-flows']);
+    expect(policy(chart, 'web-flows').spec.policyTypes).toEqual(['Egress']);
+    expect(policy(chart, 'api-flows').spec.policyTypes).toEqual(['Ingress']);
+    expect(policy(chart, 'api-flows').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('a cross-namespace flow puts namespaceSelector and podSelector in ONE peer', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'shop-ns', { name: 'shop' });
+    new ZeroTrustNamespace(chart, 'data-ns', { name: 'data' });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'api', pods: labels('api') },
+        { name: 'db', pods: labels('db'), namespaceName: 'data' },
+      ],
+      flows: [{ source: 'api', destination: 'db', ports: [Port.tcp(5432)] }],
+    });
+    addPod(chart, 'shop', 'api', { app: 'api' });
+    addPod(chart, 'shop', 'other', { app: 'other' });
+    addPod(chart, 'data', 'db', { app: 'db' });
+    addPod(chart, 'elsewhere', 'api', { app: 'api' });
+    const reach = Reachability.of(chart);
+    reach.allows('shop/api', 'data/db', Port.tcp(5432));
+    reach.denies('shop/other', 'data/db', Port.tcp(5432));
+    reach.denies('elsewhere/api', 'data/db', Port.tcp(5432));
+
+    const db = policy(chart, 'db-flows');
+    expect(db.metadata.namespace).toBe('data');
+    expect(db.spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } },
+    ]);
+    expect(policy(chart, 'api-flows').spec.egress[0].to).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } }, podSelector: { matchLabels: { app: 'db' } } },
+    ]);
+  });
+
+  test.each([
+    ['a single port', Port.tcp(8080), [{ protocol: 'TCP', port: 8080 }], [8080], [8081]],
+    ['a range with endPort', Port.tcpRange(8000, 8010), [{ protocol: 'TCP', port: 8000, endPort: 8010 }], [8000, 8005, 8010], [7999, 8011]],
+    ['every TCP port (no port: 0)', Port.allTcp(), [{ protocol: 'TCP' }], [1, 65535], []],
+  ])('ports: %s', (_what, port, kube, allowed, denied) => {
+    const chart = newChart({ namespace: 'shop' });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'a', pods: labels('a') },
+        { name: 'b', pods: labels('b') },
+      ],
+      flows: [{ source: 'a', destination: 'b', ports: [port] }],
+    });
+    addPod(chart, 'shop', 'a', { app: 'a' });
+    addPod(chart, 'shop', 'b', { app: 'b' });
+    expect(policy(chart, 'b-flows').spec.ingress[0].ports).toEqual(kube);
+    const reach = Reachability.of(chart);
+    for (const p of allowed) reach.allows('shop/a', 'shop/b', Port.tcp(p));
+    for (const p of denied) reach.denies('shop/a', 'shop/b', Port.tcp(p));
+    reach.denies('shop/a', 'shop/b', Port.udp(allowed[0]));
+  });
+
+  test('UDP and SCTP ports keep their protocol, and named ports resolve on the destination', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'client', pods: labels('client') },
+        { name: 'server', pods: labels('server') },
+      ],
+      flows: [{ source: 'client', destination: 'server', ports: [Port.udp(5353), Port.sctp(3868), Port.named('metrics')] }],
+    });
+    addPod(chart, 'shop', 'client', { app: 'client' });
+    addPod(chart, 'shop', 'server', { app: 'server' }, { ports: [{ name: 'metrics', containerPort: 9090 }] });
+    const reach = Reachability.of(chart);
+    reach.allows('shop/client', 'shop/server', Port.udp(5353));
+    reach.denies('shop/client', 'shop/server', Port.tcp(5353));
+    reach.allows('shop/client', 'shop/server', Port.sctp(3868));
+    reach.allows('shop/client', 'shop/server', Port.tcp(9090));
+    reach.allows('shop/client', 'shop/server', Port.named('metrics'));
+    reach.denies('shop/client', 'shop/server', Port.udp(9090));
+    expect(policy(chart, 'server-flows').spec.ingress[0].ports).toEqual([
+      { protocol: 'TCP', port: 'metrics' },
+      { protocol: 'UDP', port: 5353 },
+      { protocol: 'SCTP', port: 3868 },
+    ]);
+  });
+
+  test('tiers can be cdk8s-plus workloads, and a Service tier brings its selector and target ports', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    const web = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, containers: [{ image: 'nginx', portNumber: 8080 }] });
+    const dns = new kplus.Deployment(chart, 'dns', {
+      metadata: { name: 'dns' },
+      containers: [{ image: 'coredns', ports: [{ number: 5353, protocol: kplus.Protocol.UDP, name: 'dns' }] }],
+    });
+    const svc = new kplus.Service(chart, 'dns-svc', { selector: dns, ports: [{ port: 53, targetPort: 5353, protocol: kplus.Protocol.UDP }] });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'web', pods: PodSelection.workload(web) },
+        { name: 'resolver', pods: PodSelection.service(svc) },
+      ],
+      flows: [{ source: 'web', destination: 'resolver' }],
+    });
+    const ingress = policy(chart, 'resolver-flows').spec.ingress[0];
+    // cdk8s-plus would turn the UDP port into TCP; we keep UDP, and use the target port, not the service port.
+    expect(ingress.ports).toEqual([{ protocol: 'UDP', port: 5353 }]);
+    const reach = Reachability.of(chart);
+    reach.allows('shop/web', 'shop/dns', Port.udp(5353));
+    reach.denies('shop/web', 'shop/dns', Port.tcp(5353));
+    reach.denies('shop/dns', 'shop/web', Port.tcp(8080));
+    expect(schemaProblems(synth(chart))).toEqual([]);
+  });
+
+  test('label expressions select tiers', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'clients', pods: PodSelection.matching({ expressions: [LabelExpression.valueIn('role', ['web', 'cli']), LabelExpression.doesNotExist('canary')] }) },
+        { name: 'api', pods: PodSelection.matching({ labels: { app: 'api' }, expressions: [LabelExpression.exists('version')] }) },
+      ],
+      flows: [{ source: 'clients', destination: 'api', ports: [Port.of({ protocol: Protocol.TCP, port: 80 })] }],
+    });
+    addPod(chart, 'shop', 'web', { role: 'web' });
+    addPod(chart, 'shop', 'canary', { role: 'web', canary: 'yes' });
+    addPod(chart, 'shop', 'api', { app: 'api', version: 'v2' });
+    addPod(chart, 'shop', 'api-unversioned', { app: 'api' });
+    const reach = Reachability.of(chart);
+    reach.allows('shop/web', 'shop/api', Port.tcp(80));
+    reach.denies('shop/canary', 'shop/api', Port.tcp(80));
+    expect(policy(chart, 'clients-flows').spec.podSelector.matchExpressions).toEqual([
+      { key: 'canary', operator: 'DoesNotExist' },
+      { key: 'role', operator: 'In', values: ['cli', 'web'] },
+    ]);
+    expect(schemaProblems(synth(chart))).toEqual([]);
+  });
+
+  test('output does not depend on the order of tiers, flows or ports', () => {
+    const build = (reverse: boolean) => {
+      const chart = newChart({ namespace: 'shop' });
+      const tiers = [
+        { name: 'a', pods: labels('a') },
+        { name: 'b', pods: labels('b') },
+        { name: 'c', pods: labels('c') },
+      ];
+      const flows = [
+        { source: 'a', destination: 'c', ports: [Port.tcp(2), Port.udp(1)] },
+        { source: 'b', destination: 'c', ports: [Port.tcp(2), Port.udp(1)] },
+        { source: 'a', destination: 'b', ports: [Port.tcp(3)] },
+      ];
+      new TierAccess(chart, 'tiers', {
+        tiers: reverse ? tiers.reverse() : tiers,
+        flows: reverse ? flows.reverse().map((f) => ({ ...f, ports: [...f.ports].reverse() })) : flows,
+      });
+      return toYaml(chart);
+    };
+    expect(build(true)).toEqual(build(false));
+  });
+});

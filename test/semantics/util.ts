@@ -1,0 +1,39 @@
+/** Small builders for raw Kubernetes objects, so tests show only what matters. */
+
+export interface PodOptions {
+  readonly ip?: string;
+  readonly ports?: { name?: string; containerPort: number; protocol?: string }[];
+}
+
+export function namespace(name: string, labels: { [key: string]: string } = {}): any {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+export function pod(id: string, labels: { [key: string]: string } = {}, options: PodOptions = {}): any {
+  const [ns, name] = id.split('/');
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    spec: { containers: [{ name: 'main', image: 'app', ports: options.ports }] },
+    ...(options.ip ? { status: { podIP: options.ip } } : {}),
+  };
+}
+
+export function deployment(id: string, labels: { [key: string]: string }, ports: { name?: string; containerPort: number }[] = []): any {
+  const [ns, name] = id.split('/');
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'app', ports }] } },
+    },
+  };
+}
+
+export function policy(id: string, spec: any): any {
+  const [ns, name] = id.split('/');
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec };
+}
