@@ -74,7 +74,7 @@ export interface EgressAllowListProps {
  *
  * @example
  * new EgressAllowList(this, 'backend-external', {
- *   namespace: 'secure-app',
+ *   namespaceName: 'secure-app',
  *   pods: PodSelection.labels({ app: 'backend' }),
  *   destinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
  * });

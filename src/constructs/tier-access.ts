@@ -4,8 +4,8 @@ import { checkPolicyName, resolveNamespace } from './namespace';
 import { Port } from '../model/port';
 import { PodSelection, ResolvedSelection } from '../model/selection';
 import { inputError, throwIfProblems } from '../private/errors';
-import { dns1123LabelProblem } from '../private/labels';
 import { Json, podPeer } from '../private/k8s';
+import { dns1123LabelProblem } from '../private/labels';
 import { buildRules, emitPolicy, normalizePorts } from '../render/policy';
 
 /**
@@ -72,7 +72,7 @@ interface ResolvedTier {
  *
  * @example
  * new TierAccess(this, 'tiers', {
- *   namespace: 'secure-app',
+ *   namespaceName: 'secure-app',
  *   tiers: [
  *     { name: 'frontend', pods: PodSelection.labels({ app: 'frontend' }) },
  *     { name: 'backend', pods: PodSelection.labels({ app: 'backend' }) },

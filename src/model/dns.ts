@@ -1,7 +1,7 @@
-import { parseCidr } from '../private/cidr';
-import { Json, podPeer } from '../private/k8s';
 import { Port } from './port';
 import { PodSelection } from './selection';
+import { parseCidr } from '../private/cidr';
+import { Json, podPeer } from '../private/k8s';
 
 /**
  * Where DNS lookups go, for pods under a default-deny egress policy.

@@ -185,8 +185,7 @@ export class Port {
         problems.push(`endPort ${this.endPort} needs a numeric start port`);
       } else {
         const p = portNumberProblem(this.endPort);
-        if (p) problems.push(`endPort: ${p}`);
-        else if (this.endPort < this.number) {
+        if (p) {problems.push(`endPort: ${p}`);} else if (this.endPort < this.number) {
           problems.push(`endPort ${this.endPort} is below port ${this.number}: use Port.tcpRange(${Math.min(this.number, this.endPort)}, ${Math.max(this.number, this.endPort)})`);
         }
       }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { labelKeyProblem, labelValueProblem, portNameProblem } from '../private/labels';
 import { Port, Protocol } from './port';
+import { labelKeyProblem, labelValueProblem, portNameProblem } from '../private/labels';
 
 /**
  * One set-based requirement of a label selector (a `matchExpressions` entry).

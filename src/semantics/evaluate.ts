@@ -4,9 +4,9 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import { cidrContainsIp, IpAddress } from '../private/cidr';
 import { Cluster, Endpoint, IpBlockPeer, Peer, Policy, PolicyPort, QueryPort, queryPortText, Rule } from './model';
 import { selectorMatches } from './selector';
+import { cidrContainsIp, IpAddress } from '../private/cidr';
 
 /** Either end of a flow: a pod (or workload), or an IP address that is not a known pod. */
 export interface Target {
@@ -150,19 +150,19 @@ export function explainFlow(cluster: Cluster, src: Target, dst: Target, q: Query
     if (src.endpoint!.kind !== 'Pod') {
       const replicas = evaluateFlow(cluster, src, dst, q, true);
       lines.push(`  between two different replicas of ${src.endpoint!.kind} ${src.id}, policies would ${replicas.allowed ? 'ALLOW' : 'DENY'} it:`);
-      lines.push(...sideLines(replicas).map((l) => `  ${l}`));
+      lines.push(...sideLines(replicas, src, dst).map((l) => `  ${l}`));
     }
     return lines.join('\n');
   }
-  lines.push(...sideLines(v));
+  lines.push(...sideLines(v, src, dst));
   return lines.join('\n');
 }
 
-function sideLines(v: FlowVerdict): string[] {
+function sideLines(v: FlowVerdict, src: Target, dst: Target): string[] {
   const lines: string[] = [];
   const describeSide = (side: SideVerdict | undefined, direction: string, end: string) => {
     if (!side) {
-      lines.push(`  ${direction}: ${end} is not a pod, so it has no NetworkPolicies of its own`);
+      lines.push(`  ${direction} of ${end}: not a pod, so no NetworkPolicy applies on this side`);
       return;
     }
     const subject = side.subject.id;
@@ -177,7 +177,7 @@ function sideLines(v: FlowVerdict): string[] {
       lines.push('    no rule of these policies allows this peer and port');
     }
   };
-  describeSide(v.egress, 'egress', 'the source');
-  describeSide(v.ingress, 'ingress', 'the destination');
+  describeSide(v.egress, 'egress', src.id);
+  describeSide(v.ingress, 'ingress', dst.id);
   return lines;
 }

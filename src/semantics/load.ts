@@ -5,12 +5,12 @@
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
  */
 import { parseAllDocuments } from 'yaml';
-import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 import {
   Cluster, ContainerPort, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector,
 } from './model';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
+import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 
 /** The label every namespace carries, so it can be selected by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

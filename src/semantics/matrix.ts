@@ -6,8 +6,8 @@
  * evaluated pairwise with bitsets (one bit per class) and the answer is expanded back to pods. Evaluating the
  * representative of a class is exact, because nothing else about a pod is visible to NetworkPolicy semantics.
  */
-import { Cluster, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
 import { ipBlockContains, portsMatch, resolveQueryPort, Target } from './evaluate';
+import { Cluster, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
 import { selectorMatches } from './selector';
 
 export interface MatrixOptions {

@@ -1,11 +1,11 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Port } from '../model/port';
-import { parseIp } from '../private/cidr';
 import { evaluateFlow, explainFlow, Target } from './evaluate';
 import { loadCluster, parseManifestText, SourcedObject } from './load';
 import { computeMatrix, Matrix } from './matrix';
 import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
+import { Port } from '../model/port';
+import { parseIp } from '../private/cidr';
 
 /**
  * What a set of Kubernetes manifests lets through, evaluated offline with networking.k8s.io/v1 semantics.
@@ -16,7 +16,7 @@ import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './
  * the factories throw, listing file (or chart), object and field; nothing is evaluated silently.
  *
  * @example
- * const reach = Reachability.of(chart);
+ * const reach = Reachability.of(this);
  * reach.allows('shop/frontend', 'shop/backend', Port.tcp(8080));
  * reach.denies('shop/frontend', 'shop/db', Port.tcp(5432));
  *

@@ -3,8 +3,8 @@
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
-import { labelKeyProblem, labelValueProblem } from '../private/labels';
 import { Labels, Operator, Requirement, Selector } from './model';
+import { labelKeyProblem, labelValueProblem } from '../private/labels';
 
 export type Report = (path: string, message: string) => void;
 
@@ -78,14 +78,13 @@ export function parseSelector(raw: unknown, path: string, report: Report): Selec
           return;
         }
         if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
-          bad(`${ePath}.values`, `must be specified when \`operator\` is 'In' or 'NotIn'`);
+          bad(`${ePath}.values`, 'must be specified when `operator` is \'In\' or \'NotIn\'');
         }
         if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
-          bad(`${ePath}.values`, `may not be specified when \`operator\` is 'Exists' or 'DoesNotExist'`);
+          bad(`${ePath}.values`, 'may not be specified when `operator` is \'Exists\' or \'DoesNotExist\'');
         }
         values.forEach((v: unknown, j: number) => {
-          if (typeof v !== 'string') bad(`${ePath}.values[${j}]`, `a label value must be a string, got ${describe(v)} (quote it in YAML)`);
-          else {
+          if (typeof v !== 'string') {bad(`${ePath}.values[${j}]`, `a label value must be a string, got ${describe(v)} (quote it in YAML)`);} else {
             const p = labelValueProblem(v);
             if (p) bad(`${ePath}.values[${j}]`, p);
           }

@@ -1,5 +1,5 @@
-import { Port, Reachability } from '../../src';
 import { deployment, namespace, pod, policy } from './util';
+import { Port, Reachability } from '../../src';
 
 const denyAll = (ns: string) => policy(`${ns}/deny-all`, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 const allowAllEgress = (ns: string) => policy(`${ns}/allow-egress`, { podSelector: {}, policyTypes: ['Egress'], egress: [{}] });

@@ -1,5 +1,5 @@
-import { Reachability } from '../../src';
 import { pod, policy } from './util';
+import { Reachability } from '../../src';
 
 /** The error for one invalid NetworkPolicy spec in ns1/bad. */
 function errorFor(spec: any): string {
@@ -71,7 +71,7 @@ describe('rejects what the API server rejects, naming object and field', () => {
   });
 
   test('a pod with a bad label and a bad IP', () => {
-    const bad = { ...pod('ns1/a', { 'x': 'y z' }), status: { podIP: '10.0.0.300' } };
+    const bad = { ...pod('ns1/a', { x: 'y z' }), status: { podIP: '10.0.0.300' } };
     expect(() => Reachability.fromObjects([bad])).toThrow(/Pod ns1\/a: metadata\.labels: label value "y z"[^]*Pod ns1\/a: status\.podIP: "10\.0\.0\.300" is not an IP address/);
   });
 

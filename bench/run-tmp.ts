@@ -1,0 +1,2 @@
+import { main } from '../src/cli/main';
+process.exitCode = main(process.argv);

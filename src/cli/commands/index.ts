@@ -1,0 +1,9 @@
+import { Command } from '../io';
+import { explainCommand } from './explain';
+import { reachCommand } from './reach';
+
+/** Every command. Adding one (e.g. `lint`) is a new file in this folder and a line here. */
+export const COMMANDS: readonly Command[] = [
+  reachCommand,
+  explainCommand,
+];

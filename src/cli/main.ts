@@ -1,0 +1,86 @@
+/**
+ * The `cdk8s-netpol` command line. `bin/cdk8s-netpol` calls `main(process.argv)`; tests call it with their own io.
+ * User mistakes print a message and exit 2; only a bug in the tool itself exits 3 (with a stack trace only when
+ * CDK8S_NETPOL_DEBUG is set).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { COMMANDS } from './commands';
+import { CliIo, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, UsageError } from './io';
+import { InvalidManifestsError } from '../semantics/model';
+
+export type { CliIo } from './io';
+
+const NAME = 'cdk8s-netpol';
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: ${NAME} COMMAND [options]
+
+Check what Kubernetes NetworkPolicies allow, offline, from YAML/JSON manifests.
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Options:
+  -h, --help     show this help (also: ${NAME} COMMAND --help)
+  --version      print the version
+
+Exit status: 0 success, 1 findings (lint), 2 invalid input or usage.
+`;
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: () => fs.readFileSync(0, 'utf8'),
+};
+
+/**
+ * Runs the CLI.
+ *
+ * @param argv `process.argv`: the node binary, the script, then the arguments
+ * @returns the exit code
+ */
+export function main(argv: readonly string[], io: CliIo = defaultIo): number {
+  const args = argv.slice(2);
+  const first = args[0];
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    (first === undefined ? io.stderr : io.stdout)(topHelp());
+    return first === undefined ? EXIT_INVALID : EXIT_OK;
+  }
+  if (first === '--version') {
+    io.stdout(`${version()}\n`);
+    return EXIT_OK;
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    io.stderr(`${NAME}: unknown command "${first}"\n\n${topHelp()}`);
+    return EXIT_INVALID;
+  }
+  try {
+    return command.run(args.slice(1), io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`${NAME} ${command.name}: ${e.message}\nRun '${NAME} ${command.name} --help' for usage.\n`);
+      return EXIT_INVALID;
+    }
+    if (e instanceof InvalidManifestsError) {
+      io.stderr(`${NAME} ${command.name}: ${e.message}\n`);
+      return EXIT_INVALID;
+    }
+    const err = e as Error;
+    io.stderr(`${NAME} ${command.name}: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.CDK8S_NETPOL_DEBUG) io.stderr(`${err?.stack}\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+function version(): string {
+  // src/cli and lib/cli are both two levels below the package root.
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,158 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { main } from '../../src/cli/main';
+
+const fixtures = path.join(__dirname, '..', 'fixtures');
+const secureApp = path.join(fixtures, 'secure-app.yaml');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in-process, as `cdk8s-netpol ...args`. */
+function run(args: string[], stdin = ''): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = main(['node', 'cdk8s-netpol', ...args], {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    readStdin: () => stdin,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('reach', () => {
+  test('prints the matrix as a table by default and exits 0', () => {
+    const r = run(['reach', secureApp, '--port', '80']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatchSnapshot();
+  });
+
+  test('prints exactly one JSON document with one result per ordered pair', () => {
+    const r = run(['reach', secureApp, '--port', '80', '--output', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['results']);
+    expect(doc.results).toHaveLength(9);
+    expect(doc.results[0]).toEqual({ from: 'secure-app/backend', to: 'secure-app/backend', port: 80, protocol: 'TCP', allowed: true });
+    expect(doc.results.filter((x: any) => x.allowed && x.from !== x.to).map((x: any) => `${x.from} -> ${x.to}`))
+      .toEqual(['secure-app/frontend -> secure-app/backend']);
+    for (const result of doc.results) expect(Object.keys(result)).toEqual(['from', 'to', 'port', 'protocol', 'allowed']);
+  });
+
+  test('keeps a named port as a string in JSON and resolves it on each destination', () => {
+    const r = run(['reach', secureApp, '--port', 'http', '-o', 'json']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results[0].port).toBe('http');
+    expect(doc.results.find((x: any) => x.from === 'secure-app/frontend' && x.to === 'secure-app/backend').allowed).toBe(true);
+  });
+
+  test('passes --protocol through', () => {
+    const doc = JSON.parse(run(['reach', secureApp, '--port', '53', '--protocol', 'udp', '-o', 'json']).stdout);
+    expect(new Set(doc.results.map((x: any) => x.protocol))).toEqual(new Set(['UDP']));
+  });
+
+  test('prints markdown', () => {
+    const r = run(['reach', secureApp, '--port', '5432', '--output', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatchSnapshot();
+  });
+
+  test('prints a mermaid flowchart of the allowed flows', () => {
+    const r = run(['reach', secureApp, '--port=5432', '--output=mermaid']);
+    expect(r.stdout).toBe([
+      'flowchart LR',
+      '  n0["secure-app/backend"]',
+      '  n1["secure-app/db"]',
+      '  n2["secure-app/frontend"]',
+      '  n0 -->|TCP/5432| n1',
+      '',
+    ].join('\n'));
+  });
+
+  test('reads stdin when a path is -', () => {
+    const r = run(['reach', '-', '--port', '80', '-o', 'json'], fs.readFileSync(secureApp, 'utf8'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results).toHaveLength(9);
+  });
+
+  test('reads directories recursively, only YAML and JSON files, and unwraps Lists', () => {
+    const r = run(['reach', path.join(fixtures, 'reach'), '--port', '80', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const flows = JSON.parse(r.stdout).results.map((x: any) => `${x.from} -> ${x.to}: ${x.allowed}`);
+    expect(flows).toEqual([
+      'shop/api -> shop/api: true',
+      'shop/api -> shop/web: true',
+      'shop/web -> shop/api: true',
+      'shop/web -> shop/web: true',
+    ]);
+  });
+
+  test('combines several paths', () => {
+    const r = run(['reach', secureApp, path.join(fixtures, 'reach'), '--port', '80', '-o', 'json']);
+    expect(JSON.parse(r.stdout).results).toHaveLength(25);
+  });
+});
+
+describe('explain', () => {
+  test('explains an allowed flow with the rule that allows it', () => {
+    const r = run(['explain', secureApp, '--from', 'secure-app/frontend', '--to', 'secure-app/backend', '--port', '80']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ALLOWED/);
+    expect(r.stdout).toMatch(/allowed by policy secure-app\/frontend-to-backend spec\.ingress\[0\]/);
+  });
+
+  test('explains a denied flow to an IP', () => {
+    const r = run(['explain', secureApp, '--from', 'secure-app/backend', '--to', '8.8.8.8', '--port', '53', '--protocol', 'UDP']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/DENIED/);
+    expect(r.stdout).toMatch(/ingress of 8\.8\.8\.8: not a pod/);
+  });
+});
+
+describe('usage and errors', () => {
+  test.each([
+    [['--help']], [['-h']], [['reach', '--help']], [['explain', '-h']],
+  ])('prints help for %j and exits 0', (args) => {
+    const r = run(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: cdk8s-netpol/);
+  });
+
+  test('prints the version', () => {
+    expect(run(['--version'])).toEqual({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+/), stderr: '' });
+  });
+
+  test.each([
+    ['no command', [], /Usage: cdk8s-netpol COMMAND/],
+    ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+    ['a missing --port', ['reach', secureApp], /--port is required/],
+    ['a port out of range', ['reach', secureApp, '--port', '0'], /--port 0: port 0 is out of range/],
+    ['an unknown protocol', ['reach', secureApp, '--port', '80', '--protocol', 'ICMP'], /--protocol ICMP is not supported/],
+    ['an unknown output format', ['reach', secureApp, '--port', '80', '-o', 'xml'], /--output xml is not supported/],
+    ['an unknown option', ['reach', secureApp, '--prot', '80'], /unknown option --prot/],
+    ['no PATH', ['reach', '--port', '80'], /give at least one PATH/],
+    ['a missing file', ['reach', 'does-not-exist.yaml', '--port', '80'], /does-not-exist\.yaml: path: no such file or directory/],
+    ['a missing --from', ['explain', secureApp, '--to', 'a/b', '--port', '80'], /--from is required/],
+    ['an unknown endpoint', ['explain', secureApp, '--from', 'nope/x', '--to', 'secure-app/db', '--port', '80'], /unknown endpoint "nope\/x".*Known endpoints: secure-app\/backend/],
+    ['invalid YAML on stdin', ['reach', '-', '--port', '80'], /<stdin>: document 1: not valid YAML/],
+  ])('exits 2 on %s, with a message and no stack trace', (_, args, message) => {
+    const r = run(args as string[], 'kind: [');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  test('exits 2 on objects the API server would reject, naming file, object and field', () => {
+    const file = path.join(fixtures, 'invalid', 'bad-policy.yaml');
+    const r = run(['reach', file, '--port', '80']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-policy\.yaml \(document 2\): NetworkPolicy shop\/broken: spec\.ingress\[0\]\.from\[0\]\.ipBlock\.except\[0\]: "10\.1\.0\.0\/24" must be a strict subset/);
+    expect(r.stderr).toMatch(/NetworkPolicy shop\/broken: spec\.ingress\[0\]\.ports\[0\]\.endPort: 70 must be greater than or equal to `port`/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
