@@ -63,6 +63,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // jsii must not silence reserved-word warnings: a prop named `from` or `default` breaks other languages.
 project.compileTask.reset('jsii --fail-on-warnings');
 
+// The registry this project installs from lacks some platform bindings of unrs-resolver 1.13 (an optional dependency
+// of eslint-import-resolver-typescript), which leaves package-lock.json unusable by `npm ci`; 1.12.2 is complete.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // CIDR arithmetic and the engine's bitsets are bitwise by nature.
 project.eslint?.addRules({ 'no-bitwise': 'off' });
 
