@@ -1,4 +1,4 @@
-import { cdk8s, javascript, ReleasableCommits } from 'projen';
+import { cdk8s, javascript, JsonFile, ReleasableCommits } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-netpol',
@@ -69,6 +69,13 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // CIDR arithmetic and the engine's bitsets are bitwise by nature.
 project.eslint?.addRules({ 'no-bitwise': 'off' });
+
+// eslint's TypeScript project service takes the nearest tsconfig.json: give examples/ and bench/ one each.
+for (const dir of ['examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts', '../test/**/*.ts'] },
+  });
+}
 
 project.addTask('example', {
   description: 'Synthesize the secure-app example to dist/secure-app and print its allowed flows',
