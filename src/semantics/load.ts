@@ -348,7 +348,9 @@ function parseRules(raw: unknown, direction: 'ingress' | 'egress', peerField: 'f
 }
 
 /** `undefined` for absent or empty (meaning "all"), `null` when invalid. */
-function parseList<T>(raw: unknown, path: string, bad: Report, item: (x: unknown, path: string, bad: Report) => T | undefined): T[] | undefined | null {
+function parseList<T>(
+  raw: unknown, path: string, bad: Report, item: (x: unknown, path: string, bad: Report) => T | undefined,
+): T[] | undefined | null {
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw)) {
     bad(path, `must be a list, got ${describe(raw)}`);

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
+import { oracleAllowed, OraclePort } from './oracle';
 import { Port, Reachability } from '../../src';
 import { computeMatrix } from '../../src/semantics/matrix';
 import { QueryPort } from '../../src/semantics/model';
-import { oracleAllowed, OraclePort } from './oracle';
 
 const NAMESPACES = ['ns1', 'ns2'];
 const QUERIES: [Port, OraclePort][] = [
@@ -130,7 +130,8 @@ describe('laws', () => {
 
   test('reordering objects, rules and peers does not change any decision', () => {
     fc.assert(fc.property(clusterArb, fc.nat(), (objects, seed) => {
-      const rotate = <T>(xs: T[] | undefined): T[] | undefined => (xs && xs.length > 1 ? [...xs.slice(seed % xs.length), ...xs.slice(0, seed % xs.length)] : xs);
+      const rotate = <T>(xs: T[] | undefined): T[] | undefined =>
+        (xs && xs.length > 1 ? [...xs.slice(seed % xs.length), ...xs.slice(0, seed % xs.length)] : xs);
       const shuffled = [...objects].reverse().map((o) => (o.kind !== 'NetworkPolicy' ? o : {
         ...o,
         spec: {

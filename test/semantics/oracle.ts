@@ -50,7 +50,7 @@ export function oracleAllowed(objects: Obj[], from: string, to: string, q: Oracl
     }
     if (peer.namespaceSelector) {
       if (!matches(peer.namespaceSelector, nsLabels(nsOf(other)))) return false;
-    } else if (nsOf(other) !== policyNs) return false;
+    } else if (nsOf(other) !== policyNs) {return false;}
     return matches(peer.podSelector, other.metadata.labels ?? {});
   };
   const portOk = (entry: Obj) => {

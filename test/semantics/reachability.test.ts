@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import { Port, Reachability } from '../../src';
 import { deployment, pod, policy } from './util';
+import { Port, Reachability } from '../../src';
 
 const secureAppYaml = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'secure-app.yaml'), 'utf8');
 

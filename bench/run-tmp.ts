@@ -1,2 +1,0 @@
-import { main } from '../src/cli/main';
-process.exitCode = main(process.argv);
