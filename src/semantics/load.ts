@@ -12,8 +12,8 @@ import { describe, isPlainObject, parseSelector, Report } from './selector';
 import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 
-/** The label every namespace carries, so it can be selected by name. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+import { NAMESPACE_NAME_LABEL } from '../private/k8s';
+export { NAMESPACE_NAME_LABEL };
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
