@@ -5,3 +5,4 @@ export * from './constructs/zero-trust-namespace';
 export * from './constructs/tier-access';
 export * from './constructs/egress-allow-list';
 export * from './semantics';
+export * from './lint';

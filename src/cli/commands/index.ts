@@ -1,9 +1,11 @@
 import { Command } from '../io';
 import { explainCommand } from './explain';
+import { lintCommand } from './lint';
 import { reachCommand } from './reach';
 
 /** Every command. Adding one (e.g. `lint`) is a new file in this folder and a line here. */
 export const COMMANDS: readonly Command[] = [
   reachCommand,
   explainCommand,
+  lintCommand,
 ];

@@ -1,0 +1,162 @@
+/**
+ * A cdk8s-cli validation plugin: `cdk8s synth` runs the lint rules on the synthesized manifests when cdk8s.yaml lists
+ * it under `validations`. The CLI loads the class by name from this package, constructs it with the `properties`
+ * of the entry, and awaits `validate(context)`; the report must be submitted before it returns.
+ *
+ * @see https://github.com/cdk8s-team/cdk8s-cli/blob/main/src/plugins/validation.ts
+ */
+import * as fs from 'fs';
+import { sourceFile } from './format';
+import { Finding } from './model';
+import { lintObjects, parseCidrOption, RULE_DOCS } from './pack';
+import { atLeast } from './rank';
+import { LintSeverity } from './severity';
+import { parseManifestText, SourcedObject } from '../semantics/load';
+import { formatProblem, Problem } from '../semantics/model';
+
+/**
+ * Properties of the cdk8s-cli validation plugin, given as `properties` in cdk8s.yaml.
+ */
+export interface NetpolLintValidationProps {
+  /**
+   * The cluster's pod CIDRs: ipBlocks that overlap them are reported (NP012).
+   *
+   * @default - ipBlocks are not checked against the pod range
+   */
+  readonly podCidrs?: string[];
+
+  /**
+   * The cluster's service CIDRs: ipBlocks that overlap them are reported (NP012).
+   *
+   * @default - ipBlocks are not checked against the service range
+   */
+  readonly serviceCidrs?: string[];
+
+  /**
+   * The least severity that fails the validation (`error` or `warning` in cdk8s.yaml).
+   *
+   * @default LintSeverity.ERROR
+   */
+  readonly failOn?: LintSeverity;
+}
+
+/**
+ * A resource that violates a rule, as cdk8s-cli's `ValidationViolatingResource`.
+ */
+export interface Cdk8sViolatingResource {
+  /** The `metadata.name` of the object; cdk8s-cli maps it to a construct path. */
+  readonly resourceName: string;
+  /** Where in the object, and what is wrong there. */
+  readonly locations: string[];
+  /** The manifest file the object was read from. */
+  readonly manifestPath: string;
+}
+
+/**
+ * One violated rule, as cdk8s-cli's `ValidationViolation`.
+ */
+export interface Cdk8sValidationViolation {
+  readonly ruleName: string;
+  readonly recommendation: string;
+  readonly fix: string;
+  readonly violatingResources: Cdk8sViolatingResource[];
+}
+
+/**
+ * The report of cdk8s-cli's `ValidationContext`: the part the plugin uses.
+ */
+export interface ICdk8sValidationReport {
+  /** Adds one violated rule. */
+  addViolation(violation: Cdk8sValidationViolation): void;
+  /** Submits the report: `success` or `failure`. */
+  submit(status: string): void;
+}
+
+/**
+ * cdk8s-cli's `ValidationContext`: the part the plugin uses.
+ */
+export interface ICdk8sValidationContext {
+  /** The paths of the synthesized manifests. */
+  readonly manifests: string[];
+  /** Where violations are reported. */
+  readonly report: ICdk8sValidationReport;
+}
+
+/**
+ * Runs the cdk8s-netpol lint rules as a cdk8s-cli validation plugin during `cdk8s synth`.
+ *
+ * Enable it in cdk8s.yaml (the version must be exact, as cdk8s-cli requires):
+ *
+ * ```yaml
+ * validations:
+ *   - package: cdk8s-netpol
+ *     version: 1.2.3
+ *     class: NetpolLintValidation
+ *     properties:
+ *       failOn: warning
+ *       podCidrs: [10.244.0.0/16]
+ * ```
+ */
+export class NetpolLintValidation {
+  private readonly props: NetpolLintValidationProps;
+
+  constructor(props: NetpolLintValidationProps = {}) {
+    this.props = props;
+  }
+
+  /**
+   * Lints the manifests of the context, adds one violation per rule with findings and submits the report: a
+   * failure when a finding is at or above `failOn`, or when the manifests are invalid.
+   */
+  public validate(context: ICdk8sValidationContext): void {
+    const problems: Problem[] = [];
+    const objects: SourcedObject[] = [];
+    for (const file of context.manifests) {
+      try {
+        objects.push(...parseManifestText(fs.readFileSync(file, 'utf8'), file, problems));
+      } catch (e) {
+        problems.push({ source: file, object: 'file', path: '', message: `cannot be read: ${(e as Error).message}` });
+      }
+    }
+    const result = lintObjects(objects, {
+      podCidrs: (this.props.podCidrs ?? []).map((c) => parseCidrOption(c, 'podCidrs:')),
+      serviceCidrs: (this.props.serviceCidrs ?? []).map((c) => parseCidrOption(c, 'serviceCidrs:')),
+    }, problems);
+
+    if (result.problems.length > 0) {
+      context.report.addViolation({
+        ruleName: 'invalid-manifests',
+        recommendation: 'The API server would reject these objects; nothing was linted.',
+        fix: 'Correct each field named in the locations.',
+        violatingResources: result.problems.map((p) => ({
+          resourceName: p.object.split(' ').pop()!.split('/').pop()!,
+          locations: [formatProblem(p)],
+          manifestPath: sourceFile(p.source).file,
+        })),
+      });
+      context.report.submit('failure');
+      return;
+    }
+
+    const failOn = this.props.failOn ?? LintSeverity.ERROR;
+    for (const rule of RULE_DOCS) {
+      const findings = result.findings.filter((f) => f.ruleId === rule.id);
+      if (findings.length === 0) continue;
+      context.report.addViolation({
+        ruleName: `${rule.id} ${rule.name} (${rule.severity})`,
+        recommendation: rule.summary,
+        fix: rule.fix,
+        violatingResources: findings.map(resourceOf),
+      });
+    }
+    context.report.submit(result.findings.some((f) => atLeast(f.severity, failOn)) ? 'failure' : 'success');
+  }
+}
+
+function resourceOf(f: Finding): Cdk8sViolatingResource {
+  return {
+    resourceName: f.object.split(' ').pop()!.split('/').pop()!,
+    locations: [f.path ? `${f.path}: ${f.message}` : f.message],
+    manifestPath: sourceFile(f.source).file,
+  };
+}

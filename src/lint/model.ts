@@ -1,0 +1,54 @@
+/**
+ * The linter's private vocabulary: rules, the context they read, and the findings they return.
+ */
+import { LintSeverity } from './severity';
+import { Cidr } from '../private/cidr';
+import { SourcedObject } from '../semantics/load';
+import { Cluster } from '../semantics/model';
+
+/** One problem found by a rule, before suppressions are applied. */
+export interface RawFinding {
+  /** `NetworkPolicy ns/name`, `Deployment ns/name`, `Namespace ns`: the object a suppression annotation goes on. */
+  readonly object: string;
+  /** Field path inside the object, e.g. `spec.ingress[0].from[1]`; empty for the whole object. */
+  readonly path: string;
+  /** What is wrong, naming the object and field, and how to fix it. */
+  readonly message: string;
+}
+
+/** A finding as reported: the rule's id and severity, and where the object came from. */
+export interface Finding extends RawFinding {
+  readonly ruleId: string;
+  readonly severity: LintSeverity;
+  /** File name (or chart path) the object was read from; empty when the object is not in the input. */
+  readonly source: string;
+}
+
+/** What the user tells the linter about the cluster it cannot see in the manifests. */
+export interface LintSettings {
+  readonly podCidrs: readonly Cidr[];
+  readonly serviceCidrs: readonly Cidr[];
+}
+
+/** Everything a rule may read. */
+export interface LintContext {
+  readonly cluster: Cluster;
+  readonly objects: readonly SourcedObject[];
+  readonly settings: LintSettings;
+}
+
+/** A lint rule: one file in `rules/`, with a stable id that never changes meaning. */
+export interface LintRule {
+  /** `NP001`... */
+  readonly id: string;
+  /** Short kebab-case name, e.g. `missing-default-deny-ingress`. */
+  readonly name: string;
+  readonly severity: LintSeverity;
+  /** One line: what the rule checks. */
+  readonly summary: string;
+  /** Why it matters (used for docs and SARIF help). */
+  readonly why: string;
+  /** How to fix a finding. */
+  readonly fix: string;
+  check(context: LintContext): RawFinding[];
+}

@@ -1,0 +1,175 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { lintObjects, parseCidrOption, RULE_DOCS, SUPPRESS_ANNOTATION } from './pack';
+import { atLeast } from './rank';
+import { LintSeverity } from './severity';
+import { SourcedObject } from '../semantics/load';
+import { formatProblem } from '../semantics/model';
+
+/**
+ * Options for linting a cdk8s app's NetworkPolicies.
+ */
+export interface NetpolLintOptions {
+  /**
+   * The cluster's pod CIDRs, e.g. `10.244.0.0/16`: ipBlocks that overlap them are reported (NP012).
+   *
+   * @default - ipBlocks are not checked against the pod range
+   */
+  readonly podCidrs?: string[];
+
+  /**
+   * The cluster's service CIDRs, e.g. `10.96.0.0/12`: ipBlocks that overlap them are reported (NP012).
+   *
+   * @default - ipBlocks are not checked against the service range
+   */
+  readonly serviceCidrs?: string[];
+
+  /**
+   * The least severity that fails synthesis (`NetpolLint.enable`).
+   *
+   * @default LintSeverity.ERROR
+   */
+  readonly failOn?: LintSeverity;
+}
+
+/**
+ * One lint finding on a synthesized Kubernetes object.
+ */
+export interface LintFinding {
+  /** The stable rule id, e.g. `NP003` (see docs/RULES.md). */
+  readonly ruleId: string;
+
+  /** The rule's short name, e.g. `egress-without-dns`. */
+  readonly ruleName: string;
+
+  /** How serious the finding is; `ERROR` findings fail synthesis by default. */
+  readonly severity: LintSeverity;
+
+  /** The object the finding is about, e.g. `NetworkPolicy shop/default-deny` or `Namespace shop`. */
+  readonly objectName: string;
+
+  /** The field inside the object, e.g. `spec.ingress[0].from[1]`; empty for the whole object. */
+  readonly fieldPath: string;
+
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+
+  /**
+   * The construct path of the ApiObject the finding is about.
+   *
+   * @default - the object is not an ApiObject of the app (e.g. a namespace that is only referenced)
+   */
+  readonly constructPath?: string;
+}
+
+const ENABLED = new WeakSet<IConstruct>();
+
+/**
+ * Lints the NetworkPolicies of a cdk8s app for the classic mistakes, at synth time.
+ *
+ * The rules (NP001...) are those of `cdk8s-netpol lint`, described in docs/RULES.md. They read the synthesized
+ * objects of every Chart in the scope together (a default-deny in one chart counts for workloads in another).
+ *
+ * @example
+ * NetpolLint.enable(this);
+ */
+export class NetpolLint {
+  /**
+   * Fails synthesis when the charts in `scope` have lint findings at or above `failOn` (errors by default).
+   *
+   * Adds a validation to `scope`; `app.synth()` and `chart.toJson()` then fail with one line per finding, each naming
+   * the rule, the construct path and how to fix it. Enabling twice on the same scope has no further effect.
+   *
+   * @param scope a Chart, or an App (or any construct) containing charts
+   */
+  public static enable(scope: IConstruct, options: NetpolLintOptions = {}): void {
+    if (ENABLED.has(scope)) return;
+    ENABLED.add(scope);
+    const failOn = options.failOn ?? LintSeverity.ERROR;
+    scope.node.addValidation({
+      validate: () => NetpolLint.check(scope, options)
+        .filter((f) => atLeast(f.severity, failOn))
+        .map((f) => `${f.ruleId} ${f.ruleName} at ${f.constructPath ?? f.objectName}: ${f.message} (suppress with the annotation ${SUPPRESS_ANNOTATION}: "${f.ruleId}: <reason>")`),
+    });
+  }
+
+  /**
+   * The lint findings (of every severity) of the charts in `scope`, without failing anything.
+   *
+   * Reads each ApiObject with `toJson()`, not `chart.toJson()`, so it may run inside a validation. Throws when the
+   * objects hold values the API server would reject.
+   *
+   * @param scope a Chart, or an App (or any construct) containing charts
+   */
+  public static check(scope: IConstruct, options: NetpolLintOptions = {}): LintFinding[] {
+    const objects: SourcedObject[] = [];
+    const paths = new Map<string, string>();
+    for (const apiObject of apiObjectsOf(scope)) {
+      const object = apiObject.toJson();
+      objects.push({ object, source: apiObject.node.path });
+      paths.set(objectKey(object), apiObject.node.path);
+    }
+    const result = lintObjects(objects, {
+      podCidrs: (options.podCidrs ?? []).map((c) => parseCidrOption(c, 'podCidrs:')),
+      serviceCidrs: (options.serviceCidrs ?? []).map((c) => parseCidrOption(c, 'serviceCidrs:')),
+    });
+    if (result.problems.length > 0) {
+      throw new Error(`NetpolLint: the objects of ${scope.node.path || '<app>'} would be rejected by the API server:\n${result.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    }
+    return result.findings.map((f) => ({
+      ruleId: f.ruleId,
+      ruleName: RULE_DOCS.find((r) => r.id === f.ruleId)?.name ?? f.ruleId,
+      severity: f.severity,
+      objectName: f.object,
+      fieldPath: f.path,
+      message: f.message,
+      constructPath: paths.get(f.object) ?? (f.object.startsWith('Namespace ') ? undefined : f.source || undefined),
+    }));
+  }
+
+  /**
+   * Suppresses one rule on the Kubernetes objects of a construct, with a reason, by adding the
+   * `cdk8s-netpol.dev/suppress` annotation (so `cdk8s-netpol lint` on the synthesized YAML honours it too).
+   *
+   * @param construct an ApiObject, or a construct whose ApiObjects (e.g. a Deployment's) get the annotation
+   * @param ruleId the rule to suppress, e.g. `NP003`
+   * @param reason why the finding is fine here; required
+   */
+  public static suppress(construct: IConstruct, ruleId: string, reason: string): void {
+    if (!RULE_DOCS.some((r) => r.id === ruleId)) {
+      throw new Error(`NetpolLint.suppress(${construct.node.path}): ${JSON.stringify(ruleId)} is not a rule id: use one of ${RULE_DOCS.map((r) => r.id).join(', ')}`);
+    }
+    if (reason.trim() === '' || reason.includes('\n')) {
+      throw new Error(`NetpolLint.suppress(${construct.node.path}, ${ruleId}): give a one-line reason, e.g. "the backend pods are deployed by another team"`);
+    }
+    const targets = ApiObject.isApiObject(construct) ? [construct] : construct.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    if (targets.length === 0) throw new Error(`NetpolLint.suppress(${construct.node.path}): no ApiObject in this construct to annotate`);
+    for (const target of targets) {
+      const existing = target.metadata.toJson().annotations?.[SUPPRESS_ANNOTATION];
+      const entry = `${ruleId}: ${reason.trim()}`;
+      target.metadata.addAnnotation(SUPPRESS_ANNOTATION, existing ? `${existing}\n${entry}` : entry);
+    }
+  }
+
+  private constructor() {}
+}
+
+/** The ApiObjects of every chart in `scope`, in construct order. */
+function apiObjectsOf(scope: IConstruct): ApiObject[] {
+  const all = scope.node.findAll();
+  if (!all.some((c) => Chart.isChart(c)) && !hasChartAbove(scope)) {
+    throw new Error(`NetpolLint: no Chart found in ${scope.node.path || '<app>'}: pass a Chart or an App that contains charts`);
+  }
+  return all.filter((c): c is ApiObject => ApiObject.isApiObject(c));
+}
+
+function hasChartAbove(scope: IConstruct): boolean {
+  return scope.node.scopes.some((c) => Chart.isChart(c));
+}
+
+/** `Kind ns/name` as lint findings name objects (namespaced kinds default to `default`). */
+function objectKey(object: any): string {
+  const name = object?.metadata?.name ?? '';
+  if (object?.kind === 'Namespace') return `Namespace ${name}`;
+  return `${object?.kind} ${object?.metadata?.namespace || 'default'}/${name}`;
+}

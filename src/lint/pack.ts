@@ -1,0 +1,191 @@
+/**
+ * Runs the rules over loaded manifests: a rule that throws becomes a finding (the others still run), and findings
+ * on an object are suppressed by its `cdk8s-netpol.dev/suppress` annotation, which must give a reason.
+ */
+import { Finding, LintContext, LintRule, LintSettings, RawFinding } from './model';
+import { RULES } from './rules';
+import { LintSeverity } from './severity';
+import { Cidr, parseCidr } from '../private/cidr';
+import { loadCluster, SourcedObject } from '../semantics/load';
+import { Problem } from '../semantics/model';
+import { isPlainObject } from '../semantics/selector';
+
+/** The annotation that suppresses findings on one object: one `NP003: reason` per line. */
+export const SUPPRESS_ANNOTATION = 'cdk8s-netpol.dev/suppress';
+
+/** Not a check: the id under which a rule that crashed is reported. */
+export const RULE_FAILED: Omit<LintRule, 'check'> = {
+  id: 'NP000',
+  name: 'rule-failed',
+  severity: LintSeverity.ERROR,
+  summary: 'A lint rule failed with an internal error (a bug in the linter); the other rules still ran.',
+  why: 'The linter never silently skips a check: a crash is reported so the result is not mistaken for a clean bill of health.',
+  fix: 'Report the message as a bug. Until it is fixed, the rule\'s findings are unknown for this input.',
+};
+
+/** Not a check of the policies: the id under which a malformed suppression is reported. */
+export const BAD_SUPPRESSION: Omit<LintRule, 'check'> = {
+  id: 'NP016',
+  name: 'suppression-without-reason',
+  severity: LintSeverity.ERROR,
+  summary: `A \`${SUPPRESS_ANNOTATION}\` annotation entry has no reason, names an unknown rule, or cannot be read.`,
+  why: 'A suppression hides a finding from everyone who reads the report later: without a reason nobody can tell a considered exception from a silenced mistake. An entry without a reason suppresses nothing.',
+  fix: 'Write one entry per line as `NP003: why this is fine here` (several ids may share a reason: `NP005, NP006: reason`).',
+};
+
+/** Every id a report may contain, with its documentation, in id order. */
+export const RULE_DOCS: readonly Omit<LintRule, 'check'>[] = [RULE_FAILED, ...RULES, BAD_SUPPRESSION];
+
+export interface Suppressed {
+  readonly finding: Finding;
+  readonly reason: string;
+}
+
+export interface LintResult {
+  /** Sorted by source, object, path and rule id. */
+  readonly findings: Finding[];
+  readonly suppressed: Suppressed[];
+  /** Objects the API server would reject: when there are any, no rule ran. */
+  readonly problems: Problem[];
+}
+
+export interface LintRunOptions {
+  readonly podCidrs?: readonly Cidr[];
+  readonly serviceCidrs?: readonly Cidr[];
+  /** @default - every rule */
+  readonly rules?: readonly LintRule[];
+}
+
+/** Parses a `--pod-cidr` style value; throws with the expected form. */
+export function parseCidrOption(text: string, what: string): Cidr {
+  const c = parseCidr(text.trim());
+  if (!c) throw new Error(`${what} ${JSON.stringify(text)} is not a valid CIDR: write address/prefix, e.g. 10.244.0.0/16 or fd00::/108`);
+  return c;
+}
+
+interface ObjectInfo {
+  readonly source: string;
+  readonly annotations: { [key: string]: unknown };
+}
+
+/** `Kind ns/name` (or `Namespace name`) of every raw object, as findings name them; `List`s are unwrapped. */
+function indexObjects(objects: readonly SourcedObject[]): Map<string, ObjectInfo> {
+  const index = new Map<string, ObjectInfo>();
+  const visit = (obj: unknown, source: string) => {
+    if (!isPlainObject(obj) || typeof obj.kind !== 'string') return;
+    if (obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+      obj.items.forEach((item) => visit(item, source));
+      return;
+    }
+    const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
+    const name = typeof metadata.name === 'string' ? metadata.name : '';
+    const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+    const key = obj.kind === 'Namespace' ? `Namespace ${name}` : `${obj.kind} ${namespace}/${name}`;
+    const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
+    if (!index.has(key)) index.set(key, { source, annotations });
+  };
+  objects.forEach((o) => visit(o.object, o.source));
+  return index;
+}
+
+interface Suppression {
+  readonly ids: Set<string>;
+  readonly reason: string;
+}
+
+const ENTRY = /^(NP\d{3}(?:\s*,\s*NP\d{3})*)\s*(?::(.*))?$/;
+
+function readSuppressions(object: string, info: ObjectInfo, known: Set<string>, bad: (f: RawFinding) => void): Suppression[] {
+  const raw = info.annotations[SUPPRESS_ANNOTATION];
+  if (raw === undefined) return [];
+  const path = `metadata.annotations.${SUPPRESS_ANNOTATION}`;
+  if (typeof raw !== 'string') {
+    bad({ object, path, message: `${object}: ${path} must be a string of \`NP003: reason\` lines, got ${JSON.stringify(raw)}` });
+    return [];
+  }
+  const out: Suppression[] = [];
+  for (const line of raw.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+    const m = ENTRY.exec(line);
+    if (!m) {
+      bad({ object, path, message: `${object}: ${path}: cannot read ${JSON.stringify(line)}. Fix: write one entry per line as \`NP003: reason\`` });
+      continue;
+    }
+    const ids = m[1].split(',').map((s) => s.trim());
+    const unknown = ids.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      bad({ object, path, message: `${object}: ${path}: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a rule id' : 'are not rule ids'}. Fix: use the ids in docs/RULES.md (NP001...)` });
+    }
+    const reason = (m[2] ?? '').trim();
+    if (reason === '') {
+      bad({ object, path, message: `${object}: ${path}: the suppression of ${ids.join(', ')} gives no reason, so it suppresses nothing. Fix: write \`${ids.join(', ')}: <why this is fine here>\`` });
+      continue;
+    }
+    out.push({ ids: new Set(ids), reason });
+  }
+  return out;
+}
+
+function compare(a: Finding, b: Finding): number {
+  const ka = [a.source, a.object, a.path, a.ruleId, a.message];
+  const kb = [b.source, b.object, b.path, b.ruleId, b.message];
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Lints Kubernetes objects. Invalid manifests are returned as problems and no rule runs: the linter, like the
+ * engine, never judges an object it had to guess at.
+ */
+export function lintObjects(objects: readonly SourcedObject[], options: LintRunOptions = {}, earlier: readonly Problem[] = []): LintResult {
+  const { cluster, problems } = loadCluster(objects);
+  const allProblems = [...earlier, ...problems];
+  if (allProblems.length > 0) return { findings: [], suppressed: [], problems: allProblems };
+
+  const settings: LintSettings = { podCidrs: options.podCidrs ?? [], serviceCidrs: options.serviceCidrs ?? [] };
+  const context: LintContext = { cluster, objects, settings };
+  const index = indexObjects(objects);
+  // A namespace that is only referenced has no object of its own: point at its first workload instead.
+  const sourceOf = (object: string) => index.get(object)?.source
+    ?? (object.startsWith('Namespace ') ? cluster.endpoints.find((e) => `Namespace ${e.namespace}` === object)?.source : undefined)
+    ?? '';
+  const rules = options.rules ?? RULES;
+
+  const found: Finding[] = [];
+  for (const rule of rules) {
+    let raw: RawFinding[];
+    try {
+      raw = rule.check(context);
+    } catch (e) {
+      found.push({
+        ruleId: RULE_FAILED.id,
+        severity: RULE_FAILED.severity,
+        object: `rule ${rule.id}`,
+        path: '',
+        source: '',
+        message: `rule ${rule.id} (${rule.name}) failed: ${(e as Error)?.message ?? String(e)}. This is a bug in cdk8s-netpol: please report it. The other rules ran`,
+      });
+      continue;
+    }
+    for (const f of raw) found.push({ ...f, ruleId: rule.id, severity: rule.severity, source: sourceOf(f.object) });
+  }
+
+  const known = new Set(RULE_DOCS.map((r) => r.id));
+  const suppressions = new Map<string, Suppression[]>();
+  for (const [object, info] of index) {
+    const bad = (f: RawFinding) => found.push({ ...f, ruleId: BAD_SUPPRESSION.id, severity: BAD_SUPPRESSION.severity, source: info.source });
+    suppressions.set(object, readSuppressions(object, info, known, bad));
+  }
+
+  const findings: Finding[] = [];
+  const suppressed: Suppressed[] = [];
+  for (const f of found) {
+    const s = f.ruleId === BAD_SUPPRESSION.id || f.ruleId === RULE_FAILED.id
+      ? undefined
+      : (suppressions.get(f.object) ?? []).find((x) => x.ids.has(f.ruleId));
+    if (s) suppressed.push({ finding: f, reason: s.reason });
+    else findings.push(f);
+  }
+  findings.sort(compare);
+  suppressed.sort((a, b) => compare(a.finding, b.finding));
+  return { findings, suppressed, problems: [] };
+}

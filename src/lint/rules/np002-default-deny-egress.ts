@@ -1,0 +1,13 @@
+import { defaultDenyFindings } from './np001-default-deny-ingress';
+import { LintRule } from '../model';
+import { LintSeverity } from '../severity';
+
+export const NP002: LintRule = {
+  id: 'NP002',
+  name: 'missing-default-deny-egress',
+  severity: LintSeverity.WARNING,
+  summary: 'A namespace with workloads has no default-deny policy for Egress.',
+  why: 'Pods that no policy selects for Egress may connect anywhere, including the internet and other namespaces: a compromised pod can exfiltrate data or move laterally.',
+  fix: 'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Egress]` and an egress rule that allows DNS (ZeroTrustNamespace does this), then allow the flows you need.',
+  check: (context) => defaultDenyFindings(context, 'Egress'),
+};

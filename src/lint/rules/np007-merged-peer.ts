@@ -1,0 +1,44 @@
+import { Cluster, Peer, Policy } from '../../semantics/model';
+import { selectorMatches } from '../../semantics/selector';
+import { peerMatch, policyObject } from '../helpers';
+import { LintRule, RawFinding } from '../model';
+import { LintSeverity } from '../severity';
+
+/**
+ * A peer with both selectors that matches nothing, while its podSelector alone matches pods of the policy's own
+ * namespace (which the namespaceSelector does not select): the author most likely wanted two peers.
+ */
+export function looksLikeTwoPeers(cluster: Cluster, policy: Policy, peer: Peer): boolean {
+  if (!peer.namespaceSelector || !peer.podSelector) return false;
+  const m = peerMatch(cluster, peer, policy.namespace);
+  if (!m.complete || m.matches.length > 0) return false;
+  const own = cluster.namespaces.get(policy.namespace);
+  if (own && selectorMatches(peer.namespaceSelector, own.labels)) return false;
+  const podOnly: Peer = { path: peer.path, podSelector: peer.podSelector };
+  return peerMatch(cluster, podOnly, policy.namespace).matches.length > 0;
+}
+
+export const NP007: LintRule = {
+  id: 'NP007',
+  name: 'merged-peer',
+  severity: LintSeverity.WARNING,
+  summary: 'namespaceSelector and podSelector in one peer match nothing, while the podSelector alone matches pods of the policy\'s namespace: two peers were most likely meant.',
+  why: 'In one peer the two selectors are ANDed (matching pods inside matching namespaces); as two list items they are ORed. Merging them by accident (a missing `-`) silently denies the pods the podSelector was written for.',
+  fix: 'If you meant "these namespaces, or these pods of this namespace", write two peers: start `podSelector:` with its own `-`. Otherwise fix the labels so the pods exist in the selected namespaces.',
+  check: ({ cluster }) => {
+    const findings: RawFinding[] = [];
+    for (const p of cluster.policies) {
+      for (const rule of [...p.ingress, ...p.egress]) {
+        for (const peer of rule.peers ?? []) {
+          if (!looksLikeTwoPeers(cluster, p, peer)) continue;
+          findings.push({
+            object: policyObject(p),
+            path: peer.path,
+            message: `NetworkPolicy ${p.id}: ${peer.path} has namespaceSelector ${peer.namespaceSelector!.text} and podSelector ${peer.podSelector!.text} in one peer (ANDed): no pod of the input matches both, but the podSelector alone matches pods of ${p.namespace}. Fix: if you meant either of them, make them two peers (give \`podSelector:\` its own \`-\`)`,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};

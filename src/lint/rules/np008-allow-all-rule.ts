@@ -1,0 +1,33 @@
+import { policyObject } from '../helpers';
+import { LintRule, RawFinding } from '../model';
+import { LintSeverity } from '../severity';
+
+export const NP008: LintRule = {
+  id: 'NP008',
+  name: 'allow-all-rule',
+  severity: LintSeverity.WARNING,
+  summary: 'A rule with neither peers nor ports (`ingress: [{}]`, `egress: [{}]`) allows every peer on every port.',
+  why: 'An empty rule matches everything, so the policy isolates nothing in that direction for the pods it selects, and because policies only add, no other policy can take it back. It is easily written by accident when meaning "no rules" (`ingress: []`).',
+  fix: 'To deny everything, use `ingress: []` (or leave the rules out) with the direction in policyTypes. Otherwise list the peers (`from`/`to`) and `ports` you mean.',
+  check: ({ cluster }) => {
+    const findings: RawFinding[] = [];
+    for (const p of cluster.policies) {
+      const sides = [
+        { rules: p.ingress, on: p.isolatesIngress, peer: 'from', dir: 'ingress' },
+        { rules: p.egress, on: p.isolatesEgress, peer: 'to', dir: 'egress' },
+      ];
+      for (const side of sides) {
+        if (!side.on) continue;
+        for (const rule of side.rules) {
+          if (rule.peers !== undefined || rule.ports !== undefined) continue;
+          findings.push({
+            object: policyObject(p),
+            path: rule.path,
+            message: `NetworkPolicy ${p.id}: ${rule.path} has no \`${side.peer}\` and no \`ports\`, so it allows all ${side.dir} traffic of the pods the policy selects. Fix: to deny all, write \`${side.dir}: []\`; otherwise list the peers in \`${side.peer}\` and the \`ports\``,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};
