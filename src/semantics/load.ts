@@ -10,9 +10,9 @@ import {
 } from './model';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
 import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
+import { NAMESPACE_NAME_LABEL } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 
-import { NAMESPACE_NAME_LABEL } from '../private/k8s';
 export { NAMESPACE_NAME_LABEL };
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
