@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { EgressAllowList, PodSecurityLevel, PodSelection, Port, TierAccess, ZeroTrustNamespace } from '../../src';
+import { EgressAllowList, NetpolLint, PodSecurityLevel, PodSelection, Port, TierAccess, ZeroTrustNamespace } from '../../src';
 
 /**
  * The seeds' scenario: namespace `secure-app` with frontend (nginx), backend and database (postgres); deny-all;
@@ -35,6 +35,9 @@ export class SecureApp extends Chart {
       pods: PodSelection.workload(backend),
       destinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
     });
+
+    // Fail synthesis on any lint error (docs/RULES.md).
+    NetpolLint.enable(this);
   }
 }
 
