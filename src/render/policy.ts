@@ -113,20 +113,28 @@ export function addUniqueNameValidation(policy: ApiObject): void {
     const registered: ApiObject[] = [];
     policies = registered;
     registries.set(root, registered);
+    // cdk8s validates the whole app once per synthesized chart, so this runs N times for N charts: policies are
+    // only ever appended and their names are fixed at construction, so the answer is cached by registry size.
+    let cached: { count: number; errors: string[] } | undefined;
     policy.node.addValidation({
       validate: () => {
+        if (cached?.count === registered.length) return cached.errors;
         const byKey = new Map<string, ApiObject[]>();
         for (const p of registered) {
           const key = `${p.metadata.namespace}/${p.name}`;
-          byKey.set(key, [...(byKey.get(key) ?? []), p]);
+          const list = byKey.get(key);
+          if (list) list.push(p);
+          else byKey.set(key, [p]);
         }
-        return [...byKey.entries()]
+        const errors = [...byKey.entries()]
           .filter(([, list]) => list.length > 1)
           .map(
             ([key, list]) =>
               `NetworkPolicy ${key} is emitted by ${list.map((p) => p.node.path).join(' and ')}: ` +
               'give them different names (tier names or policyName), or declare the intents in one construct',
           );
+        cached = { count: registered.length, errors };
+        return errors;
       },
     });
   }
