@@ -1,3 +1,4 @@
+import * as os from 'os';
 /**
  * Benchmark of the reachability engine: synthetic clusters of P pods with P/2 policies, the full P x P matrix for
  * one port, against a straightforward evaluator (every pair against every policy).
@@ -69,7 +70,11 @@ function naiveAllowed(cluster: Cluster, a: Endpoint, b: Endpoint, q: QueryPort):
   const nsLabels = (e: Endpoint) => cluster.namespaces.get(e.namespace)!.labels;
   const peerOk = (policy: Policy, peer: Peer, other: Endpoint) => {
     if (peer.ipBlock) return other.ips.some((ip) => ipBlockContains(peer.ipBlock!, ip));
-    if (peer.namespaceSelector) { if (!selectorMatches(peer.namespaceSelector, nsLabels(other))) return false; } else if (other.namespace !== policy.namespace) {return false;}
+    if (peer.namespaceSelector) {
+      if (!selectorMatches(peer.namespaceSelector, nsLabels(other))) return false;
+    } else if (other.namespace !== policy.namespace) {
+      return false;
+    }
     return !peer.podSelector || selectorMatches(peer.podSelector, other.labels);
   };
   const portOk = (e: PolicyPort) => e.protocol === q.protocol && (e.name !== undefined
@@ -140,6 +145,6 @@ if (require.main === module) {
   const argv = process.argv.slice(2);
   const naiveAll = argv.includes('--naive-all');
   const sizes = argv.map(Number).filter((x) => x > 0);
-  console.log(`node ${process.version}, ${require('os').cpus().length} CPUs; one port (TCP/80); naive evaluator on ${naiveAll ? 'every pair' : 'a 20,000-pair sample'}`);
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs; one port (TCP/80); naive evaluator on ${naiveAll ? 'every pair' : 'a 20,000-pair sample'}`);
   for (const p of sizes.length ? sizes : [100, 1000, 2000, 5000]) run(p, naiveAll);
 }
