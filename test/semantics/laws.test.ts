@@ -115,7 +115,7 @@ describe('laws', () => {
       const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
       fc.pre(policies.length > 0);
       const before = allowedSet(objects);
-      const target = policies[pick % policies.length];
+      const target = policies[pick % policies.length] as any;
       // Pin the effective policy types first: with them absent, a first egress rule would also turn on egress isolation.
       const types = target.spec.policyTypes?.length ? target.spec.policyTypes : ['Ingress', ...(target.spec.egress?.length ? ['Egress'] : [])];
       const added = toEgress ? { to: rule.from, ports: rule.ports } : rule;
