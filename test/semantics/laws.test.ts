@@ -120,7 +120,7 @@ describe('laws', () => {
       const types = target.spec.policyTypes?.length ? target.spec.policyTypes : ['Ingress', ...(target.spec.egress?.length ? ['Egress'] : [])];
       const added = toEgress ? { to: rule.from, ports: rule.ports } : rule;
       const key = toEgress ? 'egress' : 'ingress';
-      const widened = objects.map((o) => (o === target
+      const widened = objects.map((o: any) => (o === target
         ? { ...o, spec: { ...o.spec, policyTypes: types, [key]: [...(o.spec[key] ?? []), added] } }
         : o));
       const after = new Set(allowedSet(widened));
