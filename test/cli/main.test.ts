@@ -1,27 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { runCli } from '../util/cli';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const secureApp = path.join(fixtures, 'secure-app.yaml');
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI in-process, as `cdk8s-netpol ...args`. */
-function run(args: string[], stdin = ''): Run {
-  let stdout = '';
-  let stderr = '';
-  const code = main(['node', 'cdk8s-netpol', ...args], {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readStdin: () => stdin,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('reach', () => {
   test('prints the matrix as a table by default and exits 0', () => {

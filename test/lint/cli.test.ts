@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { CliRun, runCli } from '../util/cli';
 
 // Relative to the working directory, as users pass them (and as SARIF wants its artifact URIs).
 const fixtures = path.relative(process.cwd(), path.join(__dirname, '..', 'fixtures'));
@@ -8,21 +8,9 @@ const secureApp = path.join(lintFixtures, 'secure-app.k8s.yaml');
 const mistakes = path.join(lintFixtures, 'mistakes.yaml');
 const warningsOnly = path.join(lintFixtures, 'warnings-only.yaml');
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(args: string[], stdin = ''): Run {
-  let stdout = '';
-  let stderr = '';
-  const code = main(['node', 'cdk8s-netpol', 'lint', ...args], {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readStdin: () => stdin,
-  });
-  return { code, stdout, stderr };
+/** Runs `cdk8s-netpol lint ...args` in-process. */
+function run(args: string[], stdin = ''): CliRun {
+  return runCli(['lint', ...args], stdin);
 }
 
 describe('cdk8s-netpol lint', () => {
@@ -118,9 +106,7 @@ describe('cdk8s-netpol lint', () => {
   });
 
   test('is listed in the top-level help', () => {
-    let out = '';
-    main(['node', 'cdk8s-netpol', '--help'], { stdout: (t) => { out += t; }, stderr: () => undefined, readStdin: () => '' });
-    expect(out).toMatch(/lint\s+check NetworkPolicies for the classic mistakes/);
+    expect(runCli(['--help']).stdout).toMatch(/lint\s+check NetworkPolicies for the classic mistakes/);
   });
 });
 
