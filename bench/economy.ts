@@ -34,8 +34,11 @@ export interface EconomyResult {
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-/** The example with tiers selected by their `app` labels instead of by workload (the hand-written sets' selectors). */
-class SecureAppByLabels extends Chart {
+/**
+ * The example's intents with the backend's external egress in a separate `EgressAllowList` instead of the tier's
+ * `externalDestinations`: what a user who reaches for the allow-list construct gets (one object more).
+ */
+class SecureAppWithAllowList extends Chart {
   constructor(scope: App, id: string) {
     super(scope, id, { namespace: 'secure-app' });
     new ZeroTrustNamespace(this, 'namespace', { name: 'secure-app' });
@@ -97,7 +100,7 @@ function allowedFlows(workloads: any[], policies: any[]): Set<string> {
 export function runEconomy(): EconomyResult {
   const app = new App();
   const ours = new SecureApp(app, 'secure-app').toJson();
-  const byLabels = new SecureAppByLabels(new App(), 'secure-app').toJson();
+  const withAllowList = new SecureAppWithAllowList(new App(), 'secure-app').toJson();
   const workloads = ours.filter((o) => !isPolicy(o));
   const reference = allowedFlows(workloads, ours.filter(isPolicy));
 
@@ -121,9 +124,10 @@ export function runEconomy(): EconomyResult {
     });
   };
 
-  add('ours', 'examples/secure-app as is (tiers selected by workload: `cdk8s.io/metadata.addr` labels)', ours.filter(isPolicy), undefined);
-  add('ours, label selection', 'the same intents with `PodSelection.labels({ app })`, the hand-written sets\' selectors',
-    byLabels.filter(isPolicy), undefined, byLabels.filter((o) => !isPolicy(o)));
+  add('ours', 'examples/secure-app as is: tiers selected by workload (the Deployments select their pods by `app`), '
+    + 'the backend\'s external egress in its tier policy (`externalDestinations`)', ours.filter(isPolicy), undefined);
+  add('ours, separate EgressAllowList', 'the same intents with the backend\'s external egress in an `EgressAllowList`',
+    withAllowList.filter(isPolicy), undefined, withAllowList.filter((o) => !isPolicy(o)));
   for (const [file, name, description] of [
     ['secure-app-handwritten.yaml', 'careful hand-written (working)', 'bench/fixtures/secure-app-handwritten.yaml: both sides of each flow, DNS carve-out, one policy per pod'],
     ['secure-app-seeds-minimal.yaml', 'seeds\' minimal set', 'bench/fixtures/secure-app-seeds-minimal.yaml: deny-all, 2 ingress flows, backend egress, DNS'],

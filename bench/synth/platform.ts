@@ -75,21 +75,18 @@ function ours(chart: Construct, name: string): void {
 
 // --------------------------------------------------------------------------------------------------------- floor
 
-const CONSTRUCT = 'cdk8s-netpol.dev/construct';
 const INTENT = 'cdk8s-netpol.dev/intent';
 
 /** What a careful person writes with the L1 classes: object literals, a couple of helpers, nothing computed. */
 function floor(chart: Construct, ns: string): void {
-  const meta = (name: string, construct: string, intent: string) => ({
-    name, namespace: ns, annotations: { [CONSTRUCT]: `${chart.node.path}/${construct}`, [INTENT]: intent },
-  });
+  const meta = (name: string, intent: string) => ({ name, namespace: ns, annotations: { [INTENT]: intent } });
   const app = (a: string) => ({ matchLabels: { app: a } });
   const tcp = (port: number): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
   const pods = (a: string) => ({ podSelector: app(a) });
 
   new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: ns } });
   new k8s.KubeNetworkPolicy(chart, 'default-deny', {
-    metadata: meta(`${ns}-default-deny`, 'namespace', 'default deny: no ingress, no egress except DNS at kube-system/k8s-app=kube-dns on UDP/53, TCP/53'),
+    metadata: meta(`${ns}-default-deny`, 'default deny: no ingress, no egress except DNS at kube-system/k8s-app=kube-dns on UDP/53, TCP/53'),
     spec: {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
@@ -100,7 +97,7 @@ function floor(chart: Construct, ns: string): void {
     },
   });
   new k8s.KubeNetworkPolicy(chart, 'api-flows', {
-    metadata: meta('api-flows', 'tiers', 'tier api: api -> db on TCP/5432; api -> worker on TCP/9000; web -> api on TCP/8080'),
+    metadata: meta('api-flows', 'tier api: api -> db on TCP/5432; api -> worker on TCP/9000; web -> api on TCP/8080'),
     spec: {
       podSelector: app('api'),
       policyTypes: ['Ingress', 'Egress'],
@@ -109,7 +106,7 @@ function floor(chart: Construct, ns: string): void {
     },
   });
   new k8s.KubeNetworkPolicy(chart, 'db-flows', {
-    metadata: meta('db-flows', 'tiers', 'tier db: api -> db on TCP/5432; worker -> db on TCP/5432'),
+    metadata: meta('db-flows', 'tier db: api -> db on TCP/5432; worker -> db on TCP/5432'),
     spec: {
       podSelector: app('db'),
       policyTypes: ['Ingress'],
@@ -117,7 +114,7 @@ function floor(chart: Construct, ns: string): void {
     },
   });
   new k8s.KubeNetworkPolicy(chart, 'web-flows', {
-    metadata: meta('web-flows', 'tiers', 'tier web: web -> api on TCP/8080'),
+    metadata: meta('web-flows', 'tier web: web -> api on TCP/8080'),
     spec: {
       podSelector: app('web'),
       policyTypes: ['Egress'],
@@ -125,7 +122,7 @@ function floor(chart: Construct, ns: string): void {
     },
   });
   new k8s.KubeNetworkPolicy(chart, 'worker-flows', {
-    metadata: meta('worker-flows', 'tiers', 'tier worker: api -> worker on TCP/9000; worker -> db on TCP/5432'),
+    metadata: meta('worker-flows', 'tier worker: api -> worker on TCP/9000; worker -> db on TCP/5432'),
     spec: {
       podSelector: app('worker'),
       policyTypes: ['Ingress', 'Egress'],
@@ -135,7 +132,7 @@ function floor(chart: Construct, ns: string): void {
   });
   const block = (k: number) => ({ ipBlock: { cidr: `203.0.${k}.0/24` } });
   new k8s.KubeNetworkPolicy(chart, 'api-external', {
-    metadata: meta('api-external', 'api-external', EXTERNAL_INTENT),
+    metadata: meta('api-external', EXTERNAL_INTENT),
     spec: {
       podSelector: app('api'),
       policyTypes: ['Egress'],
@@ -156,9 +153,7 @@ const EXTERNAL_INTENT = 'egress of app=api only to: 203.0.0.0/24 except 203.0.0.
 
 /** The same policies with cdk8s-plus-28: one NetworkPolicy per object, one rule per (peer, ports). */
 function plus(chart: Construct, ns: string): void {
-  const meta = (name: string, construct: string, intent: string) => ({
-    name, namespace: ns, annotations: { [CONSTRUCT]: `${chart.node.path}/${construct}`, [INTENT]: intent },
-  });
+  const meta = (name: string, intent: string) => ({ name, namespace: ns, annotations: { [INTENT]: intent } });
   const tcp = kplus.NetworkPolicyPort.tcp;
   const selectors = new Map(TIERS.map((t) => [t, kplus.Pods.select(chart, `pods-${t}`, { labels: { app: t } })]));
   const tier = (t: string) => selectors.get(t)!;
@@ -169,7 +164,7 @@ function plus(chart: Construct, ns: string): void {
     namespaces: kplus.Namespaces.select(chart, 'kube-system', { names: ['kube-system'] }),
   });
   new kplus.NetworkPolicy(chart, 'default-deny', {
-    metadata: meta(`${ns}-default-deny`, 'namespace', 'default deny: no ingress, no egress except DNS at kube-system/k8s-app=kube-dns on UDP/53, TCP/53'),
+    metadata: meta(`${ns}-default-deny`, 'default deny: no ingress, no egress except DNS at kube-system/k8s-app=kube-dns on UDP/53, TCP/53'),
     selector: kplus.Pods.all(chart, 'all-pods'),
     ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
     egress: {
@@ -179,7 +174,7 @@ function plus(chart: Construct, ns: string): void {
   });
 
   const api = new kplus.NetworkPolicy(chart, 'api-flows', {
-    metadata: meta('api-flows', 'tiers', 'tier api: api -> db on TCP/5432; api -> worker on TCP/9000; web -> api on TCP/8080'),
+    metadata: meta('api-flows', 'tier api: api -> db on TCP/5432; api -> worker on TCP/9000; web -> api on TCP/8080'),
     selector: tier('api'),
   });
   api.addIngressRule(tier('web'), [tcp(8080)]);
@@ -187,27 +182,27 @@ function plus(chart: Construct, ns: string): void {
   api.addEgressRule(tier('worker'), [tcp(9000)]);
 
   const db = new kplus.NetworkPolicy(chart, 'db-flows', {
-    metadata: meta('db-flows', 'tiers', 'tier db: api -> db on TCP/5432; worker -> db on TCP/5432'),
+    metadata: meta('db-flows', 'tier db: api -> db on TCP/5432; worker -> db on TCP/5432'),
     selector: tier('db'),
   });
   db.addIngressRule(tier('api'), [tcp(5432)]);
   db.addIngressRule(tier('worker'), [tcp(5432)]);
 
   const web = new kplus.NetworkPolicy(chart, 'web-flows', {
-    metadata: meta('web-flows', 'tiers', 'tier web: web -> api on TCP/8080'),
+    metadata: meta('web-flows', 'tier web: web -> api on TCP/8080'),
     selector: tier('web'),
   });
   web.addEgressRule(tier('api'), [tcp(8080)]);
 
   const worker = new kplus.NetworkPolicy(chart, 'worker-flows', {
-    metadata: meta('worker-flows', 'tiers', 'tier worker: api -> worker on TCP/9000; worker -> db on TCP/5432'),
+    metadata: meta('worker-flows', 'tier worker: api -> worker on TCP/9000; worker -> db on TCP/5432'),
     selector: tier('worker'),
   });
   worker.addIngressRule(tier('api'), [tcp(9000)]);
   worker.addEgressRule(tier('db'), [tcp(5432)]);
 
   const external = new kplus.NetworkPolicy(chart, 'api-external', {
-    metadata: meta('api-external', 'api-external', EXTERNAL_INTENT),
+    metadata: meta('api-external', EXTERNAL_INTENT),
     selector: tier('api'),
   });
   DESTINATIONS.forEach((d, k) => {

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { EgressAllowList, NetpolLint, PodSecurityLevel, PodSelection, Port, TierAccess, ZeroTrustNamespace } from '../../src';
+import { NetpolLint, PodSecurityLevel, PodSelection, Port, TierAccess, ZeroTrustNamespace } from '../../src';
 
 /**
  * The seeds' scenario: namespace `secure-app` with frontend (nginx), backend and database (postgres); deny-all;
@@ -22,7 +22,12 @@ export class SecureApp extends Chart {
     new TierAccess(this, 'tiers', {
       tiers: [
         { name: 'frontend', pods: PodSelection.workload(frontend) },
-        { name: 'backend', pods: PodSelection.workload(backend) },
+        {
+          name: 'backend',
+          pods: PodSelection.workload(backend),
+          // Listed in backend's own policy: one object per tier (a separate EgressAllowList works too).
+          externalDestinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
+        },
         { name: 'database', pods: PodSelection.workload(database) },
       ],
       flows: [
@@ -31,20 +36,20 @@ export class SecureApp extends Chart {
       ],
     });
 
-    new EgressAllowList(this, 'backend-external', {
-      pods: PodSelection.workload(backend),
-      destinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
-    });
-
     // Fail synthesis on any lint error (docs/RULES.md).
     NetpolLint.enable(this);
   }
 }
 
+/**
+ * A Deployment whose pods carry `app: <name>` and which selects them by that label (instead of cdk8s-plus's
+ * generated `cdk8s.io/metadata.addr` label), so policies that select it by workload say `app: <name>` too.
+ */
 function workload(chart: Chart, name: string, image: string, port: number, portName: string): kplus.Deployment {
-  return new kplus.Deployment(chart, name, {
+  const deployment = new kplus.Deployment(chart, name, {
     metadata: { name },
     replicas: 1,
+    select: false,
     podMetadata: { labels: { app: name } },
     containers: [
       {
@@ -55,4 +60,6 @@ function workload(chart: Chart, name: string, image: string, port: number, portN
       },
     ],
   });
+  deployment.select(kplus.LabelSelector.of({ labels: { app: name } }));
+  return deployment;
 }

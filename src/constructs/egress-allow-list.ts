@@ -3,10 +3,9 @@ import { Construct } from 'constructs';
 import { checkPolicyName, resolveNamespace } from './namespace';
 import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
-import { cidrStrictlyContains, parseCidr } from '../private/cidr';
 import { throwIfProblems } from '../private/errors';
-import { Json } from '../private/k8s';
-import { buildRules, emitPolicy, normalizePorts } from '../render/policy';
+import { EXTERNAL_FIX, externalGrants } from '../render/external';
+import { buildRules, emitPolicy } from '../render/policy';
 
 /**
  * An external destination: an IPv4 or IPv6 range, minus exceptions, on some ports.
@@ -107,20 +106,8 @@ export class EgressAllowList extends Construct {
       problems.push('no destination is given, which would deny all egress but DNS while reading as an allow list');
     }
 
-    const grants: { peer: Json; ports: Port[] }[] = [];
-    const described: string[] = [];
-    destinations.forEach((d, i) => {
-      const label = `destination #${i + 1} (${d.cidr})`;
-      const peer = ipBlockPeer(d, label, problems);
-      if (!d.ports || d.ports.length === 0) {
-        problems.push(`${label} has no ports: list them, or say Port.allTcp() to allow every TCP port`);
-        return;
-      }
-      for (const port of d.ports) problems.push(...port._problems().map((p) => `${label} port ${port}: ${p}`));
-      grants.push({ peer, ports: d.ports });
-      described.push(`${peer.ipBlock.cidr}${peer.ipBlock.except ? ` except ${peer.ipBlock.except.join(', ')}` : ''} on ${normalizePorts(d.ports).join(', ')}`);
-    });
-    throwIfProblems(this, problems, 'give valid CIDRs with host bits zero (e.g. "203.0.113.0/24"), exceptions strictly inside their CIDR, and ports 1-65535');
+    const { grants, described } = externalGrants(destinations, 'destination', problems);
+    throwIfProblems(this, problems, EXTERNAL_FIX);
 
     this.policy = emitPolicy(this, 'Resource', {
       name,
@@ -131,29 +118,3 @@ export class EgressAllowList extends Construct {
     });
   }
 }
-
-function ipBlockPeer(d: ExternalDestination, label: string, problems: string[]): Json {
-  const cidr = parseCidr(d.cidr);
-  if (!cidr) {
-    problems.push(`${label}: "${d.cidr}" is not a valid CIDR (e.g. "203.0.113.0/24" or "2001:db8::/64")`);
-    return { ipBlock: { cidr: d.cidr } };
-  }
-  if (cidr.hostBitsSet) {
-    problems.push(`${label}: "${d.cidr}" has host bits set, which is ambiguous: write "${cidr.text}" or a /${cidr.family === 4 ? 32 : 128} for one host`);
-  }
-  const except: string[] = [];
-  for (const e of d.exceptions ?? []) {
-    const inner = parseCidr(e);
-    if (!inner) {
-      problems.push(`${label}: exception "${e}" is not a valid CIDR`);
-    } else if (!cidrStrictlyContains(cidr, inner)) {
-      problems.push(`${label}: exception "${e}" is not strictly inside ${cidr.text}, which the API server rejects`);
-    } else {
-      except.push(inner.text);
-    }
-  }
-  const ipBlock: Json = { cidr: cidr.text };
-  if (except.length) ipBlock.except = [...new Set(except)].sort();
-  return { ipBlock };
-}
-

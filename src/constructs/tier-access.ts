@@ -1,11 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ExternalDestination } from './egress-allow-list';
 import { checkPolicyName, resolveNamespace } from './namespace';
 import { Port } from '../model/port';
 import { PodSelection, ResolvedSelection } from '../model/selection';
 import { inputError, throwIfProblems } from '../private/errors';
 import { Json, podPeer } from '../private/k8s';
 import { dns1123LabelProblem } from '../private/labels';
+import { EXTERNAL_FIX, ExternalGrants, externalGrants } from '../render/external';
 import { buildRules, emitPolicy, normalizePorts } from '../render/policy';
 
 /**
@@ -22,6 +24,13 @@ export interface Tier {
    * @default - the workload's namespace when `pods` is a workload or Service that has one, else the TierAccess namespace
    */
   readonly namespaceName?: string;
+  /**
+   * External destinations (CIDRs and ports) the tier's pods may reach, listed in the tier's own policy next to its
+   * flows: one object per tier instead of a separate `EgressAllowList`.
+   *
+   * @default - no external egress
+   */
+  readonly externalDestinations?: ExternalDestination[];
 }
 
 /**
@@ -60,22 +69,27 @@ interface ResolvedTier {
   readonly name: string;
   readonly namespace: string;
   readonly selection: ResolvedSelection;
+  readonly external: ExternalGrants;
 }
 
 /**
  * Declared flows between tiers (frontend -> backend -> database), each emitted on both sides.
  *
  * Every flow is an ingress allowance on the destination tier AND an egress allowance on the source tier, so it
- * works under default-deny egress. Each tier that takes part in a flow gets exactly one policy, `<tier>-flows`, in
- * its namespace, listing only the directions it has flows in. Peers in another namespace carry the namespace
- * selector and the pod selector in one peer (AND).
+ * works under default-deny egress. Each tier that takes part in a flow or has external destinations gets exactly one
+ * policy, `<tier>-flows`, in its namespace, listing only the directions it has flows in. Peers in another namespace
+ * carry the namespace selector and the pod selector in one peer (AND).
  *
  * @example
  * new TierAccess(this, 'tiers', {
  *   namespaceName: 'secure-app',
  *   tiers: [
  *     { name: 'frontend', pods: PodSelection.labels({ app: 'frontend' }) },
- *     { name: 'backend', pods: PodSelection.labels({ app: 'backend' }) },
+ *     {
+ *       name: 'backend',
+ *       pods: PodSelection.labels({ app: 'backend' }),
+ *       externalDestinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
+ *     },
  *   ],
  *   flows: [{ source: 'frontend', destination: 'backend', ports: [Port.tcp(80)] }],
  * });
@@ -101,6 +115,10 @@ export class TierAccess extends Construct {
       const text = `${src.name} -> ${dst.name} on ${normalizePorts(flow.ports).join(', ')}`;
       push(described, src.name, text);
       push(described, dst.name, text);
+    }
+    for (const tier of tiers.values()) {
+      for (const grant of tier.external.grants) push(egress, tier.name, grant);
+      for (const text of tier.external.described) push(described, tier.name, `${tier.name} -> ${text}`);
     }
 
     // Tier order is the declaration order of names, sorted: output does not depend on flow order.
@@ -159,9 +177,14 @@ export class TierAccess extends Construct {
       const namespace = tier.namespaceName ?? selection.namespace ?? defaultNamespace;
       const nsProblem = dns1123LabelProblem(namespace);
       if (nsProblem) problems.push(`tier "${tier.name}" namespace ${nsProblem}`);
-      resolved.set(tier.name, { name: tier.name, namespace, selection });
+      const external = externalGrants(tier.externalDestinations ?? [], `tier "${tier.name}" external destination`, problems);
+      resolved.set(tier.name, { name: tier.name, namespace, selection, external });
     }
-    throwIfProblems(this, problems, 'give each tier a unique DNS-label name and a non-empty, valid selector');
+    throwIfProblems(
+      this,
+      problems,
+      'give each tier a unique DNS-label name and a non-empty, valid selector; for external destinations, ' + EXTERNAL_FIX,
+    );
     return resolved;
   }
 

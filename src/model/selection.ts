@@ -123,7 +123,9 @@ export class PodSelection {
 
   /**
    * The pods of a cdk8s-plus-28 workload or pod: Deployment, StatefulSet, DaemonSet, Job, Pod...
-   * Its namespace, when set, is the tier's namespace.
+   * A workload's pods are the ones its own selector (`spec.selector`) selects: cdk8s-plus's generated
+   * `cdk8s.io/metadata.addr` label by default, or the labels it was given with `select()`. A pod is selected by its
+   * `cdk8s.io/metadata.addr` label. Its namespace, when set, is the tier's namespace.
    */
   public static workload(workload: kplus.IPodSelector): PodSelection {
     return new PodSelection(() => resolveWorkload(workload), `workload ${workload.node.path}`);
@@ -196,16 +198,38 @@ function resolveLabels(labels?: { [key: string]: string }, expressions?: LabelEx
 
 function resolveWorkload(workload: kplus.IPodSelector): ResolvedSelection {
   const config = workload.toPodSelectorConfig();
+  const own = workloadSelector(workload);
   // `_toKube` is how cdk8s-plus itself renders a LabelSelector into NetworkPolicy peers.
-  const kube = (config.labelSelector as any)._toKube() as { matchLabels?: any; matchExpressions?: any[] };
+  const kube = own ?? ((config.labelSelector as any)._toKube() as { matchLabels?: any; matchExpressions?: any[] });
   const expressions = (kube.matchExpressions ?? []).map((e) => expressionOf(e.key, e.operator, e.values));
   const resolved = resolveLabels(kube.matchLabels, expressions);
   const names = config.namespaces?.names ?? [];
   const problems = [...resolved.problems];
+  if (own && resolved.problems.length && !own.matchLabels && !own.matchExpressions) {
+    problems.splice(0, problems.length, `${workload.node.path} has no pod selector (select: false and no select() call): call select() with its pods' labels`);
+  }
   if (config.namespaces?.labelSelector || names.length > 1) {
     problems.push(`${workload.node.path} selects pods across several namespaces: give one tier per namespace`);
   }
   return { ...resolved, problems, namespace: names[0] };
+}
+
+/**
+ * A cdk8s-plus workload's own selector (its `spec.selector`): the pods Kubernetes counts as the workload's. By default
+ * cdk8s-plus's generated `cdk8s.io/metadata.addr` label; the labels given to `select()` when the workload chooses its
+ * own (e.g. `app: backend`). Undefined for pods and other selectors, which have no `spec.selector`.
+ */
+function workloadSelector(workload: kplus.IPodSelector): { matchLabels?: any; matchExpressions?: any[] } | undefined {
+  const w = workload as any;
+  if (typeof w.select !== 'function' || typeof w.matchLabels !== 'object' || !Array.isArray(w.matchExpressions)) {
+    return undefined;
+  }
+  const matchLabels: { [key: string]: string } = w.matchLabels;
+  const matchExpressions: any[] = w.matchExpressions;
+  return {
+    matchLabels: Object.keys(matchLabels).length ? matchLabels : undefined,
+    matchExpressions: matchExpressions.length ? matchExpressions : undefined,
+  };
 }
 
 function resolveService(service: kplus.Service): ResolvedSelection {

@@ -11,10 +11,3 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
-
-/** Sorts and removes duplicates by canonical JSON. */
-export function uniqueSorted<T>(items: T[]): T[] {
-  const byKey = new Map<string, T>();
-  for (const item of items) byKey.set(canonicalJson(item), item);
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
-}

@@ -1,13 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Port, Protocol } from '../model/port';
-import { canonicalJson, uniqueSorted } from '../private/json';
+import { inputError } from '../private/errors';
+import { canonicalJson } from '../private/json';
 import { Json } from '../private/k8s';
 
 /** Annotation that says which intent produced a policy ("document your policies"). */
 export const INTENT_ANNOTATION = 'cdk8s-netpol.dev/intent';
-/** Annotation that names the construct that produced a policy. */
+/** Annotation that names the construct that produced a policy; only written when the context key below is true. */
 export const CONSTRUCT_ANNOTATION = 'cdk8s-netpol.dev/construct';
+/** Context key that turns the construct-path annotation on (off by default: the intent annotation documents a policy). */
+export const CONSTRUCT_ANNOTATION_CONTEXT = 'cdk8s-netpol:constructPathAnnotation';
 
 /**
  * Ports in canonical order, without duplicates and without entries another entry already covers
@@ -45,25 +48,32 @@ export function buildRules(grants: { peer: Json; ports: Port[] }[], peerKey: 'fr
   const portsByPeer = new Map<string, { peer: Json; ports: Port[] }>();
   for (const g of grants) {
     const key = canonicalJson(g.peer);
-    const entry = portsByPeer.get(key) ?? { peer: g.peer, ports: [] };
-    entry.ports.push(...g.ports);
-    portsByPeer.set(key, entry);
+    const entry = portsByPeer.get(key);
+    if (entry) entry.ports.push(...g.ports);
+    else portsByPeer.set(key, { peer: g.peer, ports: [...g.ports] });
   }
-  const peersByPorts = new Map<string, { ports: Port[]; peers: Json[] }>();
+  const peersByPorts = new Map<string, { ports: Json[]; peers: Json[]; peerKeys: string[] }>();
   for (const key of [...portsByPeer.keys()].sort()) {
     const { peer, ports } = portsByPeer.get(key)!;
     const normalized = normalizePorts(ports);
     const portsKey = normalized.map(String).join(',');
-    const entry = peersByPorts.get(portsKey) ?? { ports: normalized, peers: [] };
+    let entry = peersByPorts.get(portsKey);
+    if (!entry) {
+      entry = { ports: normalized.map((p) => p._toKube()), peers: [], peerKeys: [] };
+      peersByPorts.set(portsKey, entry);
+    }
     entry.peers.push(peer);
-    peersByPorts.set(portsKey, entry);
+    entry.peerKeys.push(key);
   }
-  return uniqueSorted(
-    [...peersByPorts.values()].map(({ ports, peers }) => ({
-      [peerKey]: peers,
-      ports: ports.map((p) => p._toKube()),
-    })),
-  );
+  // Rules are distinct (one per port set) and sorted by their canonical JSON, built from the peer keys already at
+  // hand: keys in order are "from" < "ports" < "to".
+  const keyed = [...peersByPorts.values()].map(({ ports, peers, peerKeys }) => {
+    const peersJson = `"${peerKey}":[${peerKeys.join(',')}]`;
+    const portsJson = `"ports":${canonicalJson(ports)}`;
+    const sortKey = peerKey === 'from' ? `{${peersJson},${portsJson}}` : `{${portsJson},${peersJson}}`;
+    return { sortKey, rule: { [peerKey]: peers, ports } as Json };
+  });
+  return keyed.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0)).map((k) => k.rule);
 }
 
 export interface PolicyDefinition {
@@ -86,18 +96,23 @@ export function emitPolicy(scope: Construct, id: string, def: PolicyDefinition):
   const spec: Json = { podSelector: def.podSelector, policyTypes };
   if (def.ingress && def.ingress.length) spec.ingress = def.ingress;
   if (def.egress && def.egress.length) spec.egress = def.egress;
+  const annotations: { [key: string]: string } = { [INTENT_ANNOTATION]: def.intent };
+  if (constructPathAnnotationEnabled(scope)) annotations[CONSTRUCT_ANNOTATION] = scope.node.path;
   const policy = new ApiObject(scope, id, {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: {
-      name: def.name,
-      namespace: def.namespace,
-      annotations: { [INTENT_ANNOTATION]: def.intent, [CONSTRUCT_ANNOTATION]: scope.node.path },
-    },
+    metadata: { name: def.name, namespace: def.namespace, annotations },
     spec,
   });
   addUniqueNameValidation(policy);
   return policy;
+}
+
+function constructPathAnnotationEnabled(scope: Construct): boolean {
+  const value = scope.node.tryGetContext(CONSTRUCT_ANNOTATION_CONTEXT);
+  if (value === undefined || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw inputError(scope, `context "${CONSTRUCT_ANNOTATION_CONTEXT}" is ${JSON.stringify(value)}`, 'set it to true or false');
 }
 
 const registries = new WeakMap<object, ApiObject[]>();

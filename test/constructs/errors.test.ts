@@ -138,6 +138,33 @@ describe('bad input fails at construct time, naming the construct path and the f
       },
       /service test\/svc has no pod selector/,
     ],
+    [
+      'a tier external destination with a bad CIDR or no ports',
+      (chart: Chart) =>
+        new TierAccess(chart, 'tiers', {
+          tiers: [
+            { name: 'web', pods: web, externalDestinations: [{ cidr: '203.0.113.7/24', ports: [Port.tcp(443)] }, { cidr: '198.51.100.0/24', ports: [] }] },
+          ],
+          flows: [],
+        }),
+      /\[test\/tiers\] 2 problems:.*tier "web" external destination #1 \(203\.0\.113\.7\/24\): "203\.0\.113\.7\/24" has host bits set.*tier "web" external destination #2 \(198\.51\.100\.0\/24\) has no ports.*Fix: .*give valid CIDRs/s,
+    ],
+    [
+      'a workload that selects no pods (select: false, no select())',
+      (chart: Chart) => {
+        const d = new kplus.Deployment(chart, 'd', { select: false, containers: [{ image: 'x' }] });
+        return new EgressAllowList(chart, 'external', { pods: PodSelection.workload(d), destinations: [{ cidr: '10.0.0.0/8', ports: [Port.tcp(1)] }] });
+      },
+      /\[test\/external\] pods: test\/d has no pod selector \(select: false and no select\(\) call\): call select\(\)/,
+    ],
+    [
+      'a construct-path annotation switch that is not a boolean',
+      (chart: Chart) => {
+        chart.node.setContext('cdk8s-netpol:constructPathAnnotation', 'yes');
+        return new EgressAllowList(chart, 'external', { pods: api, destinations: [{ cidr: '10.0.0.0/8', ports: [Port.tcp(1)] }] });
+      },
+      /\[test\/external\] context "cdk8s-netpol:constructPathAnnotation" is "yes"\. Fix: set it to true or false/,
+    ],
   ])('rejects %s', (_what, build, message) => {
     const error = errorOf(build);
     expect(error).toMatch(message);

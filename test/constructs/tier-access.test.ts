@@ -206,4 +206,104 @@ describe('TierAccess', () => {
     };
     expect(build(true)).toEqual(build(false));
   });
+
+  test('external destinations of a tier go into its own policy, and only that tier reaches them', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'frontend', pods: labels('frontend') },
+        {
+          name: 'backend',
+          pods: labels('backend'),
+          externalDestinations: [
+            { cidr: '203.0.113.0/24', exceptions: ['203.0.113.128/25'], ports: [Port.tcp(443)] },
+            { cidr: '2001:db8::/64', ports: [Port.tcp(443)] },
+          ],
+        },
+        // A tier with external destinations and no flow still gets its policy.
+        { name: 'batch', pods: labels('batch'), externalDestinations: [{ cidr: '198.51.100.0/24', ports: [Port.udp(123)] }] },
+      ],
+      flows: [{ source: 'frontend', destination: 'backend', ports: [Port.tcp(80)] }],
+    });
+    for (const app of ['frontend', 'backend', 'batch']) addPod(chart, 'shop', app, { app });
+    addKubeDns(chart);
+    const reach = Reachability.of(chart);
+
+    expect(synth(chart).filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual([
+      'shop-default-deny', 'backend-flows', 'batch-flows', 'frontend-flows',
+    ]);
+    reach.allows('shop/backend', '203.0.113.10', Port.tcp(443));
+    reach.allows('shop/backend', '2001:db8::1', Port.tcp(443));
+    reach.denies('shop/backend', '203.0.113.200', Port.tcp(443));
+    reach.denies('shop/backend', '203.0.113.10', Port.tcp(80));
+    reach.denies('shop/backend', '198.51.100.10', Port.udp(123));
+    reach.denies('shop/frontend', '203.0.113.10', Port.tcp(443));
+    reach.allows('shop/batch', '198.51.100.10', Port.udp(123));
+    reach.denies('shop/batch', '198.51.100.10', Port.tcp(123));
+    reach.denies('shop/batch', 'shop/backend', Port.tcp(80));
+    reach.allows('shop/frontend', 'shop/backend', Port.tcp(80));
+    reach.allows('shop/backend', 'kube-system/coredns', Port.DNS_UDP);
+
+    const backend = policy(chart, 'backend-flows');
+    expect(backend.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(backend.spec.egress).toEqual([
+      { ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '2001:db8::/64' } }, { ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }] },
+    ]);
+    expect(backend.metadata.annotations['cdk8s-netpol.dev/intent']).toBe(
+      'tier backend: backend -> 2001:db8::/64 on TCP/443; backend -> 203.0.113.0/24 except 203.0.113.128/25 on TCP/443; frontend -> backend on TCP/80',
+    );
+    expect(policy(chart, 'batch-flows').spec.policyTypes).toEqual(['Egress']);
+    expect(schemaProblems(synth(chart))).toEqual([]);
+  });
+
+  test('a workload that selects its pods by its own labels is selected by them', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    const deployment = (name: string) => {
+      const d = new kplus.Deployment(chart, name, {
+        metadata: { name },
+        select: false,
+        podMetadata: { labels: { app: name } },
+        containers: [{ image: 'img', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+      });
+      d.select(kplus.LabelSelector.of({ labels: { app: name } }));
+      return d;
+    };
+    const web = deployment('web');
+    const api = deployment('api');
+    // Another workload's pods that merely share no label with web/api stay out.
+    new kplus.Deployment(chart, 'other', { metadata: { name: 'other' }, containers: [{ image: 'img', portNumber: 8080 }] });
+    new TierAccess(chart, 'tiers', {
+      tiers: [
+        { name: 'web', pods: PodSelection.workload(web) },
+        { name: 'api', pods: PodSelection.workload(api) },
+      ],
+      flows: [{ source: 'web', destination: 'api', ports: [Port.tcp(8080)] }],
+    });
+    expect(policy(chart, 'api-flows').spec.podSelector).toEqual({ matchLabels: { app: 'api' } });
+    expect(policy(chart, 'api-flows').spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'web' } } }]);
+    const reach = Reachability.of(chart);
+    reach.allows('shop/web', 'shop/api', Port.tcp(8080));
+    reach.denies('shop/other', 'shop/api', Port.tcp(8080));
+    reach.denies('shop/api', 'shop/web', Port.tcp(8080));
+  });
+
+  test('the construct-path annotation is off by default and on with the context key', () => {
+    const build = (context?: boolean) => {
+      const chart = newChart({ namespace: 'shop' });
+      if (context !== undefined) chart.node.setContext('cdk8s-netpol:constructPathAnnotation', context);
+      new TierAccess(chart, 'tiers', {
+        tiers: [{ name: 'web', pods: labels('web') }, { name: 'api', pods: labels('api') }],
+        flows: [{ source: 'web', destination: 'api', ports: [Port.tcp(80)] }],
+      });
+      return policy(chart, 'api-flows').metadata.annotations;
+    };
+    expect(Object.keys(build())).toEqual(['cdk8s-netpol.dev/intent']);
+    expect(Object.keys(build(false))).toEqual(['cdk8s-netpol.dev/intent']);
+    expect(build(true)).toEqual({
+      'cdk8s-netpol.dev/intent': 'tier api: web -> api on TCP/80',
+      'cdk8s-netpol.dev/construct': 'test/tiers',
+    });
+  });
 });

@@ -52,8 +52,10 @@ const MISTAKES: Mistake[] = [
     mistake: 'a policy whose podSelector selects nothing',
     expected: ['NP004'],
     inject: (o) => {
-      netpol(o, 'backend-external').spec.podSelector = { matchLabels: { app: 'backnd' } };
-      return o;
+      const typo = JSON.parse(JSON.stringify(netpol(o, 'backend-flows')));
+      typo.metadata.name = 'backend-external';
+      typo.spec = { podSelector: { matchLabels: { app: 'backnd' } }, policyTypes: ['Egress'], egress: [typo.spec.egress[0]] };
+      return [...o, typo];
     },
   },
   {
@@ -110,7 +112,7 @@ const MISTAKES: Mistake[] = [
     mistake: '0.0.0.0/0 without ports',
     expected: ['NP010'],
     inject: (o) => {
-      const rule = netpol(o, 'backend-external').spec.egress[0];
+      const rule = netpol(o, 'backend-flows').spec.egress[0];
       rule.to = [{ ipBlock: { cidr: '0.0.0.0/0' } }];
       delete rule.ports;
       return o;
@@ -129,7 +131,7 @@ const MISTAKES: Mistake[] = [
     expected: ['NP012'],
     options: { podCidrs: ['10.244.0.0/16'] },
     inject: (o) => {
-      netpol(o, 'backend-external').spec.egress[0].to[0].ipBlock.cidr = '10.0.0.0/8';
+      netpol(o, 'backend-flows').spec.egress[0].to[0].ipBlock.cidr = '10.0.0.0/8';
       return o;
     },
   },
