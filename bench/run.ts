@@ -362,7 +362,7 @@ function synthesisExplanations(): string {
       + '(commit a918f3f, after this bench found it); before that fix this bench measured ours at 6.2-7.9 s and 1.8-2.1x '
       + 'the floor at N=1000 here, with a peak RSS of up to 373 MB in one run. '
       + 'The remaining gap would only close by removing our wrapper constructs from the tree (which would break the '
-      + 'construct paths the intent annotations and error messages name; not recommended) or upstream: cdk8s\'s '
+      + 'construct paths that error messages, lint findings and the opt-in construct annotation name; not recommended) or upstream: cdk8s\'s '
       + '`App.synthYaml()` already validates once, and `Chart.toJson()` -> `App._synthChart()` need not resolve and '
       + 'validate the whole app again for every chart.');
   }
