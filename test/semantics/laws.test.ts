@@ -132,14 +132,18 @@ describe('laws', () => {
     fc.assert(fc.property(clusterArb, fc.nat(), (objects, seed) => {
       const rotate = <T>(xs: T[] | undefined): T[] | undefined =>
         (xs && xs.length > 1 ? [...xs.slice(seed % xs.length), ...xs.slice(0, seed % xs.length)] : xs);
-      const shuffled = [...objects].reverse().map((o) => (o.kind !== 'NetworkPolicy' ? o : {
-        ...o,
-        spec: {
-          ...o.spec,
-          ingress: rotate(o.spec.ingress)?.map((r: any) => ({ ...r, from: rotate(r.from), ports: rotate(r.ports) })),
-          egress: rotate(o.spec.egress)?.map((r: any) => ({ ...r, to: rotate(r.to), ports: rotate(r.ports) })),
-        },
-      }));
+      const shuffled = [...objects].reverse().map((object) => {
+        if (object.kind !== 'NetworkPolicy') return object;
+        const o = object as any;
+        return {
+          ...o,
+          spec: {
+            ...o.spec,
+            ingress: rotate(o.spec.ingress)?.map((r: any) => ({ ...r, from: rotate(r.from), ports: rotate(r.ports) })),
+            egress: rotate(o.spec.egress)?.map((r: any) => ({ ...r, to: rotate(r.to), ports: rotate(r.ports) })),
+          },
+        };
+      });
       expect(decisions(shuffled)).toEqual(decisions(objects));
     }), RUNS);
   });
