@@ -1,6 +1,7 @@
 export * from './model/port';
 export * from './model/selection';
 export * from './model/dns';
+export * from './model/external';
 export * from './constructs/zero-trust-namespace';
 export * from './constructs/tier-access';
 export * from './constructs/egress-allow-list';

@@ -1,27 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPolicyName, resolveNamespace } from './namespace';
+import { ExternalDestination } from '../model/external';
 import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
 import { throwIfProblems } from '../private/errors';
 import { EXTERNAL_FIX, externalGrants } from '../render/external';
 import { buildRules, emitPolicy } from '../render/policy';
-
-/**
- * An external destination: an IPv4 or IPv6 range, minus exceptions, on some ports.
- */
-export interface ExternalDestination {
-  /** The range, e.g. `203.0.113.0/24` or `2001:db8::/64`. Host bits must be zero. */
-  readonly cidr: string;
-  /**
-   * Ranges inside `cidr` that stay denied (the NetworkPolicy `except` field).
-   *
-   * @default - no exception
-   */
-  readonly exceptions?: string[];
-  /** The destination ports. To allow every port, say so: `Port.allTcp()`. */
-  readonly ports: Port[];
-}
 
 /**
  * Egress to the Kubernetes API server, which is outside the pod network: an ipBlock only you know.

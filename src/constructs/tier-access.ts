@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ExternalDestination } from './egress-allow-list';
 import { checkPolicyName, resolveNamespace } from './namespace';
+import { ExternalDestination } from '../model/external';
 import { Port } from '../model/port';
 import { PodSelection, ResolvedSelection } from '../model/selection';
 import { inputError, throwIfProblems } from '../private/errors';

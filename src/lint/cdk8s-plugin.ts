@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import { sourceFile } from './format';
 import { Finding } from './model';
+import { NetpolLintOptions } from './netpol-lint';
 import { lintObjects, parseCidrOption, RULE_DOCS } from './pack';
 import { atLeast } from './rank';
 import { LintSeverity } from './severity';
@@ -15,30 +16,10 @@ import { parseManifestText, SourcedObject } from '../semantics/load';
 import { formatProblem, Problem } from '../semantics/model';
 
 /**
- * Properties of the cdk8s-cli validation plugin, given as `properties` in cdk8s.yaml.
+ * Properties of the cdk8s-cli validation plugin, given as `properties` in cdk8s.yaml: the options of
+ * `NetpolLint` (`podCidrs`, `serviceCidrs`, `failOn`, as `error` or `warning`).
  */
-export interface NetpolLintValidationProps {
-  /**
-   * The cluster's pod CIDRs: ipBlocks that overlap them are reported (NP012).
-   *
-   * @default - ipBlocks are not checked against the pod range
-   */
-  readonly podCidrs?: string[];
-
-  /**
-   * The cluster's service CIDRs: ipBlocks that overlap them are reported (NP012).
-   *
-   * @default - ipBlocks are not checked against the service range
-   */
-  readonly serviceCidrs?: string[];
-
-  /**
-   * The least severity that fails the validation (`error` or `warning` in cdk8s.yaml).
-   *
-   * @default LintSeverity.ERROR
-   */
-  readonly failOn?: LintSeverity;
-}
+export interface NetpolLintValidationProps extends NetpolLintOptions {}
 
 /**
  * A resource that violates a rule, as cdk8s-cli's `ValidationViolatingResource`.

@@ -25,7 +25,8 @@ export interface NetpolLintOptions {
   readonly serviceCidrs?: string[];
 
   /**
-   * The least severity that fails synthesis (`NetpolLint.enable`).
+   * The least severity that fails: synthesis with `NetpolLint.enable`, the check with the `NetpolLintValidation`
+   * cdk8s-cli plugin.
    *
    * @default LintSeverity.ERROR
    */

@@ -197,17 +197,18 @@ function resolveLabels(labels?: { [key: string]: string }, expressions?: LabelEx
 }
 
 function resolveWorkload(workload: kplus.IPodSelector): ResolvedSelection {
-  const config = workload.toPodSelectorConfig();
   const own = workloadSelector(workload);
+  if (own && !own.matchLabels && !own.matchExpressions) {
+    const problem = `${workload.node.path} has no pod selector (select: false and no select() call): call select() with its pods' labels`;
+    return { selector: {}, problems: [problem], everyPod: false };
+  }
+  const config = workload.toPodSelectorConfig();
   // `_toKube` is how cdk8s-plus itself renders a LabelSelector into NetworkPolicy peers.
   const kube = own ?? ((config.labelSelector as any)._toKube() as { matchLabels?: any; matchExpressions?: any[] });
   const expressions = (kube.matchExpressions ?? []).map((e) => expressionOf(e.key, e.operator, e.values));
   const resolved = resolveLabels(kube.matchLabels, expressions);
   const names = config.namespaces?.names ?? [];
   const problems = [...resolved.problems];
-  if (own && resolved.problems.length && !own.matchLabels && !own.matchExpressions) {
-    problems.splice(0, problems.length, `${workload.node.path} has no pod selector (select: false and no select() call): call select() with its pods' labels`);
-  }
   if (config.namespaces?.labelSelector || names.length > 1) {
     problems.push(`${workload.node.path} selects pods across several namespaces: give one tier per namespace`);
   }

@@ -1,5 +1,5 @@
 import { normalizePorts } from './policy';
-import type { ExternalDestination } from '../constructs/egress-allow-list';
+import { ExternalDestination } from '../model/external';
 import { Port } from '../model/port';
 import { cidrStrictlyContains, parseCidr } from '../private/cidr';
 import { Json } from '../private/k8s';
