@@ -1,23 +1,25 @@
-import { ApiObject } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkPolicyName, resolveNamespace } from './namespace';
-import { ExternalDestination } from '../model/external';
+import { CheckedFlow, checkFlow, grantsOf, peerLabel } from './flows';
+import { IntentRegistry } from '../intent/registry';
+import { IPeer, isSelection, OwnedGroup, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
-import { throwIfProblems } from '../private/errors';
-import { EXTERNAL_FIX, externalGrants } from '../render/external';
-import { buildRules, emitPolicy } from '../render/policy';
+import { inputError, throwIfProblems } from '../private/errors';
+import { canonicalJson } from '../private/json';
+import { dns1123LabelProblem } from '../private/labels';
 
 /**
- * Egress to the Kubernetes API server, which is outside the pod network: an ipBlock only you know.
+ * One destination of an egress allow list: a peer and its ports.
  */
-export interface KubernetesApiAccess {
-  /** The API server endpoint addresses, e.g. `['10.0.0.1/32']` (see `kubectl get endpoints kubernetes`). */
-  readonly cidrs: string[];
+export interface EgressDestination {
+  /** Where the pods may connect: `Peer.cidr(...)`, `Peer.kubernetesApi([...])`, `Peer.namespace(...)`, a Tier... */
+  readonly peer: IPeer;
   /**
-   * The API server ports.
+   * The destination ports.
    *
-   * @default [Port.tcp(443)]
+   * @default - the peer's own ports (TCP 443 for `Peer.kubernetesApi()`, UDP/TCP 53 for `Peer.kubeDns()`); required
+   * for any other peer
    */
   readonly ports?: Port[];
 }
@@ -26,16 +28,10 @@ export interface KubernetesApiAccess {
  * Props of `EgressAllowList`.
  */
 export interface EgressAllowListProps {
-  /** The pods whose external egress is listed. */
+  /** The pods whose egress is listed: pods the app owns. */
   readonly pods: PodSelection;
-  /** The only external destinations the pods may reach (beyond what other policies allow, such as DNS). */
-  readonly destinations: ExternalDestination[];
-  /**
-   * Opt-in egress to the Kubernetes API server.
-   *
-   * @default - no API server access
-   */
-  readonly kubernetesApi?: KubernetesApiAccess;
+  /** The only destinations the pods may reach, besides the cluster DNS and what other flows allow. */
+  readonly destinations: EgressDestination[];
   /**
    * The namespace of the pods.
    *
@@ -43,7 +39,7 @@ export interface EgressAllowListProps {
    */
   readonly namespaceName?: string;
   /**
-   * The policy name.
+   * The policy name, when the pods are not a tier (a tier's policy keeps its `<tier>-flows` name).
    *
    * @default - the construct id
    */
@@ -51,55 +47,93 @@ export interface EgressAllowListProps {
 }
 
 /**
- * The external destinations (CIDRs and ports) selected pods may reach, and nothing else.
+ * The only destinations selected pods may reach: their egress is isolated, on purpose, even outside a
+ * ZeroTrustNamespace, and DNS keeps working.
  *
- * Emits one egress policy. Combined with a `ZeroTrustNamespace`, DNS keeps working: policies add up, and the
- * namespace's default-deny policy allows DNS for every pod.
+ * Outside a ZeroTrustNamespace, the policy also allows the cluster DNS (`Peer.kubeDns()`); inside one, the namespace's
+ * default-deny already does. When the pods are also a `Tier`, the destinations are listed in the tier's policy.
  *
  * @example
  * new EgressAllowList(this, 'backend-external', {
  *   namespaceName: 'secure-app',
  *   pods: PodSelection.labels({ app: 'backend' }),
- *   destinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
+ *   destinations: [{ peer: Peer.cidr('203.0.113.0/24'), ports: [Port.tcp(443)] }],
  * });
  */
-export class EgressAllowList extends Construct {
-  /** The emitted policy. */
-  public readonly policy: ApiObject;
+export class EgressAllowList extends Construct implements IPeer {
+  /** `egress allow list <namespace>/<policy name>`. */
+  public readonly peerId: string;
+  /** The namespace of the pods. */
+  public readonly namespaceName: string;
+  private readonly pods: PodSelection;
+  private readonly policyName: string;
 
   constructor(scope: Construct, id: string, props: EgressAllowListProps) {
     super(scope, id);
+    if (!props || !isSelection(props.pods)) {
+      throw inputError(this, '"pods" is not a PodSelection', 'give pods: PodSelection.labels({...}) or PodSelection.workload(deployment)');
+    }
     const problems: string[] = [];
     const selection = props.pods._resolve();
     problems.push(...selection.problems.map((p) => `pods: ${p}`));
-    if (props.namespaceName && selection.namespace && props.namespaceName !== selection.namespace) {
-      problems.push(`namespace is "${props.namespaceName}" but ${props.pods} lives in "${selection.namespace}"`);
+    if (props.namespaceName !== undefined && selection.namespace !== undefined && props.namespaceName !== selection.namespace) {
+      problems.push(`namespaceName is "${props.namespaceName}" but ${selection.description} lives in "${selection.namespace}"`);
     }
-    const namespace = resolveNamespace(this, props.namespaceName ?? selection.namespace, 'namespaceName');
-    const name = checkPolicyName(this, props.policyName ?? id, 'set "policyName" to a DNS label such as "backend-external"');
-
-    const destinations: ExternalDestination[] = [...(props.destinations ?? [])];
-    if (props.kubernetesApi) {
-      if (!props.kubernetesApi.cidrs || props.kubernetesApi.cidrs.length === 0) {
-        problems.push('kubernetesApi needs at least one CIDR (the API server endpoint addresses)');
-      }
-      for (const cidr of props.kubernetesApi.cidrs ?? []) {
-        destinations.push({ cidr, ports: props.kubernetesApi.ports ?? [Port.tcp(443)] });
-      }
-    }
+    const namespace = props.namespaceName ?? selection.namespace ?? Chart.of(this).namespace;
+    if (namespace === undefined) problems.push('no namespace is known for the pods: set "namespaceName", or create the chart with a "namespace"');
+    else if (dns1123LabelProblem(namespace)) problems.push(`namespace ${dns1123LabelProblem(namespace)}`);
+    const policyName = props.policyName ?? id;
+    const nameProblem = dns1123LabelProblem(policyName);
+    if (nameProblem) problems.push(`policy name ${nameProblem}: set "policyName" to a DNS label such as "backend-external"`);
+    const destinations = Array.isArray(props.destinations) ? props.destinations : [];
     if (destinations.length === 0) {
-      problems.push('no destination is given, which would deny all egress but DNS while reading as an allow list');
+      problems.push('no destination is given, which would deny all egress but DNS while reading as an allow list: list the destinations');
     }
+    throwIfProblems(this, problems, 'give pods a valid selector, a namespace and at least one destination');
+    this.pods = props.pods;
+    this.namespaceName = namespace!;
+    this.policyName = policyName;
+    this.peerId = `egress allow list ${this.namespaceName}/${policyName}`;
 
-    const { grants, described } = externalGrants(destinations, 'destination', problems);
-    throwIfProblems(this, problems, EXTERNAL_FIX);
+    const check = (into: string[]) => destinations
+      .map((d, i) => {
+        const label = `destination #${i + 1} (${d && typeof d === 'object' ? peerLabel(d.peer) : JSON.stringify(d)})`;
+        if (!d || typeof d !== 'object') {
+          into.push(`${label} is not a destination: give { peer, ports }`);
+          return undefined;
+        }
+        return checkFlow(label, this, d.peer, d.ports, into);
+      })
+      .filter((f): f is CheckedFlow => f !== undefined);
+    check(problems);
+    throwIfProblems(this, problems, 'give each destination a peer and valid ports (numbers for address blocks)');
 
-    this.policy = emitPolicy(this, 'Resource', {
-      name,
-      namespace,
-      intent: `egress of ${props.pods} only to: ${[...new Set(described)].sort().join('; ')}`,
-      podSelector: selection.selector,
-      egress: buildRules(grants, 'to'),
+    IntentRegistry.of(this).record(this, () => {
+      const late: string[] = [];
+      const flows = check(late);
+      return { groups: [this._peerSpec().owned!], grants: flows.flatMap(grantsOf), problems: late };
     });
+  }
+
+  /** @internal */
+  public _peerSpec(): PeerSpec {
+    const selection = this.pods._resolve();
+    const owned: OwnedGroup = {
+      key: `${this.namespaceName}/${canonicalJson(selection.selector)}`,
+      namespace: this.namespaceName,
+      selector: selection.selector,
+      nameHint: this.policyName,
+      nameRank: 1,
+      ownerPath: this.node.path,
+      isolate: { ingress: false, egress: true },
+    };
+    return {
+      kind: 'pods',
+      namespace: this.namespaceName,
+      podSelector: selection.selector,
+      owned,
+      description: selection.description,
+      problems: selection.problems,
+    };
   }
 }

@@ -1,10 +1,14 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { resolveNamespace } from './namespace';
-import { DnsAccess } from '../model/dns';
+import { resolvePeer } from './flows';
+import { IntentRegistry } from '../intent/registry';
+import { IPeer, OwnedGroup, Peer, PeerSpec } from '../model/peer';
+import { Port } from '../model/port';
 import { inputError, throwIfProblems } from '../private/errors';
-import { labelsProblems } from '../private/labels';
-import { emitPolicy } from '../render/policy';
+import { Json } from '../private/k8s';
+import { dns1123LabelProblem, labelsProblems } from '../private/labels';
+import { peersToKube } from '../render/intents';
+import { buildRules, emitPolicy, normalizePorts } from '../render/policy';
 
 /**
  * A Pod Security Standards level.
@@ -74,11 +78,18 @@ export interface ZeroTrustNamespaceProps {
   readonly labels?: { [key: string]: string };
 
   /**
-   * The DNS carve-out of the default-deny egress policy. `DnsAccess.disabled()` turns it off, explicitly.
+   * Where DNS lookups may go: the carve-out of the default-deny egress. `[]` turns it off, explicitly.
    *
-   * @default DnsAccess.kubeDns()
+   * @default [Peer.kubeDns()]
    */
-  readonly dns?: DnsAccess;
+  readonly dns?: IPeer[];
+
+  /**
+   * The DNS ports.
+   *
+   * @default - the DNS peers' own ports (UDP and TCP 53 for `Peer.kubeDns()`), UDP and TCP 53 for any other peer
+   */
+  readonly dnsPorts?: Port[];
 
   /**
    * Allow every pod of the namespace to reach every other pod of the namespace, on every port.
@@ -99,15 +110,17 @@ export interface ZeroTrustNamespaceProps {
  * A namespace where nothing flows unless declared: default-deny ingress and egress, DNS excepted.
  *
  * Emits the Namespace (unless adopted) and `<name>-default-deny`, which selects every pod, isolates both
- * directions, and allows only egress to the cluster DNS. With `allowSameNamespace`, also
- * `<name>-same-namespace`.
+ * directions, and allows only egress to the cluster DNS. With `allowSameNamespace`, also `<name>-same-namespace`.
+ * The namespace is a peer too: every pod of it, e.g. the destination of "Prometheus scrapes every pod on `metrics`".
  *
  * @example
  * new ZeroTrustNamespace(this, 'ns', { name: 'secure-app' });
  */
-export class ZeroTrustNamespace extends Construct {
+export class ZeroTrustNamespace extends Construct implements IPeer {
   /** The namespace name. */
   public readonly name: string;
+  /** `namespace <name>`. */
+  public readonly peerId: string;
   /** The Namespace object, unless the namespace was adopted. */
   public readonly namespaceObject?: ApiObject;
   /** The default-deny policy. */
@@ -115,60 +128,138 @@ export class ZeroTrustNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
-    const createNamespace = props.createNamespace ?? true;
-    const dns = props.dns ?? DnsAccess.kubeDns();
-    this.name = resolveNamespace(this, props.name, 'name');
-    if (this.name.length > 63 - '-default-deny'.length) {
-      throw inputError(this, `namespace name "${this.name}" is too long for the policy name "${this.name}-default-deny"`, 'use a namespace name of at most 50 characters');
+    // Everything is checked before any child is created: an error leaves nothing half-written.
+    const problems: string[] = [];
+    const createNamespace = props?.createNamespace ?? true;
+    if (typeof createNamespace !== 'boolean') problems.push(`createNamespace must be true or false, got ${JSON.stringify(createNamespace)}`);
+    const name = props?.name;
+    if (typeof name !== 'string') {
+      throw inputError(this, `name must be a namespace name (a string), got ${JSON.stringify(name)}`, 'give name: "secure-app"');
     }
-
+    const nsProblem = dns1123LabelProblem(name);
+    if (nsProblem) problems.push(`namespace ${nsProblem}`);
+    else if (name.length > 63 - '-default-deny'.length) {
+      problems.push(`namespace name "${name}" is too long for the policy name "${name}-default-deny": use at most 50 characters`);
+    }
+    problems.push(...podSecurityProblems(props.podSecurity));
     const labels = { ...(props.labels ?? {}), ...podSecurityLabels(props.podSecurity) };
     if (!createNamespace && Object.keys(labels).length > 0) {
-      throw inputError(
-        this,
-        'labels and podSecurity are set on an adopted namespace, where they would be silently lost',
-        'set createNamespace: true, or label the existing namespace where it is managed',
-      );
+      problems.push('labels and podSecurity are set on an adopted namespace, where they would be silently lost: set createNamespace: true, or label the existing namespace where it is managed');
     }
-    throwIfProblems(this, labelsProblems(labels), 'use valid Kubernetes label keys and values');
+    problems.push(...labelsProblems(labels));
 
+    const dnsPeers = props.dns ?? [Peer.kubeDns()];
+    const dnsGrants: { peer: Json; ports: Port[] }[] = [];
+    const dnsText: string[] = [];
+    if (!Array.isArray(dnsPeers)) {
+      problems.push('dns must be a list of peers, e.g. [Peer.kubeDns()] or [Peer.cidr("169.254.20.10/32")] ([] for none)');
+    } else {
+      dnsPeers.forEach((peer, i) => {
+        const spec = resolvePeer(`dns #${i + 1}`, peer, problems);
+        if (!spec) return;
+        const ports = props.dnsPorts ?? spec.defaultPorts ?? [Port.DNS_UDP, Port.DNS_TCP];
+        if (!Array.isArray(ports) || ports.length === 0) {
+          problems.push('dnsPorts needs at least one port, e.g. [Port.DNS_UDP, Port.DNS_TCP]');
+          return;
+        }
+        for (const port of ports) {
+          if (!(port instanceof Port)) {
+            problems.push(`dns port ${JSON.stringify(port)} is not a Port: use Port.DNS_UDP, Port.DNS_TCP`);
+            continue;
+          }
+          problems.push(...port._problems().map((p) => `dns port ${port}: ${p}`));
+          if (spec.kind === 'addresses' && port.name !== undefined) {
+            problems.push(`dns port ${port}: a named port never matches addresses (${spec.description}): give the number`);
+          }
+        }
+        if (problems.length) return;
+        for (const k of peersToKube(spec, name)) dnsGrants.push({ peer: k, ports });
+        dnsText.push(`${spec.description} on ${normalizePorts(ports).join(', ')}`);
+      });
+    }
+    const registry = IntentRegistry.of(this);
+    const existing = registry.namespaceOwner(name);
+    if (existing) {
+      problems.push(`namespace "${name}" is already a ZeroTrustNamespace at ${existing.node.path}: declare each namespace once`);
+    }
+    throwIfProblems(this, problems, 'fix each value named above');
+
+    registry.claimNamespace(this, name);
+    this.name = name;
+    this.peerId = `namespace ${name}`;
     if (createNamespace) {
       this.namespaceObject = new ApiObject(this, 'Namespace', {
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name: this.name, ...(Object.keys(labels).length ? { labels: sortKeys(labels) } : {}) },
+        metadata: { name, ...(Object.keys(labels).length ? { labels: sortKeys(labels) } : {}) },
       });
       // A Namespace is cluster-scoped: drop the namespace cdk8s copies from the chart onto every object.
       if (Chart.of(this).namespace !== undefined) this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
 
-    const dnsRule = dns._rule(this.name);
-    throwIfProblems(this, dnsRule.problems, 'fix the DnsAccess passed as "dns"');
     this.defaultDeny = emitPolicy(this, 'DefaultDeny', {
-      name: `${this.name}-default-deny`,
-      namespace: this.name,
-      intent: `default deny: no ingress, no egress except ${dns}`,
+      name: `${name}-default-deny`,
+      namespace: name,
+      intent: `default deny: no ingress, no egress except ${dnsText.length ? `DNS (${[...dnsText].sort().join('; ')})` : 'nothing (DNS disabled)'}`,
       podSelector: {},
       ingress: [],
-      egress: dnsRule.rule ? [dnsRule.rule] : [],
+      egress: buildRules(dnsGrants, 'to'),
     });
 
     if (props.allowSameNamespace) {
       emitPolicy(this, 'SameNamespace', {
-        name: `${this.name}-same-namespace`,
-        namespace: this.name,
-        intent: `every pod of ${this.name} may reach every pod of ${this.name}, on every port`,
+        name: `${name}-same-namespace`,
+        namespace: name,
+        intent: `every pod of ${name} may reach every pod of ${name}, on every port`,
         podSelector: {},
         ingress: [{ from: [{ podSelector: {} }] }],
         egress: [{ to: [{ podSelector: {} }] }],
       });
     }
+    registry.record(this, () => ({ isolatedNamespaces: [{ namespace: name }], groups: [this._peerSpec().owned!] }));
   }
+
+  /** @internal */
+  public _peerSpec(): PeerSpec {
+    const owned: OwnedGroup = {
+      key: `${this.name}/{}`,
+      namespace: this.name,
+      selector: {},
+      nameHint: `${this.name}-all-pods`,
+      nameRank: 2,
+      ownerPath: this.node.path,
+      isolate: { ingress: false, egress: false },
+    };
+    return { kind: 'namespaces', namespace: this.name, owned, description: `namespace ${this.name}`, problems: [] };
+  }
+}
+
+const VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
+
+/** What the Pod Security admission controller rejects: unknown levels and malformed versions. */
+function podSecurityProblems(options?: PodSecurityOptions): string[] {
+  if (options === undefined) return [];
+  if (options === null || typeof options !== 'object') return ['podSecurity must be { enforce, audit, warn, version }'];
+  const problems: string[] = [];
+  const levels = Object.values(PodSecurityLevel) as string[];
+  for (const mode of ['enforce', 'audit', 'warn'] as const) {
+    const level = options[mode];
+    if (level !== undefined && !levels.includes(level)) {
+      problems.push(`podSecurity.${mode} ${JSON.stringify(level)} is not a Pod Security level: use PodSecurityLevel.PRIVILEGED, BASELINE or RESTRICTED`);
+    }
+  }
+  if (options.version !== undefined && (typeof options.version !== 'string' || !VERSION.test(options.version))) {
+    problems.push(`podSecurity.version ${JSON.stringify(options.version)} is not a Pod Security version: use "latest" or "v1.<minor>" such as "v1.28"`);
+  }
+  if (options.version !== undefined && !options.enforce && !options.audit && !options.warn) {
+    problems.push('podSecurity.version is set without a level: set enforce, audit or warn');
+  }
+  return problems;
 }
 
 function podSecurityLabels(options?: PodSecurityOptions): { [key: string]: string } {
   const labels: { [key: string]: string } = {};
-  if (!options) return labels;
+  if (!options || typeof options !== 'object') return labels;
   for (const mode of ['enforce', 'audit', 'warn'] as const) {
     const level = options[mode];
     if (level === undefined) continue;

@@ -163,3 +163,13 @@ export function cidrStrictlyContains(outer: Cidr, inner: Cidr): boolean {
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return cidrContainsCidr(a, b) || cidrContainsCidr(b, a);
 }
+
+const IPV4_MAPPED = parseCidr('::ffff:0:0/96')!;
+
+/**
+ * True for a range inside `::ffff:0:0/96` (IPv4-mapped IPv6, e.g. `::ffff:10.0.0.0/104`): network plugins disagree on
+ * whether it matches IPv4 traffic, so the constructs refuse it and ask for the IPv4 block.
+ */
+export function isIpv4MappedIpv6(cidr: Cidr): boolean {
+  return cidrContainsCidr(IPV4_MAPPED, cidr);
+}

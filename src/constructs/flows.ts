@@ -1,0 +1,83 @@
+/**
+ * The boundary where constructs receive peers and ports: every value is checked here (a non-peer, a non-port, a named
+ * port towards addresses...) so that render only ever sees valid input, and flows become grants on their owned ends.
+ */
+import { isPeer, IPeer, PeerSpec } from '../model/peer';
+import { Port } from '../model/port';
+import { normalizePorts } from '../render/policy';
+import { Grant } from '../render/intents';
+
+/** A flow after checking: its two resolved ends and its ports. */
+export interface CheckedFlow {
+  readonly source: PeerSpec;
+  readonly destination: PeerSpec;
+  readonly ports: Port[];
+}
+
+/**
+ * Resolves and checks one flow; problems are appended with `label` (e.g. `flow #2 (web -> api)`).
+ * `requireOwned`: at least one end must be pods the app owns, or nothing could ever be written.
+ */
+export function checkFlow(
+  label: string,
+  source: IPeer,
+  destination: IPeer,
+  ports: Port[] | undefined,
+  problems: string[],
+): CheckedFlow | undefined {
+  const before = problems.length;
+  const src = resolvePeer(`${label} source`, source, problems);
+  const dst = resolvePeer(`${label} destination`, destination, problems);
+  if (!src || !dst) return undefined;
+  if (!src.owned && !dst.owned) {
+    problems.push(
+      `${label}: neither ${src.description} nor ${dst.description} is owned by this app, so no policy could be written for it: ` +
+      'make one end a Tier (pods the app owns) or a ZeroTrustNamespace',
+    );
+  }
+  const chosen = ports ?? dst.defaultPorts;
+  if (ports !== undefined && !Array.isArray(ports)) {
+    problems.push(`${label}: ports must be a list of Port values such as [Port.tcp(80)]`);
+    return undefined;
+  }
+  if (!chosen || chosen.length === 0) {
+    problems.push(`${label} has no ports: list them (e.g. [Port.tcp(80)]); to allow every port say so with Port.allTcp()`);
+    return undefined;
+  }
+  for (const port of chosen) {
+    if (!(port instanceof Port)) {
+      problems.push(`${label}: ${JSON.stringify(port)} is not a Port: use Port.tcp(80), Port.named('http')...`);
+      continue;
+    }
+    problems.push(...port._problems().map((p) => `${label} port ${port}: ${p}`));
+    if (dst.kind === 'addresses' && port.name !== undefined) {
+      problems.push(`${label} port ${port}: a named port is resolved on destination pods, so it never matches addresses (${dst.description}): give the port number`);
+    }
+  }
+  return problems.length === before ? { source: src, destination: dst, ports: chosen } : undefined;
+}
+
+/** Resolves a peer value, or reports that it is not one. */
+export function resolvePeer(label: string, peer: IPeer, problems: string[]): PeerSpec | undefined {
+  if (!isPeer(peer)) {
+    problems.push(`${label} ${JSON.stringify(peer) ?? String(peer)} is not a peer: use a Tier, a ZeroTrustNamespace or a Peer factory (Peer.cidr(...), Peer.pods(...)...)`);
+    return undefined;
+  }
+  const spec = peer._peerSpec();
+  problems.push(...spec.problems.map((p) => `${label} ${spec.description}: ${p}`));
+  return spec;
+}
+
+/** The grants of a flow: ingress on an owned destination, egress on an owned source. */
+export function grantsOf(flow: CheckedFlow): Grant[] {
+  const intent = `${flow.source.description} -> ${flow.destination.description} on ${normalizePorts(flow.ports).join(', ')}`;
+  const grants: Grant[] = [];
+  if (flow.destination.owned) grants.push({ owner: flow.destination.owned, direction: 'ingress', peer: flow.source, ports: flow.ports, intent });
+  if (flow.source.owned) grants.push({ owner: flow.source.owned, direction: 'egress', peer: flow.destination, ports: flow.ports, intent });
+  return grants;
+}
+
+/** A short text of a peer for labels, e.g. `web`. */
+export function peerLabel(peer: IPeer): string {
+  return isPeer(peer) ? peer.peerId : String(peer);
+}

@@ -1,0 +1,137 @@
+/**
+ * The per-app intent registry: constructs record what they mean (owned pods, grants, isolated namespaces); the
+ * registry renders every NetworkPolicy once, when the app is synthesized, so that the order of construct calls never
+ * changes the output and intents of several constructs on the same pods end in one policy.
+ */
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { OwnedGroup } from '../model/peer';
+import { Grant, IntentSet, NamespaceIsolation, renderPolicies } from '../render/intents';
+import { emitPolicy } from '../render/policy';
+
+/** What one construct records; called at synthesis, so late changes (a workload's `select()`) count. */
+export interface Contribution {
+  readonly groups?: OwnedGroup[];
+  readonly grants?: Grant[];
+  readonly isolatedNamespaces?: NamespaceIsolation[];
+  /** Problems found at synthesis (e.g. a workload that lost its selector), reported with the construct path. */
+  readonly problems?: string[];
+}
+
+const REGISTRIES = new WeakMap<IConstruct, IntentRegistry>();
+
+/**
+ * One per construct tree (keyed by its root).
+ */
+export class IntentRegistry {
+  /** The registry of the tree `scope` belongs to, created on first use. */
+  public static of(scope: IConstruct): IntentRegistry {
+    const root = scope.node.root;
+    let registry = REGISTRIES.get(root);
+    if (!registry) {
+      registry = new IntentRegistry(root);
+      REGISTRIES.set(root, registry);
+    }
+    return registry;
+  }
+
+  /** Renders the tree's intents if it has a registry; returns the problems (empty when fine). */
+  public static renderTree(scope: IConstruct): string[] {
+    const registry = REGISTRIES.get(scope.node.root);
+    return registry ? registry.render() : [];
+  }
+
+  private readonly contributors: { construct: IConstruct; collect: () => Contribution }[] = [];
+  private readonly namespaceOwners = new Map<string, IConstruct>();
+  private rendered?: string[];
+
+  private constructor(root: IConstruct) {
+    // Validations run before cdk8s collects a chart's objects (App.synth, chart.toJson, Testing.synth): the root's
+    // own validations run first, so the policies exist before anything reads the tree.
+    root.node.addValidation({ validate: () => this.render() });
+  }
+
+  /**
+   * Records a construct's intents. Throws once the app is synthesized: a late intent would be silently lost.
+   */
+  public record(construct: IConstruct, collect: () => Contribution): void {
+    if (this.rendered) {
+      throw new Error(
+        `[${construct.node.path}] intents were added after the app was synthesized, so they would be lost. ` +
+        'Fix: create every cdk8s-netpol construct before calling app.synth(), chart.toJson() or Reachability.of()',
+      );
+    }
+    this.contributors.push({ construct, collect });
+  }
+
+  /** The ZeroTrustNamespace construct of a namespace, if the app has one. */
+  public namespaceOwner(namespace: string): IConstruct | undefined {
+    return this.namespaceOwners.get(namespace);
+  }
+
+  /** Notes the ZeroTrustNamespace of a namespace (after checking `namespaceOwner`). */
+  public claimNamespace(construct: IConstruct, namespace: string): void {
+    this.namespaceOwners.set(namespace, construct);
+  }
+
+  /** True when a ZeroTrustNamespace of this app isolates the namespace. */
+  public isIsolated(namespace: string): boolean {
+    return this.namespaceOwners.has(namespace);
+  }
+
+  /** Renders every policy, once; returns the problems as validation errors. */
+  public render(): string[] {
+    if (this.rendered) return this.rendered;
+    const problems: string[] = [];
+    const intents: { groups: OwnedGroup[]; grants: Grant[]; isolatedNamespaces: NamespaceIsolation[] } = {
+      groups: [],
+      grants: [],
+      isolatedNamespaces: [],
+    };
+    const byPath = new Map<string, IConstruct>();
+    for (const { construct, collect } of this.contributors) {
+      byPath.set(construct.node.path, construct);
+      let contribution: Contribution;
+      try {
+        contribution = collect();
+      } catch (e) {
+        problems.push(`[${construct.node.path}] ${(e as Error).message}`);
+        continue;
+      }
+      if (contribution.problems?.length) {
+        problems.push(...contribution.problems.map((p) => `[${construct.node.path}] ${p}`));
+        continue;
+      }
+      intents.groups.push(...(contribution.groups ?? []));
+      intents.grants.push(...(contribution.grants ?? []));
+      intents.isolatedNamespaces.push(...(contribution.isolatedNamespaces ?? []));
+    }
+    if (problems.length === 0) {
+      const result = renderPolicies(intents as IntentSet);
+      problems.push(...result.problems);
+      if (problems.length === 0) {
+        for (const policy of result.policies) {
+          const owner = byPath.get(policy.ownerPath);
+          if (!owner) throw new Error(`cdk8s-netpol bug: no construct at ${policy.ownerPath} for policy ${policy.name}`);
+          emitPolicy(owner, 'Policy', {
+            name: policy.name,
+            namespace: policy.namespace,
+            intent: policy.intent,
+            podSelector: policy.spec.podSelector,
+            ingress: policy.spec.policyTypes.includes('Ingress') ? [...(policy.spec.ingress ?? [])] : undefined,
+            egress: policy.spec.policyTypes.includes('Egress') ? [...(policy.spec.egress ?? [])] : undefined,
+          });
+        }
+      }
+    }
+    this.rendered = problems;
+    return problems;
+  }
+
+  /** The policy rendered under a construct, if any (after rendering). */
+  public static policyOf(construct: IConstruct): ApiObject | undefined {
+    IntentRegistry.renderTree(construct);
+    const child = construct.node.tryFindChild('Policy');
+    return child && ApiObject.isApiObject(child) ? child : undefined;
+  }
+}

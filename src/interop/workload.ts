@@ -1,0 +1,107 @@
+/**
+ * Other libraries' workloads and Services as pod selections, read from what they synthesize (`ApiObject.toJson()`),
+ * never from their internals: any cdk8s-plus major version and plain cdk8s `ApiObject`s work the same way.
+ */
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Port, Protocol } from '../model/port';
+import { LabelExpression, ResolvedSelection, resolveLabels } from '../model/selector';
+import { portNameProblem } from '../private/labels';
+
+/** Where the pod template of each workload kind lives in its object. */
+const TEMPLATE_PATHS: { [kind: string]: string[] } = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** Kinds whose pods are the ones `spec.selector` selects (the controller adopts exactly those). */
+const SELECTOR_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/**
+ * The pods of a workload (or, with `service`, of a Service) as a selection.
+ */
+export function readWorkload(construct: IConstruct, service: boolean): ResolvedSelection {
+  const fail = (problem: string): ResolvedSelection => ({ selector: {}, description: '(invalid)', problems: [problem], everyPod: false });
+  if (!construct || typeof construct !== 'object' || !(construct as any).node) {
+    return fail(`${JSON.stringify(construct)} is not a construct: pass a cdk8s-plus workload or Service, or an ApiObject`);
+  }
+  const path = construct.node.path;
+  let json: any;
+  try {
+    json = apiObjectOf(construct).toJson();
+  } catch (e) {
+    return fail(`${path} does not synthesize a Kubernetes object (${(e as Error).message.split('\n')[0]}): pass a workload, a Service or an ApiObject`);
+  }
+  const kind = String(json?.kind);
+  const namespace = typeof json?.metadata?.namespace === 'string' ? json.metadata.namespace : undefined;
+  if (service) {
+    if (kind !== 'Service') return fail(`${path} is a ${kind}, not a Service: use PodSelection.workload() for workloads`);
+    return serviceSelection(path, json, namespace);
+  }
+  if (kind === 'Service') return fail(`${path} is a Service: use PodSelection.service() for its pods and target ports`);
+  let selector: { matchLabels?: any; matchExpressions?: any[] } | undefined;
+  let from: string;
+  if (kind === 'Pod') {
+    selector = { matchLabels: json.metadata?.labels };
+    from = 'its labels';
+  } else if (SELECTOR_KINDS.has(kind) || (kind === 'Job' && json.spec?.selector)) {
+    selector = json.spec?.selector;
+    from = 'its spec.selector';
+  } else if (TEMPLATE_PATHS[kind]) {
+    selector = { matchLabels: at(json, TEMPLATE_PATHS[kind])?.metadata?.labels };
+    from = "its pod template's labels";
+  } else {
+    return fail(`${path} is a ${kind}, which has no pods: pass a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod`);
+  }
+  const labels = selector?.matchLabels ?? undefined;
+  const expressions = (selector?.matchExpressions ?? []).map((e: any) => LabelExpression._of(e.key, e.operator, e.values));
+  if ((!labels || Object.keys(labels).length === 0) && expressions.length === 0) {
+    return fail(`${path} (${kind}) selects its pods by ${from}, which are empty, so it would select every pod: give it labels (cdk8s-plus: select() with its pods' labels)`);
+  }
+  const resolved = resolveLabels(labels, expressions, `${path} selector`);
+  return { ...resolved, namespace };
+}
+
+function serviceSelection(path: string, json: any, namespace: string | undefined): ResolvedSelection {
+  const selector = json.spec?.selector ?? {};
+  if (Object.keys(selector).length === 0) {
+    return {
+      selector: {},
+      description: '(invalid)',
+      problems: [`service ${path} has no pod selector: give it one (cdk8s-plus: the "selector" prop or select())`],
+      everyPod: false,
+    };
+  }
+  const resolved = resolveLabels(selector, undefined, `service ${path} selector`);
+  const problems = [...resolved.problems];
+  const servicePorts: Port[] = [];
+  for (const p of json.spec?.ports ?? []) {
+    const protocol = (p.protocol ?? Protocol.TCP) as Protocol;
+    const target = p.targetPort ?? p.port;
+    if (typeof target === 'string' && !/^[0-9]+$/.test(target)) {
+      const named = portNameProblem(target);
+      if (named) problems.push(named);
+      servicePorts.push(Port.named(target, protocol));
+    } else {
+      servicePorts.push(Port.of({ protocol, port: Number(target) }));
+    }
+  }
+  return { ...resolved, problems, namespace, servicePorts };
+}
+
+/** The construct's own ApiObject: itself, or its `Resource` child (cdk8s-plus and most L2 libraries). */
+function apiObjectOf(construct: IConstruct): ApiObject {
+  if (ApiObject.isApiObject(construct)) return construct;
+  return ApiObject.of(construct);
+}
+
+function at(value: any, path: string[]): any {
+  let v = value;
+  for (const key of path) v = v?.[key];
+  return v;
+}

@@ -1,0 +1,212 @@
+/**
+ * Render: a pure function from recorded intents to typed NetworkPolicy specs. No constructs, no App: the constructs
+ * wrap its output into the tree, and the CLI and the property tests can call it directly.
+ *
+ * The rules it implements (README "Never break what the app does not own"):
+ * - a policy selects only pods the app owns (a Tier, an allow list's pods, a ZeroTrustNamespace's namespace);
+ * - a grant is written only in a direction that is isolated: by a ZeroTrustNamespace of the app for the owned pods'
+ *   namespace, or because the owner asked for it (an EgressAllowList, a Tier's `isolation`); adding an allowance
+ *   never isolates anything by itself;
+ * - grants on the same pods (same namespace, same canonical selector) end in one policy, whatever construct recorded
+ *   them and in whatever order.
+ */
+import * as crypto from 'crypto';
+import { KubeNetworkPolicyPeer, KubeNetworkPolicySpec } from './kube';
+import { buildRules, normalizePorts } from './policy';
+import { IPeer, OwnedGroup, Peer, PeerSpec } from '../model/peer';
+import { Port } from '../model/port';
+import { NAMESPACE_NAME_LABEL } from '../private/k8s';
+
+/** Which way a grant lets traffic through, seen from the owned pods. */
+export type Direction = 'ingress' | 'egress';
+
+/** One allowance on owned pods: from `peer` (ingress) or to `peer` (egress), on `ports`. */
+export interface Grant {
+  readonly owner: OwnedGroup;
+  readonly direction: Direction;
+  readonly peer: PeerSpec;
+  readonly ports: Port[];
+  /** The flow in words, e.g. `web -> api on TCP/8080`. */
+  readonly intent: string;
+}
+
+/** A namespace whose every pod is isolated in both directions, with its DNS carve-out (a ZeroTrustNamespace). */
+export interface NamespaceIsolation {
+  readonly namespace: string;
+}
+
+/** Everything the constructs of one app recorded. */
+export interface IntentSet {
+  /** Every owned group a construct declared, with or without grants (an explicit isolation needs no grant). */
+  readonly groups: OwnedGroup[];
+  readonly grants: Grant[];
+  readonly isolatedNamespaces: NamespaceIsolation[];
+}
+
+/** One rendered policy. */
+export interface RenderedPolicy {
+  /** The construct that owns the selected pods: the policy becomes its child. */
+  readonly ownerPath: string;
+  readonly name: string;
+  readonly namespace: string;
+  /** The `cdk8s-netpol.dev/intent` annotation. */
+  readonly intent: string;
+  readonly spec: KubeNetworkPolicySpec;
+}
+
+export interface RenderResult {
+  /** Sorted by namespace, then name. */
+  readonly policies: RenderedPolicy[];
+  /** Flows the output cannot honour, with the construct path that recorded them. */
+  readonly problems: string[];
+}
+
+/** The DNS that explicit egress isolation outside a ZeroTrustNamespace keeps open. */
+const DEFAULT_DNS: IPeer = Peer.kubeDns();
+
+/**
+ * Renders intents into NetworkPolicy specs: deterministic, order-independent, one policy per owned pod group.
+ */
+export function renderPolicies(intents: IntentSet): RenderResult {
+  const problems: string[] = [];
+  const isolatedNs = new Set(intents.isolatedNamespaces.map((n) => n.namespace));
+  const groups = new Map<string, { records: OwnedGroup[]; grants: Grant[] }>();
+  const groupOf = (g: OwnedGroup) => {
+    let entry = groups.get(g.key);
+    if (!entry) {
+      entry = { records: [], grants: [] };
+      groups.set(g.key, entry);
+    }
+    return entry;
+  };
+  for (const g of intents.groups) groupOf(g).records.push(g);
+  for (const grant of intents.grants) {
+    const entry = groupOf(grant.owner);
+    entry.records.push(grant.owner);
+    entry.grants.push(grant);
+    problems.push(...halfOpen(grant, isolatedNs));
+  }
+
+  const drafts: { key: string; namespace: string; hint: string; draft: Omit<RenderedPolicy, 'name'> }[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const { records, grants } = groups.get(key)!;
+    const first = records[0];
+    const namespaceIsolated = isolatedNs.has(first.namespace);
+    const explicitIngress = records.some((r) => r.isolate.ingress);
+    const explicitEgress = records.some((r) => r.isolate.egress);
+    const ingressGrants = grants.filter((g) => g.direction === 'ingress');
+    const egressGrants = grants.filter((g) => g.direction === 'egress');
+
+    const writeIngress = explicitIngress || (namespaceIsolated && ingressGrants.length > 0);
+    const writeEgress = explicitEgress || (namespaceIsolated && egressGrants.length > 0);
+    if (!writeIngress && !writeEgress) continue;
+
+    const intents: string[] = [];
+    const peerGrants = (list: Grant[]) => list.map((g) => {
+      intents.push(g.intent);
+      return { peers: peersToKube(g.peer, first.namespace), ports: g.ports };
+    });
+    const ingressRules = writeIngress ? peerGrants(ingressGrants) : [];
+    const egressRules = writeEgress ? peerGrants(egressGrants) : [];
+    if (writeEgress && explicitEgress && !namespaceIsolated) {
+      // This app isolates the egress of these pods itself: keep DNS working, as a ZeroTrustNamespace does.
+      const dns = DEFAULT_DNS._peerSpec();
+      egressRules.push({ peers: peersToKube(dns, first.namespace), ports: dns.defaultPorts! });
+      intents.push(`DNS (${dns.description} on ${normalizePorts(dns.defaultPorts!).join(', ')})`);
+    }
+    if (explicitIngress && !namespaceIsolated) intents.push('ingress isolated: only the flows listed');
+    if (explicitEgress && !namespaceIsolated) intents.push('egress isolated: only the destinations listed');
+
+    const policyTypes: ('Ingress' | 'Egress')[] = [];
+    if (writeIngress) policyTypes.push('Ingress');
+    if (writeEgress) policyTypes.push('Egress');
+    const ingress = writeIngress ? buildRules(flatten(ingressRules), 'from') : undefined;
+    const egress = writeEgress ? buildRules(flatten(egressRules), 'to') : undefined;
+    const spec: KubeNetworkPolicySpec = {
+      podSelector: first.selector,
+      policyTypes,
+      ...(ingress && ingress.length ? { ingress } : {}),
+      ...(egress && egress.length ? { egress } : {}),
+    };
+    const best = [...records].sort((a, b) => a.nameRank - b.nameRank || cmp(a.nameHint, b.nameHint))[0];
+    const owners = [...new Set(records.map((r) => r.ownerPath))].sort();
+    const labels = [...new Set(records.filter((r) => r.nameRank === best.nameRank).map((r) => r.nameHint))].sort();
+    drafts.push({
+      key,
+      namespace: first.namespace,
+      hint: best.nameHint,
+      draft: {
+        ownerPath: owners[0],
+        namespace: first.namespace,
+        intent: `${labels.join(', ')}: ${[...new Set(intents)].sort().join('; ')}`,
+        spec,
+      },
+    });
+  }
+
+  // Two different pod groups never share a name: when hints collide in a namespace, every colliding group gets a
+  // suffix from its selector, so the result does not depend on which one was declared first.
+  const count = new Map<string, number>();
+  for (const d of drafts) count.set(`${d.namespace}/${d.hint}`, (count.get(`${d.namespace}/${d.hint}`) ?? 0) + 1);
+  const policies = drafts.map((d) => {
+    const name = count.get(`${d.namespace}/${d.hint}`)! > 1 ? suffixed(d.hint, d.key) : d.hint;
+    return { ...d.draft, name };
+  });
+  policies.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+  return { policies, problems: [...new Set(problems)].sort() };
+}
+
+/**
+ * The NetworkPolicyPeers of a peer, seen from a policy in `policyNamespace`. Pods in a named namespace carry the
+ * namespace selector and the pod selector in ONE peer (AND), never in two (OR).
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors
+ */
+export function peersToKube(peer: PeerSpec, policyNamespace: string): KubeNetworkPolicyPeer[] {
+  switch (peer.kind) {
+    case 'addresses':
+      return (peer.blocks ?? []).map((b) => ({ ipBlock: b.exceptions.length ? { cidr: b.cidr, except: b.exceptions } : { cidr: b.cidr } }));
+    case 'namespaces':
+      if (peer.namespace !== undefined) {
+        return [peer.namespace === policyNamespace
+          ? { podSelector: {} }
+          : { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } } }];
+      }
+      return [{ namespaceSelector: peer.namespaceSelector ?? {} }];
+    default:
+      if (peer.namespace !== undefined) {
+        return [peer.namespace === policyNamespace
+          ? { podSelector: peer.podSelector ?? {} }
+          : { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } }, podSelector: peer.podSelector ?? {} }];
+      }
+      return [{ namespaceSelector: peer.namespaceSelector ?? {}, podSelector: peer.podSelector ?? {} }];
+  }
+}
+
+/**
+ * A flow whose other end is not owned but lives in a namespace this app isolates is half-open: its side is missing.
+ */
+function halfOpen(grant: Grant, isolatedNs: Set<string>): string[] {
+  const peer = grant.peer;
+  if (peer.owned || peer.kind === 'addresses' || peer.namespace === undefined || !isolatedNs.has(peer.namespace)) return [];
+  const side = grant.direction === 'ingress' ? 'egress' : 'ingress';
+  return [
+    `flow ${grant.intent}: ${peer.description} is in ${peer.namespace}, a ZeroTrustNamespace of this app that isolates its ${side}, ` +
+    `but it is not a Tier of the app, so its ${side} side is never written and the flow is denied. ` +
+    `Fix: declare those pods as a Tier (new Tier(...)) and use it in the flow`,
+  ];
+}
+
+function flatten(list: { peers: KubeNetworkPolicyPeer[]; ports: Port[] }[]): { peer: any; ports: Port[] }[] {
+  return list.flatMap((g) => g.peers.map((peer) => ({ peer, ports: g.ports })));
+}
+
+/** `name-<6 hex of the group key>`, within the 63 characters of a DNS label. */
+function suffixed(name: string, key: string): string {
+  const hash = crypto.createHash('sha256').update(key).digest('hex').slice(0, 6);
+  return `${name.slice(0, 63 - 7).replace(/-+$/, '')}-${hash}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
