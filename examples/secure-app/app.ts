@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { NetpolLint, PodSecurityLevel, PodSelection, Port, TierAccess, ZeroTrustNamespace } from '../../src';
+import { NetpolLint, Peer, PodSecurityLevel, PodSelection, Port, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 
 /**
  * The seeds' scenario: namespace `secure-app` with frontend (nginx), backend and database (postgres); deny-all;
@@ -19,20 +19,16 @@ export class SecureApp extends Chart {
     const backend = workload(this, 'backend', 'ghcr.io/example/backend:1.0.0', 80, 'http');
     const database = workload(this, 'database', 'postgres:16', 5432, 'postgres');
 
+    // Tiers are pods this app owns; flows name them, or peers the app does not own (here, an address block).
+    const frontendTier = new Tier(this, 'frontend-tier', { name: 'frontend', pods: PodSelection.workload(frontend) });
+    const backendTier = new Tier(this, 'backend-tier', { name: 'backend', pods: PodSelection.workload(backend) });
+    const databaseTier = new Tier(this, 'database-tier', { name: 'database', pods: PodSelection.workload(database) });
+
     new TierAccess(this, 'tiers', {
-      tiers: [
-        { name: 'frontend', pods: PodSelection.workload(frontend) },
-        {
-          name: 'backend',
-          pods: PodSelection.workload(backend),
-          // Listed in backend's own policy: one object per tier (a separate EgressAllowList works too).
-          externalDestinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
-        },
-        { name: 'database', pods: PodSelection.workload(database) },
-      ],
       flows: [
-        { source: 'frontend', destination: 'backend', ports: [Port.tcp(80)] },
-        { source: 'backend', destination: 'database', ports: [Port.tcp(5432)] },
+        { source: frontendTier, destination: backendTier, ports: [Port.tcp(80)] },
+        { source: backendTier, destination: databaseTier, ports: [Port.tcp(5432)] },
+        { source: backendTier, destination: Peer.cidr('203.0.113.0/24'), ports: [Port.tcp(443)] },
       ],
     });
 

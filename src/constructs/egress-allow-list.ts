@@ -123,6 +123,7 @@ export class EgressAllowList extends Construct implements IPeer {
       namespace: this.namespaceName,
       selector: selection.selector,
       nameHint: this.policyName,
+      label: `egress allow list ${this.policyName}`,
       nameRank: 1,
       ownerPath: this.node.path,
       isolate: { ingress: false, egress: true },

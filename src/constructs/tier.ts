@@ -114,6 +114,7 @@ export class Tier extends Construct implements IPeer {
       namespace: this.namespaceName,
       selector: selection.selector,
       nameHint: `${this.tierName}-flows`,
+      label: `tier ${this.tierName}`,
       nameRank: 0,
       ownerPath: this.node.path,
       isolate: {

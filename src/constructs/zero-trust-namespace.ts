@@ -226,6 +226,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       namespace: this.name,
       selector: {},
       nameHint: `${this.name}-all-pods`,
+      label: `namespace ${this.name}`,
       nameRank: 2,
       ownerPath: this.node.path,
       isolate: { ingress: false, egress: false },

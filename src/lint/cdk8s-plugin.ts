@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import { sourceFile } from './format';
 import { Finding } from './model';
 import { NetpolLintOptions } from './netpol-lint';
-import { lintObjects, parseCidrOption, RULE_DOCS } from './pack';
+import { CheckedLintOptions, checkLintOptions } from './options';
+import { lintObjects, RULE_DOCS } from './pack';
 import { atLeast } from './rank';
-import { LintSeverity } from './severity';
 import { parseManifestText, SourcedObject } from '../semantics/load';
 import { formatProblem, Problem } from '../semantics/model';
 
@@ -79,10 +79,11 @@ export interface ICdk8sValidationContext {
  * ```
  */
 export class NetpolLintValidation {
-  private readonly props: NetpolLintValidationProps;
+  private readonly options: CheckedLintOptions;
 
   constructor(props: NetpolLintValidationProps = {}) {
-    this.props = props;
+    // cdk8s.yaml is untyped: an unknown key or a misspelt severity throws here, when cdk8s-cli loads the plugin.
+    this.options = checkLintOptions(props, 'cdk8s-netpol NetpolLintValidation properties (cdk8s.yaml)');
   }
 
   /**
@@ -99,10 +100,7 @@ export class NetpolLintValidation {
         problems.push({ source: file, object: 'file', path: '', message: `cannot be read: ${(e as Error).message}` });
       }
     }
-    const result = lintObjects(objects, {
-      podCidrs: (this.props.podCidrs ?? []).map((c) => parseCidrOption(c, 'podCidrs:')),
-      serviceCidrs: (this.props.serviceCidrs ?? []).map((c) => parseCidrOption(c, 'serviceCidrs:')),
-    }, problems);
+    const result = lintObjects(objects, { podCidrs: this.options.podCidrs, serviceCidrs: this.options.serviceCidrs }, problems);
 
     if (result.problems.length > 0) {
       context.report.addViolation({
@@ -119,7 +117,7 @@ export class NetpolLintValidation {
       return;
     }
 
-    const failOn = this.props.failOn ?? LintSeverity.ERROR;
+    const failOn = this.options.failOn;
     for (const rule of RULE_DOCS) {
       const findings = result.findings.filter((f) => f.ruleId === rule.id);
       if (findings.length === 0) continue;

@@ -1,8 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { lintObjects, parseCidrOption, RULE_DOCS, SUPPRESS_ANNOTATION } from './pack';
+import { checkLintOptions } from './options';
+import { lintObjects, RULE_DOCS, SUPPRESS_ANNOTATION } from './pack';
 import { atLeast } from './rank';
 import { LintSeverity } from './severity';
+import { IntentRegistry } from '../intent/registry';
 import { SourcedObject } from '../semantics/load';
 import { formatProblem } from '../semantics/model';
 
@@ -84,9 +86,9 @@ export class NetpolLint {
    * @param scope a Chart, or an App (or any construct) containing charts
    */
   public static enable(scope: IConstruct, options: NetpolLintOptions = {}): void {
+    const { failOn } = checkLintOptions(options, `NetpolLint.enable(${scope.node.path || '<app>'})`);
     if (ENABLED.has(scope)) return;
     ENABLED.add(scope);
-    const failOn = options.failOn ?? LintSeverity.ERROR;
     scope.node.addValidation({
       validate: () => NetpolLint.check(scope, options)
         .filter((f) => atLeast(f.severity, failOn))
@@ -103,6 +105,12 @@ export class NetpolLint {
    * @param scope a Chart, or an App (or any construct) containing charts
    */
   public static check(scope: IConstruct, options: NetpolLintOptions = {}): LintFinding[] {
+    const checked = checkLintOptions(options, `NetpolLint.check(${scope.node.path || '<app>'})`);
+    // The policies of the app's intents are rendered at synthesis: render them first, so lint sees them.
+    const renderProblems = IntentRegistry.renderTree(scope);
+    if (renderProblems.length > 0) {
+      throw new Error(`NetpolLint: the intents of ${scope.node.path || '<app>'} cannot be rendered:\n${renderProblems.map((p) => `  ${p}`).join('\n')}`);
+    }
     const objects: SourcedObject[] = [];
     const paths = new Map<string, string>();
     for (const apiObject of apiObjectsOf(scope)) {
@@ -110,10 +118,7 @@ export class NetpolLint {
       objects.push({ object, source: apiObject.node.path });
       paths.set(objectKey(object), apiObject.node.path);
     }
-    const result = lintObjects(objects, {
-      podCidrs: (options.podCidrs ?? []).map((c) => parseCidrOption(c, 'podCidrs:')),
-      serviceCidrs: (options.serviceCidrs ?? []).map((c) => parseCidrOption(c, 'serviceCidrs:')),
-    });
+    const result = lintObjects(objects, { podCidrs: checked.podCidrs, serviceCidrs: checked.serviceCidrs });
     if (result.problems.length > 0) {
       throw new Error(`NetpolLint: the objects of ${scope.node.path || '<app>'} would be rejected by the API server:\n${result.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
     }

@@ -48,6 +48,8 @@ export interface OwnedGroup {
   readonly nameHint: string;
   /** Lower ranks win the name: tiers (0) before allow lists (1) before namespaces (2). */
   readonly nameRank: number;
+  /** How the owner is named in the intent annotation, e.g. `tier web`. */
+  readonly label: string;
   /** The construct that owns the pods; the rendered policy is its child. */
   readonly ownerPath: string;
   /** Directions the owner asks to isolate even where no ZeroTrustNamespace isolates the namespace. */
@@ -152,7 +154,7 @@ export class Peer {
   public static namespaceNamed(name: string): IPeer {
     return new SimplePeer(() => {
       const problems = namespaceProblems(name, 'namespace');
-      return { kind: 'namespaces', namespace: name, description: `namespace ${text(name)}`, problems };
+      return { kind: 'namespaces', namespace: name, description: `namespace ${name}`, problems };
     });
   }
 
@@ -261,7 +263,7 @@ function foreignPods(options: ForeignPodsOptions): PeerSpec {
       kind: 'pods',
       namespace: options.namespaceName,
       podSelector: pods.selector,
-      description: `pods ${text(options.namespaceName)}/${pods.description}`,
+      description: `pods ${options.namespaceName}/${pods.description}`,
       problems,
     };
   }
@@ -293,7 +295,7 @@ function preset(what: string, namespace: string, labels: { [key: string]: string
       namespace: ns,
       podSelector: pods.selector,
       defaultPorts: ports,
-      description: `${what} ${text(ns)}/${pods.description}`,
+      description: `${what} ${ns}/${pods.description}`,
       problems,
     };
   });

@@ -130,7 +130,7 @@ export function renderPolicies(intents: IntentSet): RenderResult {
     };
     const best = [...records].sort((a, b) => a.nameRank - b.nameRank || cmp(a.nameHint, b.nameHint))[0];
     const owners = [...new Set(records.map((r) => r.ownerPath))].sort();
-    const labels = [...new Set(records.filter((r) => r.nameRank === best.nameRank).map((r) => r.nameHint))].sort();
+    const labels = [...new Set(records.map((r) => r.label))].sort();
     drafts.push({
       key,
       namespace: first.namespace,

@@ -1,0 +1,56 @@
+import { Cidr } from '../private/cidr';
+import { parseCidrOption } from './pack';
+import { LintSeverity } from './severity';
+
+/** The checked options of the linter. */
+export interface CheckedLintOptions {
+  readonly failOn: LintSeverity;
+  readonly podCidrs: Cidr[];
+  readonly serviceCidrs: Cidr[];
+}
+
+const KNOWN = ['podCidrs', 'serviceCidrs', 'failOn'];
+
+/**
+ * Checks lint options given in code (`NetpolLint.enable`) or in cdk8s.yaml (`NetpolLintValidation` properties):
+ * an unknown key or value throws, naming `where`, instead of being silently ignored (a `failOn: warn` that never
+ * fails anything is worse than an error).
+ */
+export function checkLintOptions(options: unknown, where: string): CheckedLintOptions {
+  if (options === undefined || options === null) return { failOn: LintSeverity.ERROR, podCidrs: [], serviceCidrs: [] };
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`${where}: the options must be an object with ${KNOWN.join(', ')}, got ${JSON.stringify(options)}`);
+  }
+  const o = options as { [key: string]: unknown };
+  const problems: string[] = [];
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.includes(key)) problems.push(`unknown option ${JSON.stringify(key)}: the options are ${KNOWN.join(', ')}`);
+  }
+  const severities = Object.values(LintSeverity) as string[];
+  let failOn = LintSeverity.ERROR;
+  if (o.failOn !== undefined) {
+    if (typeof o.failOn === 'string' && severities.includes(o.failOn)) failOn = o.failOn as LintSeverity;
+    else problems.push(`failOn ${JSON.stringify(o.failOn)} is not a severity: use one of ${severities.map((s) => `"${s}"`).join(', ')} (LintSeverity.ERROR, WARNING, INFO)`);
+  }
+  const cidrs = (key: string): Cidr[] => {
+    const value = o[key];
+    if (value === undefined) return [];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      problems.push(`${key} must be a list of CIDR strings such as ["10.244.0.0/16"], got ${JSON.stringify(value)}`);
+      return [];
+    }
+    const out: Cidr[] = [];
+    for (const v of value) {
+      try {
+        out.push(parseCidrOption(v, `${key}:`));
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    return out;
+  };
+  const podCidrs = cidrs('podCidrs');
+  const serviceCidrs = cidrs('serviceCidrs');
+  if (problems.length) throw new Error(`${where}: ${problems.join('; ')}`);
+  return { failOn, podCidrs, serviceCidrs };
+}
