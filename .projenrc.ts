@@ -19,7 +19,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
 
-  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // No cdk8s-plus peer: workloads and Services are read from what they synthesize, so any major (or none) works.
   devDeps: [
     'cdk8s-plus-28@2.5.6',
     'fast-check@^3.23.0',
@@ -80,6 +80,11 @@ for (const dir of ['examples', 'bench']) {
 project.addTask('example', {
   description: 'Synthesize the secure-app example to dist/secure-app and print its allowed flows',
   exec: 'ts-node --project test/tsconfig.json examples/secure-app/main.ts',
+});
+
+project.addTask('example:platform', {
+  description: 'Synthesize the platform example (three zero-trust environments, ingress-nginx, Prometheus) to dist/platform and print its checked flows',
+  exec: 'ts-node --project test/tsconfig.json examples/platform/main.ts',
 });
 
 project.addTask('bench', {

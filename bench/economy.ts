@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SecureApp } from '../examples/secure-app/app';
-import { EgressAllowList, PodSelection, Port, Reachability, TierAccess, ZeroTrustNamespace } from '../src';
+import { EgressAllowList, Peer, PodSelection, Port, Reachability, Tier, TierAccess, ZeroTrustNamespace } from '../src';
 
 export interface PolicySet {
   readonly name: string;
@@ -49,17 +49,17 @@ class SecureAppWithAllowList extends Chart {
         containers: [{ name, image: 'img', ports: [{ number: port }], securityContext: { ensureNonRoot: false } }],
       });
     }
-    const tier = (name: string) => ({ name, pods: PodSelection.labels({ app: name }) });
+    const tier = (name: string) => new Tier(this, `${name}-tier`, { name, pods: PodSelection.labels({ app: name }) });
+    const [frontend, backend, database] = [tier('frontend'), tier('backend'), tier('database')];
     new TierAccess(this, 'tiers', {
-      tiers: [tier('frontend'), tier('backend'), tier('database')],
       flows: [
-        { source: 'frontend', destination: 'backend', ports: [Port.tcp(80)] },
-        { source: 'backend', destination: 'database', ports: [Port.tcp(5432)] },
+        { source: frontend, destination: backend, ports: [Port.tcp(80)] },
+        { source: backend, destination: database, ports: [Port.tcp(5432)] },
       ],
     });
     new EgressAllowList(this, 'backend-external', {
       pods: PodSelection.labels({ app: 'backend' }),
-      destinations: [{ cidr: '203.0.113.0/24', ports: [Port.tcp(443)] }],
+      destinations: [{ peer: Peer.cidr('203.0.113.0/24'), ports: [Port.tcp(443)] }],
     });
   }
 }

@@ -16,7 +16,7 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { EgressAllowList, PodSelection, Port, TierAccess, ZeroTrustNamespace } from '../../src';
+import { EgressAllowList, Peer, PodSelection, Port, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 
 export type Variant = 'ours' | 'floor' | 'plus';
 export const VARIANTS: Variant[] = ['ours', 'floor', 'plus'];
@@ -61,15 +61,14 @@ export function build(variant: Variant, app: App, namespaces: number, layout: La
 
 function ours(chart: Construct, name: string): void {
   new ZeroTrustNamespace(chart, 'namespace', { name });
+  const tiers = new Map(TIERS.map((t) => [t, new Tier(chart, t, { namespaceName: name, pods: PodSelection.labels({ app: t }) })]));
   new TierAccess(chart, 'tiers', {
-    namespaceName: name,
-    tiers: TIERS.map((t) => ({ name: t, pods: PodSelection.labels({ app: t }) })),
-    flows: FLOWS.map(([source, destination, port]) => ({ source, destination, ports: [Port.tcp(port)] })),
+    flows: FLOWS.map(([source, destination, port]) => ({ source: tiers.get(source)!, destination: tiers.get(destination)!, ports: [Port.tcp(port)] })),
   });
   new EgressAllowList(chart, 'api-external', {
     namespaceName: name,
     pods: PodSelection.labels({ app: 'api' }),
-    destinations: DESTINATIONS.map((d) => ({ cidr: d.cidr, exceptions: d.exceptions, ports: d.ports.map((p) => Port.tcp(p)) })),
+    destinations: DESTINATIONS.map((d) => ({ peer: Peer.cidr(d.cidr, { exceptions: d.exceptions }), ports: d.ports.map((p) => Port.tcp(p)) })),
   });
 }
 
