@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as yaml from 'yaml';
 import { SecureApp } from '../examples/secure-app/app';
-import { Port, Reachability } from '../src';
+import { Peer, PodSelection, Port, Reachability } from '../src';
 import { schemaProblems } from './util/synth';
 
 describe('the secure-app example', () => {
@@ -29,6 +29,26 @@ describe('the secure-app example', () => {
     const text = first.map((o) => yaml.stringify(o)).join('---\n');
     expect(build().toJson().map((o) => yaml.stringify(o)).join('---\n')).toEqual(text);
     expect(text).toMatchSnapshot();
+  });
+
+  test('emits 4 policies, all in secure-app: the default-deny and one per tier', () => {
+    const policies = build().toJson().filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+      'secure-app/backend-flows',
+      'secure-app/database-flows',
+      'secure-app/frontend-flows',
+      'secure-app/secure-app-default-deny',
+    ]);
+  });
+
+  test('DNS works for every tier, and the pods the app does not own are untouched', () => {
+    const reach = Reachability.of(build());
+    for (const tier of ['frontend', 'backend', 'database']) {
+      reach.allowsFlow(Peer.pods({ namespaceName: 'secure-app', pods: PodSelection.labels({ app: tier }) }), Peer.kubeDns(), Port.DNS_UDP);
+    }
+    // An ingress controller the app does not own keeps its egress, but does not get into secure-app.
+    reach.allowsFlow(Peer.ingressController(), Peer.cidr('198.51.100.0/24'), Port.tcp(443));
+    reach.deniesFlow(Peer.ingressController(), Peer.pods({ namespaceName: 'secure-app', pods: PodSelection.labels({ app: 'frontend' }) }), Port.tcp(80));
   });
 });
 

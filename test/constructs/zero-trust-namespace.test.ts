@@ -1,4 +1,5 @@
-import { DnsAccess, PodSecurityLevel, PodSelection, Port, Reachability, ZeroTrustNamespace } from '../../src';
+import { Chart, Testing } from 'cdk8s';
+import { Peer, PodSecurityLevel, PodSelection, Port, Reachability, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 import { addKubeDns, addPod, newChart, ofKind, policy, schemaProblems, synth, toYaml } from '../util/synth';
 
 describe('ZeroTrustNamespace', () => {
@@ -62,10 +63,11 @@ describe('ZeroTrustNamespace', () => {
     const chart = newChart();
     new ZeroTrustNamespace(chart, 'custom', {
       name: 'one',
-      dns: DnsAccess.pods({ namespaceName: 'dns', pods: PodSelection.labels({ app: 'unbound' }), ports: [Port.DNS_UDP] }),
+      dns: [Peer.pods({ namespaceName: 'dns', pods: PodSelection.labels({ app: 'unbound' }) })],
+      dnsPorts: [Port.DNS_UDP],
     });
-    new ZeroTrustNamespace(chart, 'local', { name: 'two', dns: DnsAccess.cidrs(['169.254.20.10/32']) });
-    new ZeroTrustNamespace(chart, 'none', { name: 'three', dns: DnsAccess.disabled() });
+    new ZeroTrustNamespace(chart, 'local', { name: 'two', dns: [Peer.cidr('169.254.20.10/32')] });
+    new ZeroTrustNamespace(chart, 'none', { name: 'three', dns: [] });
     addPod(chart, 'one', 'p1', { app: 'p' });
     addPod(chart, 'two', 'p2', { app: 'p' });
     addPod(chart, 'three', 'p3', { app: 'p' });
@@ -79,8 +81,63 @@ describe('ZeroTrustNamespace', () => {
     reach.denies('two/p2', 'kube-system/coredns', Port.DNS_UDP);
     reach.denies('three/p3', 'kube-system/coredns', Port.DNS_UDP);
     reach.denies('three/p3', '169.254.20.10', Port.DNS_UDP);
+    reach.allows('two/p2', '169.254.20.10', Port.DNS_TCP);
     expect(policy(chart, 'three-default-deny').spec.egress).toBeUndefined();
+    expect(policy(chart, 'three-default-deny').spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy(chart, 'three-default-deny').metadata.annotations['cdk8s-netpol.dev/intent']).toMatch(/DNS disabled/);
     expect(schemaProblems(synth(chart))).toEqual([]);
+  });
+
+  test('Prometheus scrapes every pod of the namespace on the named port "metrics", and nothing else', () => {
+    const chart = newChart({ namespace: 'shop' });
+    const ns = new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    new TierAccess(chart, 'scrape', { flows: [{ source: Peer.prometheus(), destination: ns, ports: [Port.named('metrics')] }] });
+    addPod(chart, 'shop', 'web', { app: 'web' }, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }] });
+    addPod(chart, 'shop', 'api', { app: 'api' }, { ports: [{ name: 'metrics', containerPort: 9100 }] });
+    addPod(chart, 'shop', 'db', { app: 'db' }, { ports: [{ name: 'postgres', containerPort: 5432 }] });
+    addPod(chart, 'other', 'lookalike', { 'app.kubernetes.io/name': 'prometheus' });
+    const prom = Peer.prometheus();
+    const pods = (app: string) => Peer.pods({ namespaceName: 'shop', pods: PodSelection.labels({ app }) });
+    const reach = Reachability.of(chart);
+    reach.allowsFlow(prom, pods('web'), Port.tcp(9090));
+    reach.allowsFlow(prom, pods('api'), Port.tcp(9100));
+    reach.allowsFlow(prom, pods('web'), Port.named('metrics'));
+    reach.deniesFlow(prom, pods('web'), Port.tcp(8080));
+    reach.deniesFlow(prom, pods('api'), Port.tcp(9090));
+    reach.deniesFlow(prom, pods('db'), Port.tcp(5432));
+    reach.deniesFlow(prom, pods('db'), Port.tcp(9090));
+    reach.denies('other/lookalike', 'shop/web', Port.tcp(9090));
+    reach.denies('shop/api', 'shop/web', Port.tcp(9090));
+    // Prometheus is not owned: only the namespace side is written, and Prometheus keeps its egress.
+    reach.allowsFlow(prom, Peer.cidr('198.51.100.0/24'), Port.tcp(443));
+    const all = policy(chart, 'shop-all-pods');
+    expect(all.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+        ports: [{ port: 'metrics', protocol: 'TCP' }],
+      }],
+    });
+    expect(ofKind(chart, 'NetworkPolicy').map((o) => o.metadata.namespace)).toEqual(['shop', 'shop']);
+    expect(schemaProblems(synth(chart))).toEqual([]);
+  });
+
+  test('isolates its namespace for tiers declared in another chart of the app', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform');
+    const team = new Chart(app, 'team', { namespace: 'shop' });
+    new ZeroTrustNamespace(platform, 'ns', { name: 'shop' });
+    const web = new Tier(team, 'web', { pods: PodSelection.labels({ app: 'web' }) });
+    const api = new Tier(team, 'api', { pods: PodSelection.labels({ app: 'api' }) });
+    new TierAccess(team, 'flows', { flows: [{ source: web, destination: api, ports: [Port.tcp(8080)] }] });
+    addPod(team, 'shop', 'web', { app: 'web' });
+    addPod(team, 'shop', 'api', { app: 'api' });
+    expect(ofKind(team, 'NetworkPolicy').map((o) => o.metadata.name).sort()).toEqual(['api-flows', 'web-flows']);
+    const reach = Reachability.of(app);
+    reach.allowsFlow(web, api, Port.tcp(8080));
+    reach.deniesFlow(api, web, Port.tcp(8080));
+    reach.deniesFlow(web, api, Port.tcp(8081));
   });
 
   test('sets Pod Security Standards labels', () => {
