@@ -89,7 +89,7 @@ export class EgressAllowList extends Construct implements IPeer {
     if (destinations.length === 0) {
       problems.push('no destination is given, which would deny all egress but DNS while reading as an allow list: list the destinations');
     }
-    throwIfProblems(this, problems, 'give pods a valid selector, a namespace and at least one destination');
+    throwIfProblems(this, problems);
     this.pods = props.pods;
     this.namespaceName = namespace!;
     this.policyName = policyName;
@@ -106,12 +106,12 @@ export class EgressAllowList extends Construct implements IPeer {
       })
       .filter((f): f is CheckedFlow => f !== undefined);
     check(problems);
-    throwIfProblems(this, problems, 'give each destination a peer and valid ports (numbers for address blocks)');
+    throwIfProblems(this, problems);
 
     IntentRegistry.of(this).record(this, () => {
       const late: string[] = [];
       const flows = check(late);
-      return { groups: [this._peerSpec().owned!], grants: flows.flatMap(grantsOf), problems: late };
+      return { groups: [this._peerSpec().owned!], grants: flows.flatMap((f) => grantsOf(f, this.node.path)), problems: late };
     });
   }
 

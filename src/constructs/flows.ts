@@ -69,11 +69,11 @@ export function resolvePeer(label: string, peer: IPeer, problems: string[]): Pee
 }
 
 /** The grants of a flow: ingress on an owned destination, egress on an owned source. */
-export function grantsOf(flow: CheckedFlow): Grant[] {
+export function grantsOf(flow: CheckedFlow, recordedBy?: string): Grant[] {
   const intent = `${flow.source.description} -> ${flow.destination.description} on ${normalizePorts(flow.ports).join(', ')}`;
   const grants: Grant[] = [];
-  if (flow.destination.owned) grants.push({ owner: flow.destination.owned, direction: 'ingress', peer: flow.source, ports: flow.ports, intent });
-  if (flow.source.owned) grants.push({ owner: flow.source.owned, direction: 'egress', peer: flow.destination, ports: flow.ports, intent });
+  if (flow.destination.owned) grants.push({ owner: flow.destination.owned, direction: 'ingress', peer: flow.source, ports: flow.ports, intent, recordedBy });
+  if (flow.source.owned) grants.push({ owner: flow.source.owned, direction: 'egress', peer: flow.destination, ports: flow.ports, intent, recordedBy });
   return grants;
 }
 

@@ -67,7 +67,7 @@ export class TierAccess extends Construct {
       const checked = this.flows
         .map(({ flow, label }) => checkFlow(label, flow.source, flow.destination, flow.ports, problems))
         .filter((f): f is CheckedFlow => f !== undefined);
-      return { grants: checked.flatMap(grantsOf), problems };
+      return { grants: checked.flatMap((f) => grantsOf(f, this.node.path)), problems };
     });
   }
 
@@ -91,7 +91,7 @@ export class TierAccess extends Construct {
       }
       checkFlow(label, flow.source, flow.destination, flow.ports, problems);
     }
-    throwIfProblems(this, problems, 'give each flow a source and a destination peer, one of them owned (a Tier or a ZeroTrustNamespace), and valid ports');
+    throwIfProblems(this, problems);
     this.flows.push(...labelled);
   }
 }

@@ -97,7 +97,7 @@ export class Tier extends Construct implements IPeer {
     } else if (typeof namespace !== 'string' || dns1123LabelProblem(namespace)) {
       problems.push(`namespace ${dns1123LabelProblem(namespace) ?? 'must be a string'}`);
     }
-    throwIfProblems(this, problems, 'give the tier a DNS-label name, a non-empty valid selector and a namespace');
+    throwIfProblems(this, problems);
     this.namespaceName = namespace!;
     this.peerId = `tier ${this.namespaceName}/${this.tierName}`;
     IntentRegistry.of(this).record(this, () => {

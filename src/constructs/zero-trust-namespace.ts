@@ -182,7 +182,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     if (existing) {
       problems.push(`namespace "${name}" is already a ZeroTrustNamespace at ${existing.node.path}: declare each namespace once`);
     }
-    throwIfProblems(this, problems, 'fix each value named above');
+    throwIfProblems(this, problems);
 
     registry.claimNamespace(this, name);
     this.name = name;

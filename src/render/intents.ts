@@ -28,6 +28,12 @@ export interface Grant {
   readonly ports: Port[];
   /** The flow in words, e.g. `web -> api on TCP/8080`. */
   readonly intent: string;
+  /**
+   * The construct path that recorded the grant, for messages.
+   *
+   * @default - none
+   */
+  readonly recordedBy?: string;
 }
 
 /** A namespace whose every pod is isolated in both directions, with its DNS carve-out (a ZeroTrustNamespace). */
@@ -191,7 +197,7 @@ function halfOpen(grant: Grant, isolatedNs: Set<string>): string[] {
   if (peer.owned || peer.kind === 'addresses' || peer.namespace === undefined || !isolatedNs.has(peer.namespace)) return [];
   const side = grant.direction === 'ingress' ? 'egress' : 'ingress';
   return [
-    `flow ${grant.intent}: ${peer.description} is in ${peer.namespace}, a ZeroTrustNamespace of this app that isolates its ${side}, ` +
+    `${grant.recordedBy ? `[${grant.recordedBy}] ` : ''}flow ${grant.intent}: ${peer.description} is in ${peer.namespace}, a ZeroTrustNamespace of this app that isolates its ${side}, ` +
     `but it is not a Tier of the app, so its ${side} side is never written and the flow is denied. ` +
     `Fix: declare those pods as a Tier (new Tier(...)) and use it in the flow`,
   ];

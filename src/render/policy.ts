@@ -146,7 +146,7 @@ export function addUniqueNameValidation(policy: ApiObject): void {
           .map(
             ([key, list]) =>
               `NetworkPolicy ${key} is emitted by ${list.map((p) => p.node.path).join(' and ')}: ` +
-              'give them different names (tier names or policyName), or declare the intents in one construct',
+              'rename one (a Tier\'s "name", an EgressAllowList\'s "policyName", or the other construct\'s policy), or declare the pods once',
           );
         cached = { count: registered.length, errors };
         return errors;
