@@ -83,6 +83,7 @@ export function portNameProblem(name: string): string | undefined {
 
 /** A port number must be an integer in 1..65535. */
 export function portNumberProblem(port: number): string | undefined {
+  if (typeof port !== 'number') return `port ${JSON.stringify(port)} is not a number: give an integer from 1 to 65535, or Port.named() for a name`;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     return `port ${port} is out of range: use an integer from 1 to 65535 (leave the port out to mean every port)`;
   }
