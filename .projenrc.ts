@@ -22,6 +22,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // No cdk8s-plus peer: workloads and Services are read from what they synthesize, so any major (or none) works.
   devDeps: [
     'cdk8s-plus-28@2.5.6',
+    // The newest published cdk8s-plus major, installed beside 28: workloads of both must work without a cast.
+    'cdk8s-plus-34@2.0.54',
     'fast-check@^3.23.0',
     'kubernetes-models@^4.5.1',
     '@types/node@^20',

@@ -31,6 +31,9 @@ export function readWorkload(construct: IConstruct, service: boolean): ResolvedS
     return fail(`${JSON.stringify(construct)} is not a construct: pass a cdk8s-plus workload or Service, or an ApiObject`);
   }
   const path = construct.node.path;
+  if (!service && !hasApiObject(construct) && typeof (construct as any).toPodSelectorConfig === 'function') {
+    return podSelectorSelection(path, construct as any);
+  }
   let json: any;
   try {
     json = apiObjectOf(construct).toJson();
@@ -92,6 +95,43 @@ function serviceSelection(path: string, json: any, namespace: string | undefined
     }
   }
   return { ...resolved, problems, namespace, servicePorts };
+}
+
+/**
+ * A cdk8s-plus pod selection that synthesizes nothing (`Pods.select`, `Pods.all`): read through its public
+ * `toPodSelectorConfig()`. Its label selector renders with `_toKube()`, the method cdk8s-plus itself uses for network
+ * policy peers, present in every major; a selector without it is refused rather than guessed. cdk8s-plus always puts
+ * an empty label selector beside namespace names (`Namespaces.select({ names })`): that is one namespace by name.
+ */
+function podSelectorSelection(path: string, selector: any): ResolvedSelection {
+  const fail = (problem: string): ResolvedSelection => ({ selector: {}, description: '(invalid)', problems: [problem], everyPod: false });
+  const config = selector.toPodSelectorConfig();
+  const kube = renderSelector(config?.labelSelector);
+  if (kube === undefined) return fail(`${path}: this cdk8s-plus version's pod selector cannot be read: give the pods' labels with PodSelection.labels()`);
+  const labels = kube.matchLabels ?? undefined;
+  const expressions = (kube.matchExpressions ?? []).map((e: any) => LabelExpression._of(e.key, e.operator, e.values));
+  const resolved = (!labels || Object.keys(labels).length === 0) && expressions.length === 0
+    ? { selector: {}, description: 'every pod', problems: [], everyPod: true }
+    : resolveLabels(labels, expressions, `${path} selector`);
+  const names: string[] = config?.namespaces?.names ?? [];
+  const nsSelector = config?.namespaces?.labelSelector ? renderSelector(config.namespaces.labelSelector) : undefined;
+  const nsSelectorEmpty = !nsSelector || (Object.keys(nsSelector.matchLabels ?? {}).length === 0 && (nsSelector.matchExpressions ?? []).length === 0);
+  if (names.length > 1 || !nsSelectorEmpty || (config?.namespaces && names.length === 0)) {
+    return fail(
+      `${path} selects pods in several namespaces (${names.length ? names.join(', ') : 'by namespace labels'}), and a tier lives in one: ` +
+      'declare one Tier per namespace, or, for pods the app does not own, use Peer.pods({ namespaces: { labels } })',
+    );
+  }
+  return { ...resolved, namespace: names[0] };
+}
+
+function renderSelector(labelSelector: any): { matchLabels?: any; matchExpressions?: any[] } | undefined {
+  if (!labelSelector || typeof labelSelector._toKube !== 'function') return undefined;
+  return labelSelector._toKube() ?? {};
+}
+
+function hasApiObject(construct: IConstruct): boolean {
+  return ApiObject.isApiObject(construct) || construct.node.tryFindChild('Resource') !== undefined;
 }
 
 /** The construct's own ApiObject: itself, or its `Resource` child (cdk8s-plus and most L2 libraries). */
