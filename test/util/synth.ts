@@ -83,7 +83,7 @@ export function addPod(
   } as any);
 }
 
-/** The cluster DNS as the default DnsAccess expects it. */
+/** The cluster DNS as `Peer.kubeDns()` (the default DNS of a ZeroTrustNamespace) selects it. */
 export function addKubeDns(chart: Chart): void {
   addPod(chart, 'kube-system', 'coredns', { 'k8s-app': 'kube-dns' });
 }
