@@ -121,7 +121,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   public readonly name: string;
   /** `namespace <name>`. */
   public readonly peerId: string;
-  /** The Namespace object, unless the namespace was adopted. */
+  /** The Namespace object; unless adopted (`createNamespace: false`, or removed at synthesis when another construct of the app defines the Namespace). */
   public readonly namespaceObject?: ApiObject;
   /** The default-deny policy. */
   public readonly defaultDeny: ApiObject;
@@ -216,7 +216,24 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
         egress: [{ to: [{ podSelector: {} }] }],
       });
     }
-    registry.record(this, () => ({ isolatedNamespaces: [{ namespace: name }], groups: [this._peerSpec().owned!] }));
+    const hasLabels = Object.keys(labels).length > 0;
+    registry.record(this, (app) => {
+      // Another construct library already defines this Namespace: adopt it instead of emitting a second one, unless
+      // this construct was asked to label it (those labels would be lost).
+      const others = (app.namespaces.get(name) ?? []).filter((o) => o !== this.namespaceObject);
+      if (this.namespaceObject && others.length > 0) {
+        if (hasLabels) {
+          return {
+            problems: [
+              `the app already defines Namespace ${name} at ${others[0].node.path}, and this construct would emit a second one with its labels. ` +
+              `Fix: set createNamespace: false here and put the labels and Pod Security levels on ${others[0].node.path}`,
+            ],
+          };
+        }
+        this.node.tryRemoveChild('Namespace');
+      }
+      return { isolatedNamespaces: [{ namespace: name }], groups: [this._peerSpec().owned!] };
+    });
   }
 
   /** @internal */

@@ -9,6 +9,14 @@ import { OwnedGroup } from '../model/peer';
 import { Grant, IntentSet, NamespaceIsolation, renderPolicies } from '../render/intents';
 import { emitPolicy } from '../render/policy';
 
+/** The ApiObjects of the app by kind, indexed once at synthesis, for checks against what other libraries emit. */
+export interface AppObjects {
+  /** Every ApiObject of the app. */
+  readonly all: readonly ApiObject[];
+  /** Namespace objects by name. */
+  readonly namespaces: ReadonlyMap<string, readonly ApiObject[]>;
+}
+
 /** What one construct records; called at synthesis, so late changes (a workload's `select()`) count. */
 export interface Contribution {
   readonly groups?: OwnedGroup[];
@@ -41,11 +49,11 @@ export class IntentRegistry {
     return registry ? registry.render() : [];
   }
 
-  private readonly contributors: { construct: IConstruct; collect: () => Contribution }[] = [];
+  private readonly contributors: { construct: IConstruct; collect: (app: AppObjects) => Contribution }[] = [];
   private readonly namespaceOwners = new Map<string, IConstruct>();
   private rendered?: string[];
 
-  private constructor(root: IConstruct) {
+  private constructor(private readonly root: IConstruct) {
     // Validations run before cdk8s collects a chart's objects (App.synth, chart.toJson, Testing.synth): the root's
     // own validations run first, so the policies exist before anything reads the tree.
     root.node.addValidation({ validate: () => this.render() });
@@ -54,7 +62,7 @@ export class IntentRegistry {
   /**
    * Records a construct's intents. Throws once the app is synthesized: a late intent would be silently lost.
    */
-  public record(construct: IConstruct, collect: () => Contribution): void {
+  public record(construct: IConstruct, collect: (app: AppObjects) => Contribution): void {
     if (this.rendered) {
       throw new Error(
         `[${construct.node.path}] intents were added after the app was synthesized, so they would be lost. ` +
@@ -89,11 +97,12 @@ export class IntentRegistry {
       isolatedNamespaces: [],
     };
     const byPath = new Map<string, IConstruct>();
+    const app = indexObjects(this.root);
     for (const { construct, collect } of this.contributors) {
       byPath.set(construct.node.path, construct);
       let contribution: Contribution;
       try {
-        contribution = collect();
+        contribution = collect(app);
       } catch (e) {
         problems.push(`[${construct.node.path}] ${(e as Error).message}`);
         continue;
@@ -110,10 +119,11 @@ export class IntentRegistry {
       const result = renderPolicies(intents as IntentSet);
       problems.push(...result.problems);
       if (problems.length === 0) {
+        const ours = new Set<ApiObject>();
         for (const policy of result.policies) {
           const owner = byPath.get(policy.ownerPath);
           if (!owner) throw new Error(`cdk8s-netpol bug: no construct at ${policy.ownerPath} for policy ${policy.name}`);
-          emitPolicy(owner, 'Policy', {
+          const emitted = emitPolicy(owner, 'Policy', {
             name: policy.name,
             namespace: policy.namespace,
             intent: policy.intent,
@@ -121,7 +131,9 @@ export class IntentRegistry {
             ingress: policy.spec.policyTypes.includes('Ingress') ? [...(policy.spec.ingress ?? [])] : undefined,
             egress: policy.spec.policyTypes.includes('Egress') ? [...(policy.spec.egress ?? [])] : undefined,
           });
+          ours.add(emitted);
         }
+        problems.push(...foreignCollisions(app, ours));
       }
     }
     this.rendered = problems;
@@ -134,4 +146,38 @@ export class IntentRegistry {
     const child = construct.node.tryFindChild('Policy');
     return child && ApiObject.isApiObject(child) ? child : undefined;
   }
+}
+
+function indexObjects(root: IConstruct): AppObjects {
+  const all = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  const namespaces = new Map<string, ApiObject[]>();
+  for (const o of all) {
+    if (o.kind !== 'Namespace') continue;
+    const list = namespaces.get(o.name);
+    if (list) list.push(o);
+    else namespaces.set(o.name, [o]);
+  }
+  return { all, namespaces };
+}
+
+/**
+ * A NetworkPolicy of another library (cdk8s-plus, a plain ApiObject) with the name of one of ours, in the same
+ * namespace: applied, one would silently replace the other.
+ */
+function foreignCollisions(app: AppObjects, ours: Set<ApiObject>): string[] {
+  const byKey = new Map<string, ApiObject>();
+  for (const o of ours) byKey.set(`${o.metadata.namespace ?? 'default'}/${o.name}`, o);
+  const problems: string[] = [];
+  for (const other of app.all) {
+    if (other.kind !== 'NetworkPolicy' || ours.has(other)) continue;
+    const key = `${other.metadata.namespace ?? 'default'}/${other.name}`;
+    const mine = byKey.get(key);
+    if (mine) {
+      problems.push(
+        `[${mine.node.path}] NetworkPolicy ${key} is also emitted by ${other.node.path}: applied, one would replace the other. ` +
+        'Fix: rename one (a Tier\'s "name", an EgressAllowList\'s "policyName", or the other object\'s metadata.name)',
+      );
+    }
+  }
+  return problems;
 }
