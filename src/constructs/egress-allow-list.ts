@@ -77,7 +77,7 @@ export class EgressAllowList extends Construct implements IPeer {
     const selection = props.pods._resolve();
     problems.push(...selection.problems.map((p) => `pods: ${p}`));
     if (props.namespaceName !== undefined && selection.namespace !== undefined && props.namespaceName !== selection.namespace) {
-      problems.push(`namespaceName is "${props.namespaceName}" but ${selection.description} lives in "${selection.namespace}"`);
+      problems.push(`namespaceName is "${props.namespaceName}" but ${selection.origin ?? selection.description} lives in "${selection.namespace}"`);
     }
     const namespace = props.namespaceName ?? selection.namespace ?? Chart.of(this).namespace;
     if (namespace === undefined) problems.push('no namespace is known for the pods: set "namespaceName", or create the chart with a "namespace"');

@@ -89,7 +89,7 @@ export class Tier extends Construct implements IPeer {
     const selection = this.pods._resolve();
     problems.push(...selection.problems);
     if (props.namespaceName !== undefined && selection.namespace !== undefined && props.namespaceName !== selection.namespace) {
-      problems.push(`namespaceName is "${props.namespaceName}" but ${selection.description} lives in "${selection.namespace}"`);
+      problems.push(`namespaceName is "${props.namespaceName}" but ${selection.origin ?? selection.description} lives in "${selection.namespace}"`);
     }
     const namespace = props.namespaceName ?? selection.namespace ?? Chart.of(this).namespace;
     if (namespace === undefined) {

@@ -5,7 +5,7 @@ import { IntentRegistry } from '../intent/registry';
 import { IPeer, OwnedGroup, Peer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { inputError, throwIfProblems } from '../private/errors';
-import { Json } from '../private/k8s';
+import { Json, NAMESPACE_NAME_LABEL } from '../private/k8s';
 import { dns1123LabelProblem, labelsProblems } from '../private/labels';
 import { peersToKube } from '../render/intents';
 import { buildRules, emitPolicy, normalizePorts } from '../render/policy';
@@ -232,7 +232,12 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
         }
         this.node.tryRemoveChild('Namespace');
       }
-      return { isolatedNamespaces: [{ namespace: name }], groups: [this._peerSpec().owned!] };
+      const object = this.node.tryFindChild('Namespace') ? this.namespaceObject : others[0];
+      const objectLabels: { [key: string]: string } = object?.toJson().metadata?.labels ?? labels;
+      return {
+        isolatedNamespaces: [{ namespace: name, labels: { ...objectLabels, [NAMESPACE_NAME_LABEL]: name } }],
+        groups: [this._peerSpec().owned!],
+      };
     });
   }
 

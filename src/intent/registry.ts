@@ -3,11 +3,12 @@
  * registry renders every NetworkPolicy once, when the app is synthesized, so that the order of construct calls never
  * changes the output and intents of several constructs on the same pods end in one policy.
  */
-import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { OwnedGroup } from '../model/peer';
+import { SUPPRESS_ANNOTATION } from '../private/k8s';
 import { Grant, IntentSet, NamespaceIsolation, renderPolicies } from '../render/intents';
-import { emitPolicy } from '../render/policy';
+import { constructPathAnnotationEnabled, emitPolicy, isOurs, sourceOf } from '../render/policy';
 
 /** The ApiObjects of the app by kind, indexed once at synthesis, for checks against what other libraries emit. */
 export interface AppObjects {
@@ -51,6 +52,7 @@ export class IntentRegistry {
 
   private readonly contributors: { construct: IConstruct; collect: (app: AppObjects) => Contribution }[] = [];
   private readonly namespaceOwners = new Map<string, IConstruct>();
+  private readonly suppressions = new Map<string, string[]>();
   private rendered?: string[];
 
   private constructor(private readonly root: IConstruct) {
@@ -69,6 +71,8 @@ export class IntentRegistry {
         'Fix: create every cdk8s-netpol construct before calling app.synth(), chart.toJson() or Reachability.of()',
       );
     }
+    // Checked where the intent enters, so a bad switch names the construct, not the policy rendered later.
+    constructPathAnnotationEnabled(construct);
     this.contributors.push({ construct, collect });
   }
 
@@ -120,10 +124,17 @@ export class IntentRegistry {
       problems.push(...result.problems);
       if (problems.length === 0) {
         const ours = new Set<ApiObject>();
+        // Policies land in the chart of their first owner, in one container, in (namespace, name) order: the output
+        // does not depend on the order in which constructs were declared.
         for (const policy of result.policies) {
           const owner = byPath.get(policy.ownerPath);
           if (!owner) throw new Error(`cdk8s-netpol bug: no construct at ${policy.ownerPath} for policy ${policy.name}`);
-          const emitted = emitPolicy(owner, 'Policy', {
+          const chart = Chart.of(owner);
+          const container = (chart.node.tryFindChild(CONTAINER_ID) as Construct | undefined) ?? new Construct(chart, CONTAINER_ID);
+          const suppressions = [...new Set(policy.constructPaths.flatMap((p) => this.suppressions.get(p) ?? []))].sort();
+          const emitted = emitPolicy(container, `${policy.namespace}.${policy.name}`, {
+            constructPaths: policy.constructPaths,
+            annotations: suppressions.length ? { [SUPPRESS_ANNOTATION]: suppressions.join('\n') } : undefined,
             name: policy.name,
             namespace: policy.namespace,
             intent: policy.intent,
@@ -140,13 +151,21 @@ export class IntentRegistry {
     return problems;
   }
 
-  /** The policy rendered under a construct, if any (after rendering). */
-  public static policyOf(construct: IConstruct): ApiObject | undefined {
-    IntentRegistry.renderTree(construct);
-    const child = construct.node.tryFindChild('Policy');
-    return child && ApiObject.isApiObject(child) ? child : undefined;
+  /** Whether a construct records intents (its policies are rendered at synthesis, not children of it). */
+  public isContributor(construct: IConstruct): boolean {
+    return this.contributors.some((c) => c.construct === construct);
+  }
+
+  /** Records a lint suppression for the policies rendered from a construct's intents. */
+  public addSuppression(construct: IConstruct, entry: string): void {
+    const path = construct.node.path;
+    this.suppressions.set(path, [...(this.suppressions.get(path) ?? []), entry]);
   }
 }
+
+/** The construct, in each chart, that holds the policies rendered from the app's intents. */
+const CONTAINER_ID = 'cdk8s-netpol';
+
 
 function indexObjects(root: IConstruct): AppObjects {
   const all = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
@@ -169,12 +188,12 @@ function foreignCollisions(app: AppObjects, ours: Set<ApiObject>): string[] {
   for (const o of ours) byKey.set(`${o.metadata.namespace ?? 'default'}/${o.name}`, o);
   const problems: string[] = [];
   for (const other of app.all) {
-    if (other.kind !== 'NetworkPolicy' || ours.has(other)) continue;
+    if (other.kind !== 'NetworkPolicy' || ours.has(other) || isOurs(other)) continue;
     const key = `${other.metadata.namespace ?? 'default'}/${other.name}`;
     const mine = byKey.get(key);
     if (mine) {
       problems.push(
-        `[${mine.node.path}] NetworkPolicy ${key} is also emitted by ${other.node.path}: applied, one would replace the other. ` +
+        `[${sourceOf(mine)}] NetworkPolicy ${key} is also emitted by ${other.node.path}: applied, one would replace the other. ` +
         'Fix: rename one (a Tier\'s "name", an EgressAllowList\'s "policyName", or the other object\'s metadata.name)',
       );
     }

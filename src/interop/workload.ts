@@ -67,7 +67,7 @@ export function readWorkload(construct: IConstruct, service: boolean): ResolvedS
     return fail(`${path} (${kind}) selects its pods by ${from}, which are empty, so it would select every pod: give it labels (cdk8s-plus: select() with its pods' labels)`);
   }
   const resolved = resolveLabels(labels, expressions, `${path} selector`);
-  return { ...resolved, namespace };
+  return { ...resolved, namespace, origin: `${kind} ${path}` };
 }
 
 function serviceSelection(path: string, json: any, namespace: string | undefined): ResolvedSelection {
@@ -94,7 +94,7 @@ function serviceSelection(path: string, json: any, namespace: string | undefined
       servicePorts.push(Port.of({ protocol, port: Number(target) }));
     }
   }
-  return { ...resolved, problems, namespace, servicePorts };
+  return { ...resolved, problems, namespace, servicePorts, origin: `Service ${path}` };
 }
 
 /**
@@ -122,7 +122,7 @@ function podSelectorSelection(path: string, selector: any): ResolvedSelection {
       'declare one Tier per namespace, or, for pods the app does not own, use Peer.pods({ namespaces: { labels } })',
     );
   }
-  return { ...resolved, namespace: names[0] };
+  return { ...resolved, namespace: names[0], origin: `pod selector ${path}` };
 }
 
 function renderSelector(labelSelector: any): { matchLabels?: any; matchExpressions?: any[] } | undefined {

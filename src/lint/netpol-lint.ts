@@ -33,6 +33,14 @@ export interface NetpolLintOptions {
    * @default LintSeverity.ERROR
    */
   readonly failOn?: LintSeverity;
+
+  /**
+   * The least severity that `NetpolLint.enable` prints to standard error at synthesis without failing it (cdk8s has
+   * no warnings channel), once per finding. Findings at or above `failOn` fail synthesis instead.
+   *
+   * @default LintSeverity.WARNING
+   */
+  readonly reportOn?: LintSeverity;
 }
 
 /**
@@ -86,13 +94,25 @@ export class NetpolLint {
    * @param scope a Chart, or an App (or any construct) containing charts
    */
   public static enable(scope: IConstruct, options: NetpolLintOptions = {}): void {
-    const { failOn } = checkLintOptions(options, `NetpolLint.enable(${scope.node.path || '<app>'})`);
+    const { failOn, reportOn } = checkLintOptions(options, `NetpolLint.enable(${scope.node.path || '<app>'})`);
     if (ENABLED.has(scope)) return;
     ENABLED.add(scope);
+    // cdk8s validates the whole app once per chart: print each finding below failOn once, not once per chart.
+    const printed = new Set<string>();
+    const line = (f: LintFinding) =>
+      `${f.ruleId} ${f.ruleName} at ${f.constructPath ?? f.objectName}: ${f.message} (suppress with the annotation ${SUPPRESS_ANNOTATION}: "${f.ruleId}: <reason>")`;
     scope.node.addValidation({
-      validate: () => NetpolLint.check(scope, options)
-        .filter((f) => atLeast(f.severity, failOn))
-        .map((f) => `${f.ruleId} ${f.ruleName} at ${f.constructPath ?? f.objectName}: ${f.message} (suppress with the annotation ${SUPPRESS_ANNOTATION}: "${f.ruleId}: <reason>")`),
+      validate: () => {
+        const findings = NetpolLint.check(scope, options);
+        for (const f of findings) {
+          if (atLeast(f.severity, failOn) || !atLeast(f.severity, reportOn)) continue;
+          const text = `cdk8s-netpol lint ${f.severity}: ${line(f)}`;
+          if (printed.has(text)) continue;
+          printed.add(text);
+          process.stderr.write(`${text}\n`);
+        }
+        return findings.filter((f) => atLeast(f.severity, failOn)).map(line);
+      },
     });
   }
 
@@ -148,11 +168,17 @@ export class NetpolLint {
     if (reason.trim() === '' || reason.includes('\n')) {
       throw new Error(`NetpolLint.suppress(${construct.node.path}, ${ruleId}): give a one-line reason, e.g. "the backend pods are deployed by another team"`);
     }
+    const entry = `${ruleId}: ${reason.trim()}`;
+    const registry = IntentRegistry.of(construct);
+    if (registry.isContributor(construct)) {
+      // A Tier, TierAccess, EgressAllowList...: its policies are rendered at synthesis; they get the annotation then.
+      registry.addSuppression(construct, entry);
+    }
     const targets = ApiObject.isApiObject(construct) ? [construct] : construct.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    if (targets.length === 0 && registry.isContributor(construct)) return;
     if (targets.length === 0) throw new Error(`NetpolLint.suppress(${construct.node.path}): no ApiObject in this construct to annotate`);
     for (const target of targets) {
       const existing = target.metadata.toJson().annotations?.[SUPPRESS_ANNOTATION];
-      const entry = `${ruleId}: ${reason.trim()}`;
       target.metadata.addAnnotation(SUPPRESS_ANNOTATION, existing ? `${existing}\n${entry}` : entry);
     }
   }

@@ -5,11 +5,12 @@ import { LintSeverity } from './severity';
 /** The checked options of the linter. */
 export interface CheckedLintOptions {
   readonly failOn: LintSeverity;
+  readonly reportOn: LintSeverity;
   readonly podCidrs: Cidr[];
   readonly serviceCidrs: Cidr[];
 }
 
-const KNOWN = ['podCidrs', 'serviceCidrs', 'failOn'];
+const KNOWN = ['podCidrs', 'serviceCidrs', 'failOn', 'reportOn'];
 
 /**
  * Checks lint options given in code (`NetpolLint.enable`) or in cdk8s.yaml (`NetpolLintValidation` properties):
@@ -17,7 +18,7 @@ const KNOWN = ['podCidrs', 'serviceCidrs', 'failOn'];
  * fails anything is worse than an error).
  */
 export function checkLintOptions(options: unknown, where: string): CheckedLintOptions {
-  if (options === undefined || options === null) return { failOn: LintSeverity.ERROR, podCidrs: [], serviceCidrs: [] };
+  if (options === undefined || options === null) return { failOn: LintSeverity.ERROR, reportOn: LintSeverity.WARNING, podCidrs: [], serviceCidrs: [] };
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new Error(`${where}: the options must be an object with ${KNOWN.join(', ')}, got ${JSON.stringify(options)}`);
   }
@@ -27,11 +28,15 @@ export function checkLintOptions(options: unknown, where: string): CheckedLintOp
     if (!KNOWN.includes(key)) problems.push(`unknown option ${JSON.stringify(key)}: the options are ${KNOWN.join(', ')}`);
   }
   const severities = Object.values(LintSeverity) as string[];
-  let failOn = LintSeverity.ERROR;
-  if (o.failOn !== undefined) {
-    if (typeof o.failOn === 'string' && severities.includes(o.failOn)) failOn = o.failOn as LintSeverity;
-    else problems.push(`failOn ${JSON.stringify(o.failOn)} is not a severity: use one of ${severities.map((s) => `"${s}"`).join(', ')} (LintSeverity.ERROR, WARNING, INFO)`);
-  }
+  const severity = (key: string, fallback: LintSeverity): LintSeverity => {
+    const value = o[key];
+    if (value === undefined) return fallback;
+    if (typeof value === 'string' && severities.includes(value)) return value as LintSeverity;
+    problems.push(`${key} ${JSON.stringify(value)} is not a severity: use one of ${severities.map((s) => `"${s}"`).join(', ')} (LintSeverity.ERROR, WARNING, INFO)`);
+    return fallback;
+  };
+  const failOn = severity('failOn', LintSeverity.ERROR);
+  const reportOn = severity('reportOn', LintSeverity.WARNING);
   const cidrs = (key: string): Cidr[] => {
     const value = o[key];
     if (value === undefined) return [];
@@ -52,5 +57,5 @@ export function checkLintOptions(options: unknown, where: string): CheckedLintOp
   const podCidrs = cidrs('podCidrs');
   const serviceCidrs = cidrs('serviceCidrs');
   if (problems.length) throw new Error(`${where}: ${problems.join('; ')}`);
-  return { failOn, podCidrs, serviceCidrs };
+  return { failOn, reportOn, podCidrs, serviceCidrs };
 }

@@ -9,9 +9,10 @@ import { Cidr, parseCidr } from '../private/cidr';
 import { loadCluster, SourcedObject } from '../semantics/load';
 import { Problem } from '../semantics/model';
 import { isPlainObject } from '../semantics/selector';
+import { SUPPRESS_ANNOTATION } from '../private/k8s';
 
 /** The annotation that suppresses findings on one object: one `NP003: reason` per line. */
-export const SUPPRESS_ANNOTATION = 'cdk8s-netpol.dev/suppress';
+export { SUPPRESS_ANNOTATION };
 
 /** Not a check: the id under which a rule that crashed is reported. */
 export const RULE_FAILED: Omit<LintRule, 'check'> = {

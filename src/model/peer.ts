@@ -309,15 +309,18 @@ function blocksOf(cidrs: string[]): AddressBlock[] {
 function addresses(blocks: AddressBlock[], defaultPorts: Port[] | undefined, prefix: string): PeerSpec {
   const problems: string[] = [];
   const out: AddressBlock[] = [];
+  const invalid: string[] = [];
   if (blocks.length === 0) problems.push(`${prefix || 'an address peer '}needs at least one CIDR`);
   for (const block of blocks) {
     if (typeof block.cidr !== 'string') {
       problems.push(`CIDR ${text(block.cidr)} must be a string such as "203.0.113.0/24"`);
+      invalid.push(text(block.cidr));
       continue;
     }
     const cidr = parseCidr(block.cidr);
     if (!cidr) {
       problems.push(`${text(block.cidr)} is not a valid CIDR (e.g. "203.0.113.0/24" or "2001:db8::/64")`);
+      invalid.push(text(block.cidr));
       continue;
     }
     if (cidr.hostBitsSet) {
@@ -346,7 +349,8 @@ function addresses(blocks: AddressBlock[], defaultPorts: Port[] | undefined, pre
   const unique = new Map<string, AddressBlock>();
   for (const b of out) unique.set(`${b.cidr} ${b.exceptions.join(',')}`, b);
   const sorted = [...unique.values()].sort((a, b) => (a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0));
-  const description = prefix + sorted.map((b) => (b.exceptions.length ? `${b.cidr} except ${b.exceptions.join(', ')}` : b.cidr)).join(', ');
+  const shown = [...sorted.map((b) => (b.exceptions.length ? `${b.cidr} except ${b.exceptions.join(', ')}` : b.cidr)), ...invalid];
+  const description = prefix + shown.join(', ');
   return { kind: 'addresses', blocks: sorted, defaultPorts, description: description || `${prefix}(no CIDR)`, problems };
 }
 

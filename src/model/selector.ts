@@ -121,6 +121,8 @@ export interface ResolvedSelection {
   readonly selector: Selector;
   /** Canonical text of the selector, e.g. `app=web` or `every pod`. */
   readonly description: string;
+  /** The object the selection was read from, e.g. `workload shop/web-deployment`, for messages. */
+  readonly origin?: string;
   /** The namespace the selected object lives in, when the selection comes from an object that has one. */
   readonly namespace?: string;
   /** Target ports of a Service, used as a flow's default ports. */
@@ -204,4 +206,23 @@ export function describeSelector(selector: Selector): string {
   const expressions = (selector.matchExpressions ?? []).map((e) => LabelExpression._of(e.key, e.operator, e.values).toString());
   parts.push(...expressions.sort());
   return parts.length ? parts.join(',') : 'every pod';
+}
+
+/**
+ * Whether a canonical selector matches a set of labels (the empty selector matches everything).
+ * @internal
+ */
+export function selectorMatchesLabels(selector: Selector, labels: { [key: string]: string }): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[key] !== value) return false;
+  }
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const v = labels[e.key];
+    if (e.operator === 'In' && !(has && (e.values ?? []).includes(v))) return false;
+    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(v)) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
 }

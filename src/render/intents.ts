@@ -15,6 +15,7 @@ import { KubeNetworkPolicyPeer, KubeNetworkPolicySpec } from './kube';
 import { buildRules, normalizePorts } from './policy';
 import { IPeer, OwnedGroup, Peer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
+import { selectorMatchesLabels } from '../model/selector';
 import { NAMESPACE_NAME_LABEL } from '../private/k8s';
 
 /** Which way a grant lets traffic through, seen from the owned pods. */
@@ -39,6 +40,8 @@ export interface Grant {
 /** A namespace whose every pod is isolated in both directions, with its DNS carve-out (a ZeroTrustNamespace). */
 export interface NamespaceIsolation {
   readonly namespace: string;
+  /** The namespace's labels, `kubernetes.io/metadata.name` included: peers selecting namespaces by labels match them. */
+  readonly labels: { [key: string]: string };
 }
 
 /** Everything the constructs of one app recorded. */
@@ -51,8 +54,10 @@ export interface IntentSet {
 
 /** One rendered policy. */
 export interface RenderedPolicy {
-  /** The construct that owns the selected pods: the policy becomes its child. */
+  /** The first construct (by path) that owns the selected pods: the policy lands in its chart. */
   readonly ownerPath: string;
+  /** Every construct the policy comes from (owners of the pods, and constructs that recorded its flows), sorted. */
+  readonly constructPaths: string[];
   readonly name: string;
   readonly namespace: string;
   /** The `cdk8s-netpol.dev/intent` annotation. */
@@ -76,6 +81,7 @@ const DEFAULT_DNS: IPeer = Peer.kubeDns();
 export function renderPolicies(intents: IntentSet): RenderResult {
   const problems: string[] = [];
   const isolatedNs = new Set(intents.isolatedNamespaces.map((n) => n.namespace));
+  const isolatedLabels = intents.isolatedNamespaces;
   const groups = new Map<string, { records: OwnedGroup[]; grants: Grant[] }>();
   const groupOf = (g: OwnedGroup) => {
     let entry = groups.get(g.key);
@@ -90,7 +96,7 @@ export function renderPolicies(intents: IntentSet): RenderResult {
     const entry = groupOf(grant.owner);
     entry.records.push(grant.owner);
     entry.grants.push(grant);
-    problems.push(...halfOpen(grant, isolatedNs));
+    problems.push(...halfOpen(grant, isolatedNs, isolatedLabels));
   }
 
   const drafts: { key: string; namespace: string; hint: string; draft: Omit<RenderedPolicy, 'name'> }[] = [];
@@ -143,6 +149,7 @@ export function renderPolicies(intents: IntentSet): RenderResult {
       hint: best.nameHint,
       draft: {
         ownerPath: owners[0],
+        constructPaths: [...new Set([...owners, ...grants.flatMap((g) => (g.recordedBy ? [g.recordedBy] : []))])].sort(),
         namespace: first.namespace,
         intent: `${labels.join(', ')}: ${[...new Set(intents)].sort().join('; ')}`,
         spec,
@@ -192,14 +199,26 @@ export function peersToKube(peer: PeerSpec, policyNamespace: string): KubeNetwor
 /**
  * A flow whose other end is not owned but lives in a namespace this app isolates is half-open: its side is missing.
  */
-function halfOpen(grant: Grant, isolatedNs: Set<string>): string[] {
+function halfOpen(grant: Grant, isolatedNs: Set<string>, isolated: readonly NamespaceIsolation[]): string[] {
   const peer = grant.peer;
-  if (peer.owned || peer.kind === 'addresses' || peer.namespace === undefined || !isolatedNs.has(peer.namespace)) return [];
+  if (peer.owned || peer.kind === 'addresses') return [];
+  let inside: string[];
+  if (peer.namespace !== undefined) {
+    inside = isolatedNs.has(peer.namespace) ? [peer.namespace] : [];
+  } else {
+    // Namespaces by labels: those this app isolates are known, with their labels. "Every namespace" (the empty
+    // selector) is the deliberate "from anywhere" idiom: its zero-trust members are documented to stay isolated.
+    const selector = peer.namespaceSelector ?? {};
+    const empty = !selector.matchLabels && !selector.matchExpressions;
+    inside = empty ? [] : isolated.filter((n) => selectorMatchesLabels(selector, n.labels)).map((n) => n.namespace).sort();
+  }
+  if (inside.length === 0) return [];
   const side = grant.direction === 'ingress' ? 'egress' : 'ingress';
   return [
-    `${grant.recordedBy ? `[${grant.recordedBy}] ` : ''}flow ${grant.intent}: ${peer.description} is in ${peer.namespace}, a ZeroTrustNamespace of this app that isolates its ${side}, ` +
-    `but it is not a Tier of the app, so its ${side} side is never written and the flow is denied. ` +
-    `Fix: declare those pods as a Tier (new Tier(...)) and use it in the flow`,
+    `${grant.recordedBy ? `[${grant.recordedBy}] ` : ''}flow ${grant.intent}: ${peer.description} includes pods of ${inside.join(', ')}, ` +
+    `a ZeroTrustNamespace of this app that isolates their ${side}, but they are not a Tier of the app, so their ${side} side is never ` +
+    'written and the flow is denied for them. Fix: declare those pods as a Tier (new Tier(...)) and use it in the flow' +
+    (peer.namespace === undefined ? `, or narrow the namespace selector so it leaves out ${inside.join(', ')}` : ''),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Port, Protocol } from '../model/port';
 import { inputError } from '../private/errors';
 import { canonicalJson } from '../private/json';
@@ -83,6 +83,10 @@ export interface PolicyDefinition {
   readonly podSelector: Json;
   readonly ingress?: Json[];
   readonly egress?: Json[];
+  /** The constructs the policy comes from, for the opt-in construct annotation. @default - the scope's path */
+  readonly constructPaths?: string[];
+  /** Extra annotations (e.g. lint suppressions recorded on an owner). @default - none */
+  readonly annotations?: { [key: string]: string };
 }
 
 /**
@@ -96,19 +100,34 @@ export function emitPolicy(scope: Construct, id: string, def: PolicyDefinition):
   const spec: Json = { podSelector: def.podSelector, policyTypes };
   if (def.ingress && def.ingress.length) spec.ingress = def.ingress;
   if (def.egress && def.egress.length) spec.egress = def.egress;
-  const annotations: { [key: string]: string } = { [INTENT_ANNOTATION]: def.intent };
-  if (constructPathAnnotationEnabled(scope)) annotations[CONSTRUCT_ANNOTATION] = scope.node.path;
+  const annotations: { [key: string]: string } = { ...(def.annotations ?? {}), [INTENT_ANNOTATION]: def.intent };
+  if (constructPathAnnotationEnabled(scope)) annotations[CONSTRUCT_ANNOTATION] = (def.constructPaths ?? [scope.node.path]).join(', ');
   const policy = new ApiObject(scope, id, {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name: def.name, namespace: def.namespace, annotations },
     spec,
   });
+  SOURCES.set(policy, def.constructPaths ?? [scope.node.path]);
   addUniqueNameValidation(policy);
   return policy;
 }
 
-function constructPathAnnotationEnabled(scope: Construct): boolean {
+/** The constructs each emitted policy comes from, for messages. */
+const SOURCES = new WeakMap<ApiObject, string[]>();
+
+/** Whether a NetworkPolicy was emitted by this library. */
+export function isOurs(policy: ApiObject): boolean {
+  return SOURCES.has(policy);
+}
+
+/** The constructs a policy comes from, joined, e.g. `test/api, test/tiers`. */
+export function sourceOf(policy: ApiObject): string {
+  return (SOURCES.get(policy) ?? [policy.node.path]).join(', ');
+}
+
+/** Reads the opt-in construct-path annotation switch; throws, naming the scope, on anything but true/false. */
+export function constructPathAnnotationEnabled(scope: IConstruct): boolean {
   const value = scope.node.tryGetContext(CONSTRUCT_ANNOTATION_CONTEXT);
   if (value === undefined || value === false || value === 'false') return false;
   if (value === true || value === 'true') return true;
@@ -145,7 +164,7 @@ export function addUniqueNameValidation(policy: ApiObject): void {
           .filter(([, list]) => list.length > 1)
           .map(
             ([key, list]) =>
-              `NetworkPolicy ${key} is emitted by ${list.map((p) => p.node.path).join(' and ')}: ` +
+              `NetworkPolicy ${key} is emitted by ${list.map(sourceOf).join(' and ')}: ` +
               'rename one (a Tier\'s "name", an EgressAllowList\'s "policyName", or the other construct\'s policy), or declare the pods once',
           );
         cached = { count: registered.length, errors };

@@ -286,7 +286,7 @@ describe('TierAccess', () => {
     expect(Object.keys(build(false))).toEqual(['cdk8s-netpol.dev/intent']);
     expect(build(true)).toEqual({
       'cdk8s-netpol.dev/intent': 'tier api: web -> api on TCP/80',
-      'cdk8s-netpol.dev/construct': 'test/api',
+      'cdk8s-netpol.dev/construct': 'test/api, test/tiers',
     });
   });
 });

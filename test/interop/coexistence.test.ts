@@ -32,6 +32,6 @@ describe('next to cdk8s-plus objects', () => {
       new TierAccess(chart, 'flows', { flows: [{ source: web, destination: api, ports: [Port.tcp(80)] }] });
       new kplus.NetworkPolicy(chart, 'legacy', { metadata: { name: 'api-flows' }, selector: kplus.Pods.select(chart, 'p', { labels: { app: 'api' } }) });
     });
-    expect(message).toMatch(/\[test\/api\/Policy\] NetworkPolicy shop\/api-flows is also emitted by test\/legacy\/Resource.*Fix: rename one/);
+    expect(message).toMatch(/\[test\/api, test\/flows\] NetworkPolicy shop\/api-flows is also emitted by test\/legacy\/Resource.*Fix: rename one/);
   });
 });

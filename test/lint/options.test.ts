@@ -5,7 +5,8 @@ describe('lint options fail closed', () => {
   test.each([
     [{ failOn: 'warn' }, /failOn "warn" is not a severity: use one of "error", "warning", "info"/],
     [{ failOn: 3 }, /failOn 3 is not a severity/],
-    [{ failon: 'warning' }, /unknown option "failon": the options are podCidrs, serviceCidrs, failOn/],
+    [{ failon: 'warning' }, /unknown option "failon": the options are podCidrs, serviceCidrs, failOn, reportOn/],
+    [{ reportOn: 'warnings' }, /reportOn "warnings" is not a severity/],
     [{ podCidrs: '10.0.0.0/8' }, /podCidrs must be a list of CIDR strings/],
     [{ serviceCidrs: ['10.96.0.0/12', 'ten'] }, /serviceCidrs: "ten" is not a valid CIDR/],
   ])('NetpolLint.enable rejects %j with the scope path', (options, message) => {
