@@ -63,7 +63,11 @@ function ours(chart: Construct, name: string): void {
   new ZeroTrustNamespace(chart, 'namespace', { name });
   const tiers = new Map(TIERS.map((t) => [t, new Tier(chart, t, { namespaceName: name, pods: PodSelection.labels({ app: t }) })]));
   new TierAccess(chart, 'tiers', {
-    flows: FLOWS.map(([source, destination, port]) => ({ source: tiers.get(source)!, destination: tiers.get(destination)!, ports: [Port.tcp(port)] })),
+    flows: FLOWS.map(([source, destination, port]) => ({
+      source: tiers.get(source)!,
+      destination: tiers.get(destination)!,
+      ports: [Port.tcp(port)],
+    })),
   });
   new EgressAllowList(chart, 'api-external', {
     namespaceName: name,

@@ -4,8 +4,8 @@
  */
 import { isPeer, IPeer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
-import { normalizePorts } from '../render/policy';
 import { Grant } from '../render/intents';
+import { normalizePorts } from '../render/policy';
 
 /** A flow after checking: its two resolved ends and its ports. */
 export interface CheckedFlow {

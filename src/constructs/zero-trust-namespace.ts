@@ -137,8 +137,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       throw inputError(this, `name must be a namespace name (a string), got ${JSON.stringify(name)}`, 'give name: "secure-app"');
     }
     const nsProblem = dns1123LabelProblem(name);
-    if (nsProblem) problems.push(`namespace ${nsProblem}`);
-    else if (name.length > 63 - '-default-deny'.length) {
+    if (nsProblem) {
+      problems.push(`namespace ${nsProblem}`);
+    } else if (name.length > 63 - '-default-deny'.length) {
       problems.push(`namespace name "${name}" is too long for the policy name "${name}-default-deny": use at most 50 characters`);
     }
     problems.push(...podSecurityProblems(props.podSecurity));

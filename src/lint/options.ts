@@ -1,6 +1,6 @@
-import { Cidr } from '../private/cidr';
 import { parseCidrOption } from './pack';
 import { LintSeverity } from './severity';
+import { Cidr } from '../private/cidr';
 
 /** The checked options of the linter. */
 export interface CheckedLintOptions {
@@ -18,7 +18,9 @@ const KNOWN = ['podCidrs', 'serviceCidrs', 'failOn', 'reportOn'];
  * fails anything is worse than an error).
  */
 export function checkLintOptions(options: unknown, where: string): CheckedLintOptions {
-  if (options === undefined || options === null) return { failOn: LintSeverity.ERROR, reportOn: LintSeverity.WARNING, podCidrs: [], serviceCidrs: [] };
+  if (options === undefined || options === null) {
+    return { failOn: LintSeverity.ERROR, reportOn: LintSeverity.WARNING, podCidrs: [], serviceCidrs: [] };
+  }
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new Error(`${where}: the options must be an object with ${KNOWN.join(', ')}, got ${JSON.stringify(options)}`);
   }

@@ -6,10 +6,10 @@ import { Finding, LintContext, LintRule, LintSettings, RawFinding } from './mode
 import { RULES } from './rules';
 import { LintSeverity } from './severity';
 import { Cidr, parseCidr } from '../private/cidr';
+import { SUPPRESS_ANNOTATION } from '../private/k8s';
 import { loadCluster, SourcedObject } from '../semantics/load';
 import { Problem } from '../semantics/model';
 import { isPlainObject } from '../semantics/selector';
-import { SUPPRESS_ANNOTATION } from '../private/k8s';
 
 /** The annotation that suppresses findings on one object: one `NP003: reason` per line. */
 export { SUPPRESS_ANNOTATION };

@@ -335,9 +335,11 @@ function addresses(blocks: AddressBlock[], defaultPorts: Port[] | undefined, pre
     } else {
       for (const e of block.exceptions) {
         const inner = typeof e === 'string' ? parseCidr(e) : undefined;
-        if (!inner) problems.push(`exception ${text(e)} of ${cidr.text} is not a valid CIDR`);
-        else if (inner.hostBitsSet) problems.push(`exception ${text(e)} of ${cidr.text} has host bits set: write "${inner.text}"`);
-        else if (!cidrStrictlyContains(cidr, inner)) {
+        if (!inner) {
+          problems.push(`exception ${text(e)} of ${cidr.text} is not a valid CIDR`);
+        } else if (inner.hostBitsSet) {
+          problems.push(`exception ${text(e)} of ${cidr.text} has host bits set: write "${inner.text}"`);
+        } else if (!cidrStrictlyContains(cidr, inner)) {
           problems.push(`exception ${text(e)} is not strictly inside ${cidr.text}, which the API server rejects`);
         } else {
           except.push(inner.text);

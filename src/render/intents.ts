@@ -113,9 +113,9 @@ export function renderPolicies(intents: IntentSet): RenderResult {
     const writeEgress = explicitEgress || (namespaceIsolated && egressGrants.length > 0);
     if (!writeIngress && !writeEgress) continue;
 
-    const intents: string[] = [];
+    const described: string[] = [];
     const peerGrants = (list: Grant[]) => list.map((g) => {
-      intents.push(g.intent);
+      described.push(g.intent);
       return { peers: peersToKube(g.peer, first.namespace), ports: g.ports };
     });
     const ingressRules = writeIngress ? peerGrants(ingressGrants) : [];
@@ -124,10 +124,10 @@ export function renderPolicies(intents: IntentSet): RenderResult {
       // This app isolates the egress of these pods itself: keep DNS working, as a ZeroTrustNamespace does.
       const dns = DEFAULT_DNS._peerSpec();
       egressRules.push({ peers: peersToKube(dns, first.namespace), ports: dns.defaultPorts! });
-      intents.push(`DNS (${dns.description} on ${normalizePorts(dns.defaultPorts!).join(', ')})`);
+      described.push(`DNS (${dns.description} on ${normalizePorts(dns.defaultPorts!).join(', ')})`);
     }
-    if (explicitIngress && !namespaceIsolated) intents.push('ingress isolated: only the flows listed');
-    if (explicitEgress && !namespaceIsolated) intents.push('egress isolated: only the destinations listed');
+    if (explicitIngress && !namespaceIsolated) described.push('ingress isolated: only the flows listed');
+    if (explicitEgress && !namespaceIsolated) described.push('egress isolated: only the destinations listed');
 
     const policyTypes: ('Ingress' | 'Egress')[] = [];
     if (writeIngress) policyTypes.push('Ingress');
@@ -151,7 +151,7 @@ export function renderPolicies(intents: IntentSet): RenderResult {
         ownerPath: owners[0],
         constructPaths: [...new Set([...owners, ...grants.flatMap((g) => (g.recordedBy ? [g.recordedBy] : []))])].sort(),
         namespace: first.namespace,
-        intent: `${labels.join(', ')}: ${[...new Set(intents)].sort().join('; ')}`,
+        intent: `${labels.join(', ')}: ${[...new Set(described)].sort().join('; ')}`,
         spec,
       },
     });

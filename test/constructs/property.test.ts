@@ -66,7 +66,8 @@ const programs: fc.Arbitrary<Program> = fc
       owned: tierEnd,
       other: fc.oneof({ weight: 2, arbitrary: tierEnd }, { weight: 3, arbitrary: otherEnd }),
       port: fc.constantFrom(...PORTS),
-    }).map(({ ownedSource, owned, other, port }) => (ownedSource ? { source: owned, destination: other, port } : { source: other, destination: owned, port }));
+    }).map(({ ownedSource, owned, other, port }) =>
+      (ownedSource ? { source: owned, destination: other, port } : { source: other, destination: owned, port }));
     return fc.record({
       zeroTrust: fc.constant(zeroTrust.slice(0, namespaceCount)),
       tiers: fc.array(
@@ -100,7 +101,8 @@ function build(chart: Chart, program: Program): Tier[] {
   };
   // Flows spread over two TierAccess constructs, as two teams would declare them.
   const teams = [new TierAccess(chart, 'team-1'), new TierAccess(chart, 'team-2')];
-  program.flows.forEach((f, i) => teams[i % 2].addFlow({ source: peerOf(f.source, true), destination: peerOf(f.destination, false), ports: [tcp(f.port)] }));
+  program.flows.forEach((f, i) =>
+    teams[i % 2].addFlow({ source: peerOf(f.source, true), destination: peerOf(f.destination, false), ports: [tcp(f.port)] }));
 
   // The input: one pod per tier, the foreign pods and their namespaces (other is env=prod).
   program.tiers.forEach((t, i) => addPod(chart, NAMESPACES[t.namespace], `t${i}`, { tier: `t${i}` }));
@@ -200,7 +202,11 @@ describe('constructs, property', () => {
 
   test('a program without any ZeroTrustNamespace or isolation emits nothing', () => {
     fc.assert(fc.property(programs, (program) => {
-      const open: Program = { ...program, zeroTrust: program.zeroTrust.map(() => false), tiers: program.tiers.map((t) => ({ ...t, isolation: Isolation.NAMESPACE })) };
+      const open: Program = {
+        ...program,
+        zeroTrust: program.zeroTrust.map(() => false),
+        tiers: program.tiers.map((t) => ({ ...t, isolation: Isolation.NAMESPACE })),
+      };
       const chart = newChart();
       build(chart, open);
       return ofKind(chart, 'NetworkPolicy').length === 0;

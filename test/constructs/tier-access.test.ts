@@ -1,5 +1,5 @@
-import * as kplus from 'cdk8s-plus-28';
 import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { LabelExpression, Peer, PodSelection, Port, Protocol, Reachability, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 import { addKubeDns, addPod, newChart, ofKind, policy, schemaProblems, synth, toYaml } from '../util/synth';
 

@@ -5,7 +5,9 @@ import { Peer, PodSelection, Port, Reachability, Tier, TierAccess, ZeroTrustName
 import { addKubeDns, newChart, policy, synth } from '../util/synth';
 
 /** A Deployment of either major, selecting its pods by `app: <name>`. */
-function deployment<T extends kplus28.Deployment | kplus34.Deployment>(plus: typeof kplus28 | typeof kplus34, chart: any, name: string, port: number): T {
+function deployment<T extends kplus28.Deployment | kplus34.Deployment>(
+  plus: typeof kplus28 | typeof kplus34, chart: any, name: string, port: number,
+): T {
   const d: any = new plus.Deployment(chart, name, {
     metadata: { name },
     select: false,
