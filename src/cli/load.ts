@@ -1,5 +1,5 @@
 import { CliIo, UsageError } from './io';
-import { readManifestPaths } from '../semantics/files';
+import { readManifestPaths } from '../manifests/files';
 import { Reachability } from '../semantics/reachability';
 
 /** Reads the PATH arguments into a Reachability; invalid manifests throw `InvalidManifestsError`. */

@@ -12,7 +12,7 @@ import { NetpolLintOptions } from './netpol-lint';
 import { lintObjects, parseCidrOption, RULE_DOCS } from './pack';
 import { atLeast } from './rank';
 import { LintSeverity } from './severity';
-import { parseManifestText, SourcedObject } from '../semantics/load';
+import { parseManifestText, SourcedObject } from '../manifests/decode';
 import { formatProblem, Problem } from '../semantics/model';
 
 /**

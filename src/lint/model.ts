@@ -3,7 +3,7 @@
  */
 import { LintSeverity } from './severity';
 import { Cidr } from '../private/cidr';
-import { SourcedObject } from '../semantics/load';
+import { SourcedObject } from '../manifests/decode';
 import { Cluster } from '../semantics/model';
 
 /** One problem found by a rule, before suppressions are applied. */

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { lintObjects, parseCidrOption, RULE_DOCS, SUPPRESS_ANNOTATION } from './pack';
 import { atLeast } from './rank';
 import { LintSeverity } from './severity';
-import { SourcedObject } from '../semantics/load';
+import { SourcedObject } from '../manifests/decode';
 import { formatProblem } from '../semantics/model';
 
 /**

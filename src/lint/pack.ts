@@ -6,7 +6,8 @@ import { Finding, LintContext, LintRule, LintSettings, RawFinding } from './mode
 import { RULES } from './rules';
 import { LintSeverity } from './severity';
 import { Cidr, parseCidr } from '../private/cidr';
-import { loadCluster, SourcedObject } from '../semantics/load';
+import { SourcedObject } from '../manifests/decode';
+import { loadCluster } from '../semantics/load';
 import { Problem } from '../semantics/model';
 import { isPlainObject } from '../semantics/selector';
 

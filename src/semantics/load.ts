@@ -4,25 +4,19 @@
  *
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
  */
-import { parseAllDocuments } from 'yaml';
 import {
   Cluster, ContainerPort, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector,
 } from './model';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
+import { SourcedObject } from '../manifests/decode';
 import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
 import { NAMESPACE_NAME_LABEL } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 
 export { NAMESPACE_NAME_LABEL };
+export type { SourcedObject };
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
-
-/** A raw object and where it came from. */
-export interface SourcedObject {
-  readonly object: unknown;
-  /** File name, chart path or caller label, plus the document number when there are several. */
-  readonly source: string;
-}
 
 export interface LoadResult {
   readonly cluster: Cluster;
@@ -38,27 +32,6 @@ const TEMPLATE_PATHS: { [kind: string]: string[] } = {
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
-
-/**
- * Parses YAML or JSON text with any number of documents. Syntax errors become problems of the document.
- */
-export function parseManifestText(text: string, source: string, problems: Problem[]): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  const many = list.length > 1;
-  list.forEach((doc, i) => {
-    const where = many ? `${source} (document ${i + 1})` : source;
-    if (doc.errors.length > 0) {
-      problems.push({ source: where, object: `document ${i + 1}`, path: '', message: `not valid YAML/JSON: ${doc.errors[0].message.split('\n')[0]}` });
-      return;
-    }
-    const value = doc.toJS({ maxAliasCount: 1000 });
-    if (value === null || value === undefined) return; // empty document (e.g. a trailing `---`)
-    out.push({ object: value, source: where });
-  });
-  return out;
-}
 
 /** Unwraps `List` objects (`kubectl get -o yaml` output) into their items. */
 function flatten(objects: readonly SourcedObject[], problems: Problem[]): SourcedObject[] {

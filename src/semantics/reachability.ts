@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { evaluateFlow, explainFlow, Target } from './evaluate';
-import { loadCluster, parseManifestText, SourcedObject } from './load';
+import { loadCluster } from './load';
+import { parseManifestText, SourcedObject } from '../manifests/decode';
 import { computeMatrix, Matrix } from './matrix';
 import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
 import { Port } from '../model/port';

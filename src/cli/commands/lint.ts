@@ -3,7 +3,7 @@ import { formatJson, formatSarif, formatText } from '../../lint/format';
 import { lintObjects, parseCidrOption } from '../../lint/pack';
 import { atLeast } from '../../lint/rank';
 import { LintSeverity } from '../../lint/severity';
-import { readManifestPaths } from '../../semantics/files';
+import { readManifestPaths } from '../../manifests/files';
 import { InvalidManifestsError } from '../../semantics/model';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';

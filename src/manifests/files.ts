@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseManifestText, SourcedObject } from './load';
-import { Problem } from './model';
+import { parseManifestText, SourcedObject } from './decode';
+import { Problem } from './problem';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
