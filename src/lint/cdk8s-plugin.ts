@@ -5,15 +5,13 @@
  *
  * @see https://github.com/cdk8s-team/cdk8s-cli/blob/main/src/plugins/validation.ts
  */
-import * as fs from 'fs';
-import { sourceFile } from './format';
 import { Finding } from './model';
 import { NetpolLintOptions } from './netpol-lint';
 import { lintObjects, parseCidrOption, RULE_DOCS } from './pack';
 import { atLeast } from './rank';
 import { LintSeverity } from './severity';
-import { parseManifestText, SourcedObject } from '../manifests/decode';
-import { formatProblem, Problem } from '../semantics/model';
+import { readManifestPaths } from '../manifests/files';
+import { formatProblem, problemLabel } from '../manifests/problem';
 
 /**
  * Properties of the cdk8s-cli validation plugin, given as `properties` in cdk8s.yaml: the options of
@@ -90,15 +88,8 @@ export class NetpolLintValidation {
    * failure when a finding is at or above `failOn`, or when the manifests are invalid.
    */
   public validate(context: ICdk8sValidationContext): void {
-    const problems: Problem[] = [];
-    const objects: SourcedObject[] = [];
-    for (const file of context.manifests) {
-      try {
-        objects.push(...parseManifestText(fs.readFileSync(file, 'utf8'), file, problems));
-      } catch (e) {
-        problems.push({ source: file, object: 'file', path: '', message: `cannot be read: ${(e as Error).message}` });
-      }
-    }
+    // The same safe reader as the CLI (regular files only, size caps), and no stdin.
+    const { objects, problems } = readManifestPaths(context.manifests, { readStdin: () => '' });
     const result = lintObjects(objects, {
       podCidrs: (this.props.podCidrs ?? []).map((c) => parseCidrOption(c, 'podCidrs:')),
       serviceCidrs: (this.props.serviceCidrs ?? []).map((c) => parseCidrOption(c, 'serviceCidrs:')),
@@ -111,8 +102,8 @@ export class NetpolLintValidation {
         fix: 'Correct each field named in the locations.',
         violatingResources: result.problems.map((p) => ({
           resourceName: p.object.split(' ').pop()!.split('/').pop()!,
-          locations: [formatProblem(p)],
-          manifestPath: sourceFile(p.source).file,
+          locations: [`${problemLabel(p)}: ${formatProblem(p)}`],
+          manifestPath: p.source,
         })),
       });
       context.report.submit('failure');
@@ -138,6 +129,6 @@ function resourceOf(f: Finding): Cdk8sViolatingResource {
   return {
     resourceName: f.object.split(' ').pop()!.split('/').pop()!,
     locations: [f.path ? `${f.path}: ${f.message}` : f.message],
-    manifestPath: sourceFile(f.source).file,
+    manifestPath: f.file ?? f.source,
   };
 }

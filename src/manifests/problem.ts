@@ -1,30 +1,59 @@
 /**
- * Problems of the input: what cannot be read, decoded, or would be rejected by the API server.
+ * Problems of the input, in four kinds the user fixes differently: a path that cannot be read, text that is not
+ * YAML/JSON, a document that is not a Kubernetes object, and an object the API server would reject.
  */
+import { safeName } from '../private/text';
 
-/** A reason the API server would reject an object (or the engine cannot model it). */
+/** What went wrong, from the outside in. */
+export type ProblemCategory = 'read' | 'decode' | 'object' | 'invalid';
+
+const LABELS: { [c in ProblemCategory]: string } = {
+  read: 'cannot read',
+  decode: 'not YAML/JSON',
+  object: 'not a Kubernetes object',
+  invalid: 'the API server would reject',
+};
+
+/** A reason the input cannot be evaluated. */
 export interface Problem {
   /** File name, chart path or caller-given label. */
   readonly source: string;
+  /** The 1-based document of a multi-document file. */
+  readonly document?: number;
   /** `Kind ns/name`, or `Kind name` for cluster-scoped objects, or `document N` when the object is unreadable. */
   readonly object: string;
   /** Field path, e.g. `spec.ingress[0].from[1].ipBlock.except[0]`; empty for the whole object. */
   readonly path: string;
   readonly message: string;
+  /** @default 'invalid' */
+  readonly category?: ProblemCategory;
+  /** The 1-based line of the field (or object) in the file, when known. */
+  readonly line?: number;
 }
 
+/** `file:line (document N)`: where an object or problem is. */
+export function whereText(source: string, document?: number, line?: number): string {
+  return `${safeName(source)}${line !== undefined ? `:${line}` : ''}${document !== undefined ? ` (document ${document})` : ''}`;
+}
+
+/** `file:line (document N): object: path: message`, on one line whatever the input held. */
 export function formatProblem(p: Problem): string {
-  return `${p.source}: ${p.object}${p.path ? `: ${p.path}` : ''}: ${p.message}`;
+  const where = whereText(p.source, p.document, p.line);
+  return `${where}: ${p.object ? `${safeName(p.object)}: ` : ''}${p.path ? `${safeName(p.path)}: ` : ''}${p.message.replace(/\n/g, ' ')}`;
 }
 
-/** Thrown by the facade when the input holds objects the API server would reject. */
+/** The kind of problem as the error list shows it: `cannot read`, `not YAML/JSON`... */
+export function problemLabel(p: Problem): string {
+  return LABELS[p.category ?? 'invalid'];
+}
+
+/** Thrown by the facade when the input cannot be evaluated: every problem, grouped by kind. */
 export class InvalidManifestsError extends Error {
   constructor(public readonly problems: readonly Problem[]) {
     super(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the manifests (the API server would reject them); nothing was evaluated:\n` +
-      problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the input; nothing was evaluated:\n` +
+      problems.map((p) => `  ${problemLabel(p)}: ${formatProblem(p)}`).join('\n'),
     );
     this.name = 'InvalidManifestsError';
   }
 }
-

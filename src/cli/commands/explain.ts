@@ -1,6 +1,6 @@
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { loadReachability, userQuery } from '../load';
+import { IGNORE_FLAG, IGNORE_HELP, loadReachability, PATH_HELP, userQuery } from '../load';
 
 export const explainCommand: Command = {
   name: 'explain',
@@ -11,14 +11,14 @@ Explain whether a connection is allowed under the NetworkPolicies in PATH: which
 end, and which rule (policy ns/name spec.ingress[i]) allows it, or that none does.
 
 Arguments:
-  PATH                 a YAML/JSON file (multi-document), a directory (read recursively: *.yaml, *.yml,
-                       *.json, in sorted order), or - for stdin
+${PATH_HELP}
 
 Options:
   --from NS/NAME|IP    the source: a pod or workload, or an IP address outside the cluster
   --to NS/NAME|IP      the destination: a pod or workload, or an IP address
   --port P             the destination port: a number, or a container port name resolved on the destination
   --protocol PROTO     TCP (default), UDP or SCTP
+${IGNORE_HELP}
   -h, --help           show this help
 
 Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
@@ -29,6 +29,7 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
       to: { value: true },
       port: { value: true },
       protocol: { value: true },
+      ignore: IGNORE_FLAG,
       help: { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -40,7 +41,7 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
     if (from === undefined) throw new UsageError('--from is required (namespace/name of a pod or workload, or an IP address)');
     if (to === undefined) throw new UsageError('--to is required (namespace/name of a pod or workload, or an IP address)');
     const port = portFromArgs(parsed.values.get('port'), parsed.values.get('protocol'));
-    const reach = loadReachability(parsed.positionals, io);
+    const reach = loadReachability(parsed.positionals, io, parsed.lists.get('ignore'));
     io.stdout(userQuery(() => reach.explain(from, to, port)) + '\n');
     return EXIT_OK;
   },
