@@ -192,7 +192,7 @@ function lineOf(root: ParsedNode | null, path: string, lines: LineCounter): numb
  */
 export function parseManifestText(text: string, source: string, problems: Problem[]): SourcedObject[] {
   const out: SourcedObject[] = [];
-  const fail = (document: number, message: string, line?: number) =>
+  const fail = (document: number | undefined, message: string, line?: number) =>
     problems.push({ source, document, line, object: '', path: '', message, category: 'decode' });
   if (text.length > MAX_TEXT_BYTES) {
     problems.push({ source, object: 'file', path: '', message: `larger than ${MAX_TEXT_BYTES / 1024 / 1024} MiB: not read`, category: 'read' });
@@ -201,19 +201,19 @@ export function parseManifestText(text: string, source: string, problems: Proble
   const lines = new LineCounter();
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   if (cstDepth(tokens) > MAX_DEPTH) {
-    fail(1, `nested deeper than ${MAX_DEPTH} levels: no Kubernetes object is; this is not read`);
+    fail(undefined, `nested deeper than ${MAX_DEPTH} levels (no Kubernetes object is): not read`);
     return out;
   }
   let docs: Document.Parsed[];
   try {
     docs = [...new Composer(COMPOSE_OPTIONS).compose(tokens)];
   } catch (e) {
-    fail(1, `cannot be decoded: ${yamlMessage((e as Error)?.message ?? String(e))}`);
+    fail(undefined, `cannot be decoded: ${yamlMessage((e as Error)?.message ?? String(e))}`);
     return out;
   }
   const many = docs.length > 1;
   docs.forEach((doc, i) => {
-    const document = i + 1;
+    const document = many ? i + 1 : undefined;
     const issue = doc.errors[0] ?? doc.warnings[0];
     if (issue) {
       const pos = issue.linePos?.[0] ?? lines.linePos(issue.pos[0]);
@@ -242,7 +242,7 @@ export function parseManifestText(text: string, source: string, problems: Proble
       object: value,
       source: `${source}${line !== undefined ? `:${line}` : ''}${many ? ` (document ${document})` : ''}`,
       file: source,
-      document: many ? document : undefined,
+      document,
       line,
       locate: (path) => lineOf(contents, path, lines),
     });

@@ -2,7 +2,7 @@
  * Problems of the input, in four kinds the user fixes differently: a path that cannot be read, text that is not
  * YAML/JSON, a document that is not a Kubernetes object, and an object the API server would reject.
  */
-import { safeName } from '../private/text';
+import { escapeControls, safeName, truncate } from '../private/text';
 
 /** What went wrong, from the outside in. */
 export type ProblemCategory = 'read' | 'decode' | 'object' | 'invalid';
@@ -39,7 +39,7 @@ export function whereText(source: string, document?: number, line?: number): str
 /** `file:line (document N): object: path: message`, on one line whatever the input held. */
 export function formatProblem(p: Problem): string {
   const where = whereText(p.source, p.document, p.line);
-  return `${where}: ${p.object ? `${safeName(p.object)}: ` : ''}${p.path ? `${safeName(p.path)}: ` : ''}${p.message.replace(/\n/g, ' ')}`;
+  return `${where}: ${p.object ? `${safeName(p.object)}: ` : ''}${p.path ? `${safeName(p.path)}: ` : ''}${truncate(escapeControls(p.message), 2000)}`;
 }
 
 /** The kind of problem as the error list shows it: `cannot read`, `not YAML/JSON`... */

@@ -122,7 +122,7 @@ describe('usage and errors', () => {
     ['a missing file', ['reach', 'does-not-exist.yaml', '--port', '80'], /cannot read: does-not-exist\.yaml: no such file or directory/],
     ['a missing --from', ['explain', secureApp, '--to', 'a/b', '--port', '80'], /--from is required/],
     ['an unknown endpoint', ['explain', secureApp, '--from', 'nope/x', '--to', 'secure-app/db', '--port', '80'], /unknown endpoint "nope\/x".*Known endpoints: secure-app\/backend/],
-    ['invalid YAML on stdin', ['reach', '-', '--port', '80'], /not YAML\/JSON: <stdin>:1 \(document 1\): Flow sequence .* \(line 1, column 8\)\n/],
+    ['invalid YAML on stdin', ['reach', '-', '--port', '80'], /not YAML\/JSON: <stdin>:1: Flow sequence .* \(line 1, column 8\)\n/],
   ])('exits 2 on %s, with a message and no stack trace', (_, args, message) => {
     const r = run(args as string[], 'kind: [');
     expect(r.code).toBe(2);
