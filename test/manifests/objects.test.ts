@@ -1,8 +1,8 @@
 import { Reachability } from '../../src';
 import { InvalidManifestsError } from '../../src/manifests/problem';
 import { Port } from '../../src/model/port';
-import { runCli } from '../util/cli';
 import { pod, policy } from '../semantics/util';
+import { runCli } from '../util/cli';
 
 function errorOf(f: () => unknown): string {
   try {
