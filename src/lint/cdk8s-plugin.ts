@@ -64,11 +64,13 @@ export interface ICdk8sValidationContext {
 /**
  * Runs the cdk8s-netpol lint rules as a cdk8s-cli validation plugin during `cdk8s synth`.
  *
- * Enable it in cdk8s.yaml (the version must be exact, as cdk8s-cli requires):
+ * Install the package in the cdk8s project and enable it in cdk8s.yaml by its path (cdk8s-cli loads a `./` path
+ * as it is, but installs a bare package name again from the npm registry); the version must be the exact installed
+ * version, as cdk8s-cli requires:
  *
  * ```yaml
  * validations:
- *   - package: cdk8s-netpol
+ *   - package: ./node_modules/cdk8s-netpol
  *     version: 1.2.3
  *     class: NetpolLintValidation
  *     properties:

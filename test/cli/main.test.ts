@@ -140,3 +140,19 @@ describe('usage and errors', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('explain and ipBlocks that may cover pod IPs', () => {
+  const fixture = path.join(__dirname, 'ipblock-pods.yaml');
+
+  test('adds a note when a policy of either end has an ipBlock over pod ranges', () => {
+    const r = run(['explain', fixture, '--from', 'ns1/b', '--to', 'ns1/a', '--port', '80']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: DENIED\n/);
+    expect(r.stdout).toMatch(/^note: 0\.0\.0\.0\/0 \(policy ns1\/p\) may cover pod IPs\. .*many network plugins match pod IPs against ipBlocks/m);
+  });
+
+  test('adds no note when no policy of the ends has such an ipBlock', () => {
+    const r = run(['explain', secureApp, '--from', 'secure-app/frontend', '--to', 'secure-app/db', '--port', '5432']);
+    expect(r.stdout).not.toMatch(/note:/);
+  });
+});
