@@ -103,7 +103,7 @@ export class NetpolLintValidation {
         recommendation: 'The API server would reject these objects; nothing was linted.',
         fix: 'Correct each field named in the locations.',
         violatingResources: result.problems.map((p) => ({
-          resourceName: p.object.split(' ').pop()!.split('/').pop()!,
+          resourceName: p.ref?.name ?? '',
           locations: [`${problemLabel(p)}: ${formatProblem(p)}`],
           manifestPath: p.source,
         })),
@@ -129,7 +129,7 @@ export class NetpolLintValidation {
 
 function resourceOf(f: Finding): Cdk8sViolatingResource {
   return {
-    resourceName: f.object.split(' ').pop()!.split('/').pop()!,
+    resourceName: f.ref?.name ?? '',
     locations: [f.path ? `${f.path}: ${f.message}` : f.message],
     manifestPath: f.file ?? f.source,
   };

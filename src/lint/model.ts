@@ -3,6 +3,7 @@
  */
 import { LintSeverity } from './severity';
 import { SourcedObject } from '../manifests/decode';
+import { ObjectRef } from '../manifests/problem';
 import { Cidr } from '../private/cidr';
 import { Cluster } from '../semantics/model';
 
@@ -26,6 +27,8 @@ export interface Finding extends RawFinding {
   readonly file?: string;
   /** The 1-based line of the field (or else of the object) in `file`. */
   readonly line?: number;
+  /** The object the finding is on, as the loader read it; absent for objects not in the input. */
+  readonly ref?: ObjectRef;
 }
 
 /** What the user tells the linter about the cluster it cannot see in the manifests. */

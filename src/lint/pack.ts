@@ -7,7 +7,7 @@ import { RULES } from './rules';
 import { LintSeverity } from './severity';
 import { SourcedObject } from '../manifests/decode';
 import { expandLists, isPlainObject } from '../manifests/objects';
-import { whereText } from '../manifests/problem';
+import { ObjectRef, refText, whereText } from '../manifests/problem';
 import { Cidr, parseCidr } from '../private/cidr';
 import { loadCluster } from '../semantics/load';
 import { Problem } from '../semantics/model';
@@ -71,6 +71,7 @@ interface ObjectInfo {
   readonly document?: number;
   readonly line?: number;
   readonly locate?: (path: string) => number | undefined;
+  readonly ref: ObjectRef;
   readonly annotations: { [key: string]: unknown };
 }
 
@@ -86,10 +87,11 @@ function indexObjects(objects: readonly SourcedObject[]): Map<string, ObjectInfo
     const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
     const name = typeof metadata.name === 'string' ? metadata.name : '';
     const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
-    const key = obj.kind === 'Namespace' ? `Namespace ${name}` : `${obj.kind} ${namespace}/${name}`;
+    const ref: ObjectRef = obj.kind === 'Namespace' ? { kind: obj.kind, name } : { kind: obj.kind, namespace, name };
+    const key = refText(ref);
     const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
     if (!index.has(key)) {
-      index.set(key, { source: o.source, file: o.file ?? o.source, document: o.document, line: o.line, locate: o.locate, annotations });
+      index.set(key, { source: o.source, file: o.file ?? o.source, document: o.document, line: o.line, locate: o.locate, ref, annotations });
     }
   }
   return index;
@@ -161,7 +163,7 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
     const line = (own && f.path ? info.locate?.(f.path) : undefined) ?? info.line;
     // Read from text: `file:line (document N)` of the finding's own field; a chart path stays as it is.
     const source = info.file !== undefined && line !== undefined ? whereText(info.file, info.document, line) : info.source;
-    return { source, file: info.file, line };
+    return { source, file: info.file, line, ref: own ? info.ref : undefined };
   };
   const rules = options.rules ?? RULES;
 

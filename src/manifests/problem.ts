@@ -14,6 +14,19 @@ const LABELS: { [c in ProblemCategory]: string } = {
   invalid: 'the API server would reject',
 };
 
+/** Which object: made once by the loader from the object's fields, never parsed back from text. */
+export interface ObjectRef {
+  readonly kind: string;
+  /** @default - cluster-scoped (a Namespace) */
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** `Kind ns/name`, or `Kind name` for a cluster-scoped object: how messages and findings name an object. */
+export function refText(ref: ObjectRef): string {
+  return ref.namespace === undefined ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
 /** A reason the input cannot be evaluated. */
 export interface Problem {
   /** File name, chart path or caller-given label. */
@@ -29,6 +42,8 @@ export interface Problem {
   readonly category?: ProblemCategory;
   /** The 1-based line of the field (or object) in the file, when known. */
   readonly line?: number;
+  /** The object, once kind and name are known. */
+  readonly ref?: ObjectRef;
 }
 
 /** `file:line (document N)`: where an object or problem is. */

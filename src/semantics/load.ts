@@ -10,6 +10,7 @@ import {
 import { describe, isPlainObject, parseSelector, Report } from './selector';
 import { SourcedObject } from '../manifests/decode';
 import { checkObject, expandLists } from '../manifests/objects';
+import { ObjectRef, refText } from '../manifests/problem';
 import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
 import { NAMESPACE_NAME_LABEL } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
@@ -67,10 +68,11 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
     const isNamespace = kind === 'Namespace';
     const namespace = isNamespace ? undefined : (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default');
     const name = typeof rawName === 'string' ? rawName : '';
-    objectText = isNamespace ? `Namespace ${name || '<no name>'}` : `${kind} ${namespace}/${name || '<no name>'}`;
-    for (const p of schemaProblems) (p as { object: string }).object = objectText;
+    const ref: ObjectRef = { kind, namespace, name };
+    objectText = refText({ ...ref, name: name || '<no name>' });
+    for (const p of schemaProblems) Object.assign(p, { object: objectText, ref });
     const before = problems.length;
-    const report: Report = (path, message) => problems.push({ ...where, line: lineOf(path), object: objectText, path, message, category: 'invalid' });
+    const report: Report = (path, message) => problems.push({ ...where, line: lineOf(path), object: objectText, ref, path, message, category: 'invalid' });
     const flushSchema = () => {
       const covered = problems.slice(before).filter((p) => p.object === objectText).map((p) => p.path);
       for (const p of schemaProblems) {
