@@ -47,7 +47,11 @@ function readStdinBytes(limit: number): Uint8Array {
     try {
       n = fs.readSync(0, chunk, 0, chunk.length, null);
     } catch (e) {
-      if ((e as { code?: string }).code === 'EAGAIN') continue;
+      if ((e as { code?: string }).code === 'EAGAIN') {
+        // A non-blocking stdin with nothing yet: wait a little instead of spinning.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        continue;
+      }
       if ((e as { code?: string }).code === 'EOF') break;
       throw e;
     }

@@ -13,7 +13,7 @@
  * @see https://github.com/kubernetes-sigs/yaml/blob/master/yaml.go
  * @see https://github.com/kubernetes/cli-runtime/blob/master/pkg/resource/visitor.go (the BOM-aware file reader)
  */
-import { Composer, Document, isMap, isPair, isScalar, isSeq, LineCounter, Parser, ParsedNode, Scalar, ScalarTag } from 'yaml';
+import { Composer, Document, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, ParsedNode, Scalar, ScalarTag } from 'yaml';
 import { Problem } from './problem';
 import { escapeControls, truncate } from '../private/text';
 
@@ -23,6 +23,12 @@ export const MAX_DEPTH = 100;
 export const MAX_ALIASES = 100;
 /** The largest manifest text read at once (a file, stdin, or `Reachability.fromYaml`). */
 export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+/**
+ * YAML tokens (other than white space) per text. The syntax tree takes about 400 bytes a token, so this keeps a text under a few hundred
+ * MB of memory however it is written (a 16 MiB file of `- 1` lines is 12 million tokens). A cdk8s app's manifests
+ * of 1 MB are about 180,000 (so a file up to about 4 MB of such YAML).
+ */
+export const MAX_TOKENS = 750_000;
 
 /** A raw object and where it came from. */
 export interface SourcedObject {
@@ -122,9 +128,13 @@ function notJson(value: unknown): string | undefined {
     const v = stack.pop();
     if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (.inf or .nan) cannot be represented in JSON, so kubectl cannot send it`;
     if (v !== null && typeof v === 'object') {
-      if (Array.isArray(v)) stack.push(...v);
-      else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) stack.push(...Object.values(v as object));
-      else return 'a value of an explicit YAML type that is not JSON';
+      if (Array.isArray(v)) {
+        for (const item of v) stack.push(item);
+      } else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
+        for (const item of Object.values(v as object)) stack.push(item);
+      } else {
+        return 'a value of an explicit YAML type that is not JSON';
+      }
     }
   }
   return undefined;
@@ -198,6 +208,15 @@ export function parseManifestText(text: string, source: string, problems: Proble
     problems.push({ source, object: 'file', path: '', message: `larger than ${MAX_TEXT_BYTES / 1024 / 1024} MiB: not read`, category: 'read' });
     return out;
   }
+  // A cheap streaming pass first: the syntax tree of a huge text must not be built at all.
+  let count = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token.trim() !== '' && ++count > MAX_TOKENS) break;
+  }
+  if (count > MAX_TOKENS) {
+    problems.push({ source, object: '', path: '', message: `more than ${MAX_TOKENS} YAML tokens: too large to read safely (split it into several files)`, category: 'decode' });
+    return out;
+  }
   const lines = new LineCounter();
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   if (cstDepth(tokens) > MAX_DEPTH) {
@@ -212,6 +231,16 @@ export function parseManifestText(text: string, source: string, problems: Proble
     return out;
   }
   const many = docs.length > 1;
+  // Lines of fields are looked up rarely (for problems and findings): the syntax trees are not kept, the text is
+  // parsed again on the first lookup.
+  let reparsed: { docs: Document.Parsed[]; lines: LineCounter } | undefined;
+  const located = (index: number, path: string) => {
+    if (!reparsed) {
+      const again = new LineCounter();
+      reparsed = { docs: [...new Composer(COMPOSE_OPTIONS).compose(new Parser(again.addNewLine).parse(text))], lines: again };
+    }
+    return lineOf(reparsed.docs[index]?.contents ?? null, path, reparsed.lines);
+  };
   docs.forEach((doc, i) => {
     const document = many ? i + 1 : undefined;
     const issue = doc.errors[0] ?? doc.warnings[0];
@@ -237,14 +266,13 @@ export function parseManifestText(text: string, source: string, problems: Proble
       fail(document, bad, line);
       return;
     }
-    const contents = doc.contents;
     out.push({
       object: value,
       source: `${source}${line !== undefined ? `:${line}` : ''}${many ? ` (document ${document})` : ''}`,
       file: source,
       document,
       line,
-      locate: (path) => lineOf(contents, path, lines),
+      locate: (path) => located(i, path),
     });
   });
   return out;

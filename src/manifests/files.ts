@@ -118,23 +118,30 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
 
   /** Opens without blocking and without following a last symlink, checks the descriptor, reads up to the cap. */
   const readRegular = (file: string, follow: boolean, display: string) => {
+    const bytes = readCapped(file, follow, display);
+    // Decoding is outside the I/O error handling: a failure there is a bug of ours, not "cannot read".
+    if (bytes) take(bytes, display);
+  };
+
+  /** Opens without blocking (and without following a last symlink), checks the descriptor, reads up to the cap. */
+  const readCapped = (file: string, follow: boolean, display: string): Buffer | undefined => {
     let fd: number;
     try {
       // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the checked path is the opened one.
       fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (follow ? 0 : fs.constants.O_NOFOLLOW));
     } catch (e) {
       cannot(display, openError(e));
-      return;
+      return undefined;
     }
     try {
       const stat = fs.fstatSync(fd);
       if (!stat.isFile()) {
         cannot(display, `${kindOfStat(stat)}: only regular files are read`);
-        return;
+        return undefined;
       }
       if (stat.size > MAX_TEXT_BYTES) {
         cannot(display, `larger than ${mib(MAX_TEXT_BYTES)} (${stat.size} bytes): not read`);
-        return;
+        return undefined;
       }
       // Files like /proc/self/environ report size 0: read in chunks, never past the cap.
       const chunks: Buffer[] = [];
@@ -147,12 +154,13 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
         size += n;
         if (size > MAX_TEXT_BYTES) {
           cannot(display, `larger than ${mib(MAX_TEXT_BYTES)}: not read`);
-          return;
+          return undefined;
         }
       }
-      take(Buffer.concat(chunks), display);
+      return Buffer.concat(chunks);
     } catch (e) {
       cannot(display, openError(e));
+      return undefined;
     } finally {
       fs.closeSync(fd);
     }

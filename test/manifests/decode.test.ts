@@ -136,3 +136,20 @@ describe('encodings and limits, the same for files, stdin and text', () => {
     expect(r.stderr).not.toMatch(/column \d+:\s*$/m);
   });
 });
+
+describe('memory stays bounded', () => {
+  test('a text with more YAML tokens than the budget is refused before its syntax tree is built', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a:\n' + '  - 1\n'.repeat(260000);
+    const r = runCli(['lint', '-'], text);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>: more than 750000 YAML tokens: too large to read safely/);
+  });
+
+  test('a long list just under the budget is read (no stack overflow on big arrays)', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: ns1}\ndata:\n  a:\n' + '  - 1\n'.repeat(200000)
+      + '---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns1}\nspec: {containers: [{name: c, image: i}]}\n';
+    const r = runCli(['lint', '-'], text);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+  });
+});
