@@ -250,7 +250,7 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
     }
   }
   if (objects.length === 0 && problems.length === 0) {
-    cannot(paths.join(' '), 'no Kubernetes objects in the input (kubectl apply would say "no objects passed to apply"): give files or directories with manifests');
+    cannot(paths.map((p) => (p === '-' ? '<stdin>' : p)).join(' '), 'no Kubernetes objects in the input (kubectl apply would say "no objects passed to apply"): give files or directories with manifests');
   }
   return { objects, problems };
 }
