@@ -11,7 +11,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  minNodeVersion: '18.0.0',
+  // What CI runs and the toolchain needs (jsii 5.9, typescript 5.9); the library itself uses nothing newer.
+  minNodeVersion: '20.0.0',
+  // Several dev dependencies declare Node 22; the workflows build with it.
+  workflowNodeVersion: '22.x',
 
   // cdk8s 2.x / constructs 10.x: projen's template default (1.x / 3.x) is no longer served.
   cdk8sVersion: '2.70.106',
@@ -28,6 +31,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@^4.5.1',
     '@types/node@^20',
     'ts-node@^10.9.2',
+    // The real cdk8s CLI: .ci/run synthesizes a fixture project with the NetpolLintValidation plugin.
+    'cdk8s-cli@^2.207.0',
   ],
   // Not jsii modules: bundled, and never part of the public API.
   bundledDeps: ['yaml@^2.6.0'],
@@ -95,6 +100,7 @@ project.addTask('bench', {
 });
 
 project.gitignore.exclude('/test-reports/', '/coverage/', '.jsii.tabl.json', '/bench/out/');
-project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/rosetta/');
+// docs/ ships: the CLI's help points to docs/RULES.md and docs/cli.md.
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/rosetta/');
 
 project.synth();

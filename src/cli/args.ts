@@ -9,18 +9,23 @@ export interface FlagSpec {
   /** Takes a value (`--port 80`) rather than being a switch (`--help`). */
   readonly value: boolean;
   readonly alias?: string;
+  /** May be given several times (`--ignore a --ignore b`); the values are collected in order. */
+  readonly repeatable?: boolean;
 }
 
 export interface ParsedArgs {
   readonly positionals: string[];
   readonly values: Map<string, string>;
   readonly switches: Set<string>;
+  /** The values of repeatable flags, in order. */
+  readonly lists: Map<string, string[]>;
 }
 
 export function parseArgs(args: readonly string[], flags: { [name: string]: FlagSpec }): ParsedArgs {
   const positionals: string[] = [];
   const values = new Map<string, string>();
   const switches = new Set<string>();
+  const lists = new Map<string, string[]>();
   const byAlias = new Map(Object.entries(flags).filter(([, s]) => s.alias).map(([n, s]) => [s.alias!, n]));
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -35,7 +40,7 @@ export function parseArgs(args: readonly string[], flags: { [name: string]: Flag
     const eq = arg.indexOf('=');
     const raw = eq >= 0 ? arg.slice(0, eq) : arg;
     const name = raw.startsWith('--') ? raw.slice(2) : byAlias.get(raw.slice(1));
-    const spec = name !== undefined ? flags[name] : undefined;
+    const spec = name !== undefined && Object.prototype.hasOwnProperty.call(flags, name) ? flags[name] : undefined;
     if (name === undefined || spec === undefined) throw new UsageError(`unknown option ${raw}`);
     if (!spec.value) {
       if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
@@ -46,10 +51,14 @@ export function parseArgs(args: readonly string[], flags: { [name: string]: Flag
     if (eq >= 0) value = arg.slice(eq + 1);
     else if (i + 1 < args.length) value = args[++i];
     if (value === undefined || value === '') throw new UsageError(`option --${name} needs a value`);
+    if (spec.repeatable) {
+      lists.set(name, [...(lists.get(name) ?? []), value]);
+      continue;
+    }
     if (values.has(name)) throw new UsageError(`option --${name} is given twice`);
     values.set(name, value);
   }
-  return { positionals, values, switches };
+  return { positionals, values, switches, lists };
 }
 
 /** `--port 80` or `--port http`, with `--protocol` (default TCP). */

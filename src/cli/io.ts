@@ -2,8 +2,8 @@
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Reads all of stdin (only called when a path is `-`). */
-  readonly readStdin: () => string;
+  /** Reads stdin, at most `limit` + 1 bytes (only called when a path is `-`). */
+  readonly readStdin: (limit: number) => string | Uint8Array;
 }
 
 /** Exit codes. 1 is reserved for `lint` findings. */

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { COMMANDS } from './commands';
 import { CliIo, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, UsageError } from './io';
-import { InvalidManifestsError } from '../semantics/model';
+import { InvalidManifestsError } from '../manifests/problem';
+import { safeOutput } from '../private/text';
 
 export type { CliIo } from './io';
 
@@ -33,8 +34,33 @@ Exit status: 0 success, 1 findings (lint), 2 invalid input or usage.
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readStdin: () => fs.readFileSync(0, 'utf8'),
+  readStdin: readStdinBytes,
 };
+
+/** Reads fd 0 in chunks, never more than `limit` + 1 bytes (stdin may be `< /dev/zero`). */
+function readStdinBytes(limit: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const chunk = Buffer.alloc(Math.min(1024 * 1024, limit + 1 - size));
+    let n: number;
+    try {
+      n = fs.readSync(0, chunk, 0, chunk.length, null);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EAGAIN') {
+        // A non-blocking stdin with nothing yet: wait a little instead of spinning.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        continue;
+      }
+      if ((e as { code?: string }).code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    size += n;
+  }
+  return Buffer.concat(chunks);
+}
 
 /**
  * Runs the CLI.
@@ -42,7 +68,13 @@ const defaultIo: CliIo = {
  * @param argv `process.argv`: the node binary, the script, then the arguments
  * @returns the exit code
  */
-export function main(argv: readonly string[], io: CliIo = defaultIo): number {
+export function main(argv: readonly string[], rawIo: CliIo = defaultIo): number {
+  // Names, labels and file names come from the input: nothing reaches a terminal or a CI log unescaped.
+  const io: CliIo = {
+    stdout: (text) => rawIo.stdout(safeOutput(text)),
+    stderr: (text) => rawIo.stderr(safeOutput(text)),
+    readStdin: rawIo.readStdin,
+  };
   const args = argv.slice(2);
   const first = args[0];
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
@@ -70,10 +102,15 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
       return EXIT_INVALID;
     }
     const err = e as Error;
-    io.stderr(`${NAME} ${command.name}: internal error: ${err?.message ?? String(e)}\n`);
+    io.stderr(`${NAME} ${command.name}: internal error (a bug in ${NAME}, please report it): ${quoteMessage(err?.message ?? String(e))}\n`);
     if (process.env.CDK8S_NETPOL_DEBUG) io.stderr(`${err?.stack}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+/** An internal error's message, cut: it may quote input. */
+function quoteMessage(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 function version(): string {

@@ -5,15 +5,13 @@
  *
  * @see https://github.com/cdk8s-team/cdk8s-cli/blob/main/src/plugins/validation.ts
  */
-import * as fs from 'fs';
-import { sourceFile } from './format';
 import { Finding } from './model';
 import { NetpolLintOptions } from './netpol-lint';
 import { CheckedLintOptions, checkLintOptions } from './options';
 import { lintObjects, RULE_DOCS } from './pack';
 import { atLeast } from './rank';
-import { parseManifestText, SourcedObject } from '../semantics/load';
-import { formatProblem, Problem } from '../semantics/model';
+import { readManifestPaths } from '../manifests/files';
+import { formatProblem, problemLabel } from '../manifests/problem';
 
 /**
  * Properties of the cdk8s-cli validation plugin, given as `properties` in cdk8s.yaml: the options of
@@ -66,11 +64,13 @@ export interface ICdk8sValidationContext {
 /**
  * Runs the cdk8s-netpol lint rules as a cdk8s-cli validation plugin during `cdk8s synth`.
  *
- * Enable it in cdk8s.yaml (the version must be exact, as cdk8s-cli requires):
+ * Install the package in the cdk8s project and enable it in cdk8s.yaml by its path (cdk8s-cli loads a `./` path
+ * as it is, but installs a bare package name again from the npm registry); the version must be the exact installed
+ * version, as cdk8s-cli requires:
  *
  * ```yaml
  * validations:
- *   - package: cdk8s-netpol
+ *   - package: ./node_modules/cdk8s-netpol
  *     version: 1.2.3
  *     class: NetpolLintValidation
  *     properties:
@@ -91,15 +91,8 @@ export class NetpolLintValidation {
    * failure when a finding is at or above `failOn`, or when the manifests are invalid.
    */
   public validate(context: ICdk8sValidationContext): void {
-    const problems: Problem[] = [];
-    const objects: SourcedObject[] = [];
-    for (const file of context.manifests) {
-      try {
-        objects.push(...parseManifestText(fs.readFileSync(file, 'utf8'), file, problems));
-      } catch (e) {
-        problems.push({ source: file, object: 'file', path: '', message: `cannot be read: ${(e as Error).message}` });
-      }
-    }
+    // The same safe reader as the CLI (regular files only, size caps), and no stdin.
+    const { objects, problems } = readManifestPaths(context.manifests, { readStdin: () => '' });
     const result = lintObjects(objects, { podCidrs: this.options.podCidrs, serviceCidrs: this.options.serviceCidrs }, problems);
 
     if (result.problems.length > 0) {
@@ -108,9 +101,9 @@ export class NetpolLintValidation {
         recommendation: 'The API server would reject these objects; nothing was linted.',
         fix: 'Correct each field named in the locations.',
         violatingResources: result.problems.map((p) => ({
-          resourceName: p.object.split(' ').pop()!.split('/').pop()!,
-          locations: [formatProblem(p)],
-          manifestPath: sourceFile(p.source).file,
+          resourceName: p.ref?.name ?? '',
+          locations: [`${problemLabel(p)}: ${formatProblem(p)}`],
+          manifestPath: p.source,
         })),
       });
       context.report.submit('failure');
@@ -134,8 +127,8 @@ export class NetpolLintValidation {
 
 function resourceOf(f: Finding): Cdk8sViolatingResource {
   return {
-    resourceName: f.object.split(' ').pop()!.split('/').pop()!,
+    resourceName: f.ref?.name ?? '',
     locations: [f.path ? `${f.path}: ${f.message}` : f.message],
-    manifestPath: sourceFile(f.source).file,
+    manifestPath: f.file ?? f.source,
   };
 }

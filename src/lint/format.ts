@@ -34,6 +34,8 @@ function findingJson(f: Finding) {
     rule: ruleName(f.ruleId),
     severity: f.severity,
     source: f.source,
+    file: f.file ?? f.source,
+    line: f.line ?? null,
     object: f.object,
     path: f.path,
     message: f.message,
@@ -56,45 +58,7 @@ export function formatJson(result: LintResult): string {
 
 const LEVEL: { [s: string]: string } = { error: 'error', warning: 'warning', info: 'note' };
 
-/** The file a source names: sources look like `dir/app.yaml (document 3) items[2]`. */
-export function sourceFile(source: string): { file: string; document: number } {
-  const m = /^(.*?)(?: \(document (\d+)\))?(?: items\[\d+\])?$/.exec(source);
-  return { file: m ? m[1] : source, document: m && m[2] ? Number(m[2]) : 1 };
-}
-
-/**
- * Best effort: the 1-based line of `metadata.name: <name>` in document `document` of a YAML text (or of the
- * document's first line). Only used to place SARIF results; never affects findings.
- */
-export function locateLine(text: string, document: number, name: string): number | undefined {
-  const lines = text.split(/\r?\n/);
-  let doc = 1;
-  let start = -1;
-  let seenContent = false;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (/^---(\s|$)/.test(l)) {
-      if (seenContent) doc++;
-      seenContent = false;
-      if (doc === document && start < 0) start = i + 1;
-      continue;
-    }
-    if (l.trim() !== '' && !l.trim().startsWith('#')) {
-      if (!seenContent && doc === document && start < 0) start = i;
-      seenContent = true;
-    }
-    if (doc > document) break;
-    if (doc === document && start >= 0) {
-      const m = /^\s*"?name"?\s*:\s*["']?([^"'\s,#}]+)["']?\s*,?\s*$/.exec(l);
-      if (m && m[1] === name) return i + 1;
-    }
-  }
-  return start >= 0 ? start + 1 : undefined;
-}
-
 export interface SarifOptions {
-  /** Reads a source file, for result lines; `undefined` when it cannot be read. */
-  readonly readFile?: (file: string) => string | undefined;
   readonly toolVersion?: string;
 }
 
@@ -108,23 +72,15 @@ export function formatSarif(result: LintResult, options: SarifOptions = {}): str
     helpUri: `${INFORMATION_URI}#${r.id.toLowerCase()}`,
     defaultConfiguration: { level: LEVEL[r.severity] },
   }));
-  const texts = new Map<string, string | undefined>();
-  const read = (file: string) => {
-    if (!texts.has(file)) texts.set(file, options.readFile?.(file));
-    return texts.get(file);
-  };
   const results = result.findings.map((f) => {
     const location: { [k: string]: unknown } = {
       logicalLocations: [{ fullyQualifiedName: f.path ? `${f.object}/${f.path}` : f.object, kind: 'object' }],
     };
-    if (f.source && !f.source.startsWith('<')) {
-      const { file, document } = sourceFile(f.source);
-      const text = read(file);
-      const name = f.object.split(' ').pop()!.split('/').pop()!;
-      const line = text !== undefined ? locateLine(text, document, name) : undefined;
+    // The loader recorded file and line once; a chart path or <stdin> is no artifact.
+    if (f.file && !f.file.startsWith('<') && f.line !== undefined) {
       location.physicalLocation = {
-        artifactLocation: { uri: file.split('\\').join('/').replace(/^\.\//, '') },
-        ...(line !== undefined ? { region: { startLine: line } } : {}),
+        artifactLocation: { uri: f.file.split('\\').join('/').replace(/^\.\//, '') },
+        region: { startLine: f.line },
       };
     }
     return {

@@ -2,8 +2,9 @@
  * The linter's private vocabulary: rules, the context they read, and the findings they return.
  */
 import { LintSeverity } from './severity';
+import { SourcedObject } from '../manifests/decode';
+import { ObjectRef } from '../manifests/problem';
 import { Cidr } from '../private/cidr';
-import { SourcedObject } from '../semantics/load';
 import { Cluster } from '../semantics/model';
 
 /** One problem found by a rule, before suppressions are applied. */
@@ -20,8 +21,14 @@ export interface RawFinding {
 export interface Finding extends RawFinding {
   readonly ruleId: string;
   readonly severity: LintSeverity;
-  /** File name (or chart path) the object was read from; empty when the object is not in the input. */
+  /** Where the object was read from, for people: `file:line (document N)`, or a chart path; empty when the object is not in the input. */
   readonly source: string;
+  /** The file (or chart path) alone, as the loader recorded it. */
+  readonly file?: string;
+  /** The 1-based line of the field (or else of the object) in `file`. */
+  readonly line?: number;
+  /** The object the finding is on, as the loader read it; absent for objects not in the input. */
+  readonly ref?: ObjectRef;
 }
 
 /** What the user tells the linter about the cluster it cannot see in the manifests. */

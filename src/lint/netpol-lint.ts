@@ -5,7 +5,7 @@ import { lintObjects, RULE_DOCS, SUPPRESS_ANNOTATION } from './pack';
 import { atLeast } from './rank';
 import { LintSeverity } from './severity';
 import { IntentRegistry } from '../intent/registry';
-import { SourcedObject } from '../semantics/load';
+import { SourcedObject } from '../manifests/decode';
 import { formatProblem } from '../semantics/model';
 
 /**

@@ -5,11 +5,13 @@
 import { Finding, LintContext, LintRule, LintSettings, RawFinding } from './model';
 import { RULES } from './rules';
 import { LintSeverity } from './severity';
+import { SourcedObject } from '../manifests/decode';
+import { expandLists, isPlainObject } from '../manifests/objects';
+import { ObjectRef, refText, whereText } from '../manifests/problem';
 import { Cidr, parseCidr } from '../private/cidr';
 import { SUPPRESS_ANNOTATION } from '../private/k8s';
-import { loadCluster, SourcedObject } from '../semantics/load';
+import { loadCluster } from '../semantics/load';
 import { Problem } from '../semantics/model';
-import { isPlainObject } from '../semantics/selector';
 
 /** The annotation that suppresses findings on one object: one `NP003: reason` per line. */
 export { SUPPRESS_ANNOTATION };
@@ -66,26 +68,33 @@ export function parseCidrOption(text: string, what: string): Cidr {
 
 interface ObjectInfo {
   readonly source: string;
+  readonly file?: string;
+  readonly document?: number;
+  readonly line?: number;
+  readonly locate?: (path: string) => number | undefined;
+  readonly ref: ObjectRef;
   readonly annotations: { [key: string]: unknown };
 }
 
-/** `Kind ns/name` (or `Namespace name`) of every raw object, as findings name them; `List`s are unwrapped. */
+/**
+ * `Kind ns/name` (or `Namespace name`) of every object, as findings name them, with where the loader found it;
+ * lists are unwrapped as the loader does.
+ */
 function indexObjects(objects: readonly SourcedObject[]): Map<string, ObjectInfo> {
   const index = new Map<string, ObjectInfo>();
-  const visit = (obj: unknown, source: string) => {
-    if (!isPlainObject(obj) || typeof obj.kind !== 'string') return;
-    if (obj.kind.endsWith('List') && Array.isArray(obj.items)) {
-      obj.items.forEach((item) => visit(item, source));
-      return;
-    }
+  for (const o of expandLists(objects, [])) {
+    const obj = o.object;
+    if (!isPlainObject(obj) || typeof obj.kind !== 'string') continue;
     const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
     const name = typeof metadata.name === 'string' ? metadata.name : '';
     const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
-    const key = obj.kind === 'Namespace' ? `Namespace ${name}` : `${obj.kind} ${namespace}/${name}`;
+    const ref: ObjectRef = obj.kind === 'Namespace' ? { kind: obj.kind, name } : { kind: obj.kind, namespace, name };
+    const key = refText(ref);
     const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
-    if (!index.has(key)) index.set(key, { source, annotations });
-  };
-  objects.forEach((o) => visit(o.object, o.source));
+    if (!index.has(key)) {
+      index.set(key, { source: o.source, file: o.file ?? o.source, document: o.document, line: o.line, locate: o.locate, ref, annotations });
+    }
+  }
   return index;
 }
 
@@ -127,8 +136,8 @@ function readSuppressions(object: string, info: ObjectInfo, known: Set<string>, 
 }
 
 function compare(a: Finding, b: Finding): number {
-  const ka = [a.source, a.object, a.path, a.ruleId, a.message];
-  const kb = [b.source, b.object, b.path, b.ruleId, b.message];
+  const ka = [a.file ?? a.source, a.line ?? 0, a.source, a.object, a.path, a.ruleId, a.message];
+  const kb = [b.file ?? b.source, b.line ?? 0, b.source, b.object, b.path, b.ruleId, b.message];
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
   return 0;
 }
@@ -146,9 +155,17 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
   const context: LintContext = { cluster, objects, settings };
   const index = indexObjects(objects);
   // A namespace that is only referenced has no object of its own: point at its first workload instead.
-  const sourceOf = (object: string) => index.get(object)?.source
-    ?? (object.startsWith('Namespace ') ? cluster.endpoints.find((e) => `Namespace ${e.namespace}` === object)?.source : undefined)
-    ?? '';
+  const infoOf = (object: string) => index.get(object)
+    ?? (object.startsWith('Namespace ') ? cluster.endpoints.map((e) => index.get(`${e.kind} ${e.id}`)).find((info, i) => info && `Namespace ${cluster.endpoints[i].namespace}` === object) : undefined);
+  const placed = (f: RawFinding) => {
+    const info = infoOf(f.object);
+    if (!info) return { source: '' };
+    const own = index.get(f.object) === info;
+    const line = (own && f.path ? info.locate?.(f.path) : undefined) ?? info.line;
+    // Read from text: `file:line (document N)` of the finding's own field; a chart path stays as it is.
+    const source = info.file !== undefined && line !== undefined ? whereText(info.file, info.document, line) : info.source;
+    return { source, file: info.file, line, ref: own ? info.ref : undefined };
+  };
   const rules = options.rules ?? RULES;
 
   const found: Finding[] = [];
@@ -167,13 +184,13 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
       });
       continue;
     }
-    for (const f of raw) found.push({ ...f, ruleId: rule.id, severity: rule.severity, source: sourceOf(f.object) });
+    for (const f of raw) found.push({ ...f, ruleId: rule.id, severity: rule.severity, ...placed(f) });
   }
 
   const known = new Set(RULE_DOCS.map((r) => r.id));
   const suppressions = new Map<string, Suppression[]>();
   for (const [object, info] of index) {
-    const bad = (f: RawFinding) => found.push({ ...f, ruleId: BAD_SUPPRESSION.id, severity: BAD_SUPPRESSION.severity, source: info.source });
+    const bad = (f: RawFinding) => found.push({ ...f, ruleId: BAD_SUPPRESSION.id, severity: BAD_SUPPRESSION.severity, ...placed(f) });
     suppressions.set(object, readSuppressions(object, info, known, bad));
   }
 

@@ -27,13 +27,14 @@ function bitsOf(family: IpFamily): number {
   return family === 4 ? 32 : 128;
 }
 
-function parseIpv4(text: string): bigint | undefined {
+function parseIpv4(text: string, sloppy = false): bigint | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
   let value = 0n;
   for (const part of parts) {
-    // Leading zeros are ambiguous (octal in some parsers) and rejected by Go's net.ParseIP.
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
+    // Leading zeros are ambiguous (octal in some parsers) and rejected by Go's net.ParseIP; the API server's
+    // "sloppy" parser for legacy fields reads them as decimal.
+    if (!(sloppy ? /^[0-9]{1,10}$/ : /^(0|[1-9][0-9]{0,2})$/).test(part)) return undefined;
     const n = Number(part);
     if (n > 255) return undefined;
     value = (value << 8n) | BigInt(n);
@@ -112,14 +113,27 @@ export function formatIp(family: IpFamily, value: bigint): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
-/** Parses `address/prefix`; `undefined` when malformed (the prefix is required). */
-export function parseCidr(text: string): Cidr | undefined {
+/**
+ * Parses `address/prefix`; `undefined` when malformed (the prefix is required).
+ *
+ * `sloppy` reads as the API server reads NetworkPolicy CIDRs (netutils.ParseCIDRSloppy): leading zeros in IPv4
+ * octets and in the prefix length are decimal (`010.0.0.0/08` is `10.0.0.0/8`).
+ *
+ * @see https://github.com/kubernetes/utils/blob/master/net/parse.go
+ */
+export function parseCidr(text: string, sloppy = false): Cidr | undefined {
   if (typeof text !== 'string') return undefined;
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
-  const ip = parseIp(text.slice(0, slash));
+  const address = text.slice(0, slash);
+  const ip = sloppy && !address.includes(':')
+    ? (() => {
+      const value = parseIpv4(address, true);
+      return value === undefined ? undefined : { family: 4 as IpFamily, value };
+    })()
+    : parseIp(address);
   const prefixText = text.slice(slash + 1);
-  if (!ip || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return undefined;
+  if (!ip || !(sloppy ? /^[0-9]{1,10}$/ : /^(0|[1-9][0-9]{0,2})$/).test(prefixText)) return undefined;
   const prefix = Number(prefixText);
   const bits = bitsOf(ip.family);
   if (prefix > bits) return undefined;

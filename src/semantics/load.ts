@@ -4,85 +4,41 @@
  *
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
  */
-import { parseAllDocuments } from 'yaml';
 import {
   Cluster, ContainerPort, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector,
 } from './model';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
+import { SourcedObject } from '../manifests/decode';
+import { checkObject, expandLists } from '../manifests/objects';
+import { ObjectRef, refText } from '../manifests/problem';
 import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
 import { NAMESPACE_NAME_LABEL } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 
 export { NAMESPACE_NAME_LABEL };
+export type { SourcedObject };
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
-
-/** A raw object and where it came from. */
-export interface SourcedObject {
-  readonly object: unknown;
-  /** File name, chart path or caller label, plus the document number when there are several. */
-  readonly source: string;
-}
 
 export interface LoadResult {
   readonly cluster: Cluster;
   readonly problems: Problem[];
 }
 
-/** Where the pod template of each workload kind lives. */
-const TEMPLATE_PATHS: { [kind: string]: string[] } = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-/**
- * Parses YAML or JSON text with any number of documents. Syntax errors become problems of the document.
- */
-export function parseManifestText(text: string, source: string, problems: Problem[]): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  const many = list.length > 1;
-  list.forEach((doc, i) => {
-    const where = many ? `${source} (document ${i + 1})` : source;
-    if (doc.errors.length > 0) {
-      problems.push({ source: where, object: `document ${i + 1}`, path: '', message: `not valid YAML/JSON: ${doc.errors[0].message.split('\n')[0]}` });
-      return;
-    }
-    const value = doc.toJS({ maxAliasCount: 1000 });
-    if (value === null || value === undefined) return; // empty document (e.g. a trailing `---`)
-    out.push({ object: value, source: where });
-  });
-  return out;
-}
-
-/** Unwraps `List` objects (`kubectl get -o yaml` output) into their items. */
-function flatten(objects: readonly SourcedObject[], problems: Problem[]): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  const visit = (o: SourcedObject) => {
-    const obj = o.object;
-    if (isPlainObject(obj) && typeof obj.kind === 'string' && obj.kind.endsWith('List') && 'items' in obj) {
-      if (!Array.isArray(obj.items)) {
-        problems.push({ source: o.source, object: obj.kind, path: 'items', message: `must be a list, got ${describe(obj.items)}` });
-        return;
-      }
-      obj.items.forEach((item, i) => visit({ object: item, source: `${o.source} items[${i}]` }));
-      return;
-    }
-    out.push(o);
-  };
-  objects.forEach(visit);
-  return out;
-}
+/** Where the pod template of each workload kind lives. A Map: a kind named `constructor` is just unknown. */
+const TEMPLATE_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['Deployment', ['spec', 'template']],
+  ['StatefulSet', ['spec', 'template']],
+  ['DaemonSet', ['spec', 'template']],
+  ['ReplicaSet', ['spec', 'template']],
+  ['Job', ['spec', 'template']],
+  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template']],
+]);
 
 /** Reads objects into a cluster. Never throws: every problem is returned. */
 export function loadCluster(input: readonly SourcedObject[]): LoadResult {
   const problems: Problem[] = [];
-  const objects = flatten(input, problems);
+  const objects = expandLists(input, problems);
   const declared = new Map<string, { labels: Map<string, string> }>();
   const endpoints = new Map<string, Endpoint>();
   const endpointOwner = new Map<string, string>();
@@ -91,94 +47,115 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
 
   objects.forEach((o) => {
     const obj = o.object;
-    if (!isPlainObject(obj)) {
-      problems.push({ source: o.source, object: 'document', path: '', message: `a Kubernetes object must be a map, got ${describe(obj)}` });
-      return;
-    }
-    const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
-    if (!kind) {
-      problems.push({ source: o.source, object: 'object', path: 'kind', message: 'every object needs a kind' });
+    const where = { source: o.file ?? o.source, document: o.document };
+    const lineOf = (path: string) => o.locate?.(path) ?? o.line;
+    // Until the object is known to be one: its kind and name as far as they can be told, for messages.
+    let objectText = isPlainObject(obj) && typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : '';
+    // Field problems of the strict schema wait until the engine's own checks ran: theirs are more specific.
+    const schemaProblems: Problem[] = [];
+    const checked = checkObject(obj, (path, message, category) => {
+      const problem: Problem = { ...where, line: lineOf(path), object: objectText, path, message, category };
+      if (category === 'invalid' && path !== 'kind' && path !== 'apiVersion') schemaProblems.push(problem);
+      else problems.push(problem);
+    });
+    const kind = checked.kind;
+    if (kind === undefined || !isPlainObject(obj) || kind === 'Service') {
+      problems.push(...schemaProblems);
       return;
     }
     const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
     const rawName = metadata.name;
     const isNamespace = kind === 'Namespace';
-    const relevant = isNamespace || kind === 'Pod' || kind === 'NetworkPolicy' || kind in TEMPLATE_PATHS;
-    if (!relevant) return; // Services, ConfigMaps...: nothing NetworkPolicy semantics depends on.
     const namespace = isNamespace ? undefined : (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default');
     const name = typeof rawName === 'string' ? rawName : '';
-    const objectText = isNamespace ? `Namespace ${name || '<no name>'}` : `${kind} ${namespace}/${name || '<no name>'}`;
-    const report: Report = (path, message) => problems.push({ source: o.source, object: objectText, path, message });
+    const ref: ObjectRef = { kind, namespace, name };
+    objectText = refText({ ...ref, name: name || '<no name>' });
+    for (const p of schemaProblems) Object.assign(p, { object: objectText, ref });
+    const before = problems.length;
+    const report: Report = (path, message) => problems.push({ ...where, line: lineOf(path), object: objectText, ref, path, message, category: 'invalid' });
+    const flushSchema = () => {
+      const covered = problems.slice(before).filter((p) => p.object === objectText).map((p) => p.path);
+      for (const p of schemaProblems) {
+        if (!covered.some((c) => c === p.path || p.path.startsWith(`${c}.`) || p.path.startsWith(`${c}[`) || (c !== '' && c.startsWith(`${p.path}.`)))) problems.push(p);
+      }
+    };
+    try {
+      loadOne(obj, kind);
+    } finally {
+      flushSchema();
+    }
 
-    if (!isPlainObject(obj.metadata)) {
-      report('metadata', 'metadata is required');
-      return;
-    }
-    if (typeof rawName !== 'string' || rawName === '') {
-      report('metadata.name', 'name or generateName is required (generateName cannot be evaluated: the engine needs a stable name)');
-      return;
-    }
-    // Namespace names are DNS labels; Pods, workloads and NetworkPolicies take DNS subdomains.
-    const nameProblem = isNamespace ? dns1123LabelProblem(name) : dns1123SubdomainProblem(name);
-    if (nameProblem) report('metadata.name', nameProblem);
-    if (namespace !== undefined) {
-      const nsProblem = dns1123LabelProblem(namespace);
-      if (nsProblem) report('metadata.namespace', nsProblem);
-      usedNamespaces.add(namespace);
-    }
-    const labels = readLabels(metadata.labels, 'metadata.labels', report);
-
-    if (isNamespace) {
-      if (declared.has(name)) {
-        report('metadata.name', 'duplicate Namespace: each object may appear once');
+    function loadOne(record: { [key: string]: unknown }, kindName: string) {
+      if (!isPlainObject(record.metadata)) {
+        report('metadata', 'metadata is required');
         return;
       }
-      declared.set(name, { labels });
-      return;
-    }
-    if (kind === 'NetworkPolicy') {
-      const policy = parsePolicy(obj, namespace!, name, o.source, report);
+      if (typeof rawName !== 'string' || rawName === '') {
+        report('metadata.name', 'name or generateName is required (generateName cannot be evaluated: the engine needs a stable name)');
+        return;
+      }
+      // Namespace names are DNS labels; Pods, workloads and NetworkPolicies take DNS subdomains.
+      const nameProblem = isNamespace ? dns1123LabelProblem(name) : dns1123SubdomainProblem(name);
+      if (nameProblem) report('metadata.name', nameProblem);
+      if (namespace !== undefined) {
+        const nsProblem = dns1123LabelProblem(namespace);
+        if (nsProblem) report('metadata.namespace', nsProblem);
+        usedNamespaces.add(namespace);
+      }
+      const labels = readLabels(metadata.labels, 'metadata.labels', report);
+
+      if (isNamespace) {
+        if (declared.has(name)) {
+          report('metadata.name', 'duplicate Namespace: each object may appear once');
+          return;
+        }
+        declared.set(name, { labels });
+        return;
+      }
+      if (kindName === 'NetworkPolicy') {
+        const policy = parsePolicy(record, namespace!, name, o.source, report);
+        const id = `${namespace}/${name}`;
+        if (policies.has(id)) {
+          report('metadata.name', 'duplicate NetworkPolicy: each object may appear once');
+          return;
+        }
+        if (policy) policies.set(id, policy);
+        return;
+      }
+      // A pod or a workload standing for its pods.
+      let podLabels = labels;
+      let podSpec: unknown;
+      let specPath = 'spec';
+      const ips: IpAddress[] = [];
+      if (kindName === 'Pod') {
+        podSpec = record.spec;
+        readPodIps(record.status, report, ips);
+      } else {
+        const steps = TEMPLATE_PATHS.get(kindName)!;
+        let template: unknown = record;
+        for (const step of steps) template = isPlainObject(template) ? template[step] : undefined;
+        const templatePath = steps.join('.');
+        if (!isPlainObject(template)) {
+          report(templatePath, 'a pod template is required');
+          return;
+        }
+        const templateMeta = isPlainObject(template.metadata) ? template.metadata : {};
+        podLabels = readLabels(templateMeta.labels, `${templatePath}.metadata.labels`, report);
+        podSpec = template.spec;
+        specPath = `${templatePath}.spec`;
+      }
+      const ports = readContainerPorts(podSpec, specPath, report);
       const id = `${namespace}/${name}`;
-      if (policies.has(id)) {
-        report('metadata.name', 'duplicate NetworkPolicy: each object may appear once');
+      const owner = endpointOwner.get(id);
+      if (owner !== undefined) {
+        report('metadata.name', owner === kindName
+          ? `duplicate ${kindName}: each object may appear once`
+          : `the endpoint name ${id} is already used by a ${owner}: endpoints are named namespace/name, so give one of them another name`);
         return;
       }
-      if (policy) policies.set(id, policy);
-      return;
+      endpointOwner.set(id, kindName);
+      endpoints.set(id, { id, namespace: namespace!, name, kind: kindName, labels: podLabels, ips, ports, source: o.source });
     }
-    // A pod or a workload standing for its pods.
-    let podLabels = labels;
-    let podSpec: unknown;
-    let specPath = 'spec';
-    const ips: IpAddress[] = [];
-    if (kind === 'Pod') {
-      podSpec = obj.spec;
-      readPodIps(obj.status, report, ips);
-    } else {
-      const steps = TEMPLATE_PATHS[kind];
-      let template: unknown = obj;
-      for (const step of steps) template = isPlainObject(template) ? template[step] : undefined;
-      const templatePath = steps.join('.');
-      if (!isPlainObject(template)) {
-        report(templatePath, 'a pod template is required');
-        return;
-      }
-      const templateMeta = isPlainObject(template.metadata) ? template.metadata : {};
-      podLabels = readLabels(templateMeta.labels, `${templatePath}.metadata.labels`, report);
-      podSpec = template.spec;
-      specPath = `${templatePath}.spec`;
-    }
-    const ports = readContainerPorts(podSpec, specPath, report);
-    const id = `${namespace}/${name}`;
-    const owner = endpointOwner.get(id);
-    if (owner !== undefined) {
-      report('metadata.name', owner === kind
-        ? `duplicate ${kind}: each object may appear once`
-        : `the endpoint name ${id} is already used by a ${owner}: endpoints are named namespace/name, so give one of them another name`);
-      return;
-    }
-    endpointOwner.set(id, kind);
-    endpoints.set(id, { id, namespace: namespace!, name, kind, labels: podLabels, ips, ports, source: o.source });
   });
 
   // Every namespace carries its name as a label; namespaces that are only referenced exist with just that label.
@@ -209,8 +186,11 @@ function readLabels(raw: unknown, path: string, report: Report): Map<string, str
     report(path, `labels must be a map, got ${describe(raw)}`);
     return labels;
   }
-  const strings: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries(raw)) {
+  // No prototype: a label key such as `__proto__` is just a (bad) key.
+  const strings: { [key: string]: string } = Object.create(null);
+  for (const [k, rawValue] of Object.entries(raw)) {
+    // null decodes to the zero value of a Go string: "" (the API server accepts it).
+    const v = rawValue === null ? '' : rawValue;
     if (typeof v !== 'string') {
       report(`${path}.${k}`, `a label value must be a string, got ${describe(v)} (quote it in YAML)`);
       continue;
@@ -246,8 +226,9 @@ function readContainerPorts(spec: unknown, specPath: string, report: Report): Co
     if (!Array.isArray(containers)) continue;
     containers.forEach((c, ci) => {
       if (!isPlainObject(c) || !Array.isArray(c.ports)) return;
-      c.ports.forEach((p, pi) => {
+      c.ports.forEach((item, pi) => {
         const path = `${specPath}.${list}[${ci}].ports[${pi}]`;
+        const p = item === null ? {} : item; // a null item decodes to the zero value
         if (!isPlainObject(p)) {
           report(path, `must be an object, got ${describe(p)}`);
           return;
@@ -370,7 +351,8 @@ function parseList<T>(
   return out.length === 0 ? undefined : out;
 }
 
-function parsePeer(raw: unknown, path: string, bad: Report): Peer | undefined {
+function parsePeer(rawPeer: unknown, path: string, bad: Report): Peer | undefined {
+  const raw = rawPeer === null ? {} : rawPeer; // a null item decodes to the zero value: an empty peer
   if (!isPlainObject(raw)) {
     bad(path, `a peer must be an object with podSelector, namespaceSelector or ipBlock, got ${describe(raw)}`);
     return undefined;
@@ -405,7 +387,8 @@ function parseIpBlock(raw: unknown, path: string, bad: Report): IpBlockPeer | un
     bad(`${path}.cidr`, 'Required value: an ipBlock needs a cidr such as 10.0.0.0/8 or 2001:db8::/32');
     return undefined;
   }
-  const cidr = typeof raw.cidr === 'string' ? parseCidr(raw.cidr) : undefined;
+  // The API server parses these with netutils.ParseCIDRSloppy: `/08` is `/8`.
+  const cidr = typeof raw.cidr === 'string' ? parseCidr(raw.cidr, true) : undefined;
   if (!cidr) {
     bad(`${path}.cidr`, `${describe(raw.cidr)} is not a valid CIDR: write address/prefix, e.g. 10.0.0.0/8`);
     return undefined;
@@ -419,7 +402,7 @@ function parseIpBlock(raw: unknown, path: string, bad: Report): IpBlockPeer | un
   }
   rawExcept.forEach((e, i) => {
     const ePath = `${path}.except[${i}]`;
-    const c = typeof e === 'string' ? parseCidr(e) : undefined;
+    const c = typeof e === 'string' ? parseCidr(e, true) : undefined;
     if (!c) {
       ok = false;
       bad(ePath, `${describe(e)} is not a valid CIDR: write address/prefix, e.g. 10.1.0.0/16`);
@@ -438,7 +421,9 @@ function parseIpBlock(raw: unknown, path: string, bad: Report): IpBlockPeer | un
   return { cidr, except, text: exceptText.length ? `${cidr.text} except ${exceptText.join(',')}` : cidr.text };
 }
 
-function parsePort(raw: unknown, path: string, bad: Report): PolicyPort | undefined {
+function parsePort(rawPort: unknown, path: string, bad: Report): PolicyPort | undefined {
+  // A null item decodes to the zero value: a port entry with neither protocol nor port (every TCP port).
+  const raw = rawPort === null ? {} : rawPort;
   if (!isPlainObject(raw)) {
     bad(path, `a port must be an object with protocol, port and endPort, got ${describe(raw)}`);
     return undefined;

@@ -1,10 +1,11 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { evaluateFlow, explainFlow, Target } from './evaluate';
-import { loadCluster, parseManifestText, SourcedObject } from './load';
+import { loadCluster } from './load';
 import { computeMatrix, Matrix } from './matrix';
 import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
 import { peerEnds } from './peers';
+import { parseManifestText, SourcedObject } from '../manifests/decode';
 import { IPeer, isPeer } from '../model/peer';
 import { Port } from '../model/port';
 import { parseIp } from '../private/cidr';
@@ -49,6 +50,9 @@ export class Reachability {
    * @param objects the manifests, e.g. parsed YAML documents
    */
   public static fromObjects(objects: any[]): Reachability {
+    if (!Array.isArray(objects)) {
+      throw new InvalidManifestsError([{ source: 'objects', object: '', path: '', message: 'must be a list of Kubernetes objects', category: 'object' }]);
+    }
     return Reachability._load(objects.map((object, i) => ({ object, source: `objects[${i}]` })));
   }
 
@@ -60,6 +64,9 @@ export class Reachability {
    */
   public static fromYaml(text: string, sourceName?: string): Reachability {
     const problems: Problem[] = [];
+    if (typeof text !== 'string') {
+      throw new InvalidManifestsError([{ source: sourceName ?? '<yaml>', object: '', path: '', message: 'the manifests must be given as a string', category: 'read' }]);
+    }
     const objects = parseManifestText(text, sourceName ?? '<yaml>', problems);
     return Reachability._load(objects, problems);
   }

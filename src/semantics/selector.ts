@@ -5,6 +5,7 @@
  */
 import { Labels, Operator, Requirement, Selector } from './model';
 import { labelKeyProblem, labelValueProblem } from '../private/labels';
+import { quote } from '../private/text';
 
 export type Report = (path: string, message: string) => void;
 
@@ -14,8 +15,9 @@ export function isPlainObject(x: unknown): x is { [key: string]: unknown } {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** A value for a message: bounded, control characters escaped (it may come from a hostile manifest). */
 export function describe(x: unknown): string {
-  return x === undefined ? 'nothing' : JSON.stringify(x);
+  return quote(x);
 }
 
 /** Parses a selector; reports every problem and returns `undefined` if there was any. */
@@ -40,7 +42,8 @@ export function parseSelector(raw: unknown, path: string, report: Report): Selec
       bad(`${path}.matchLabels`, `must be a map of label keys to values, got ${describe(matchLabels)}`);
     } else {
       for (const key of Object.keys(matchLabels)) {
-        const value = matchLabels[key];
+        // null decodes to the zero value of a Go string: "" (the API server accepts it).
+        const value = matchLabels[key] === null ? '' : matchLabels[key];
         const keyProblem = labelKeyProblem(key);
         if (keyProblem) bad(`${path}.matchLabels`, keyProblem);
         if (typeof value !== 'string') {
@@ -68,7 +71,9 @@ export function parseSelector(raw: unknown, path: string, report: Report): Selec
         const keyProblem = typeof key === 'string' ? labelKeyProblem(key) : `key is required, got ${describe(key)}`;
         if (keyProblem) bad(`${ePath}.key`, keyProblem);
         const operator = expr.operator;
-        const values = expr.values === null || expr.values === undefined ? [] : expr.values;
+        const rawValues = expr.values === null || expr.values === undefined ? [] : expr.values;
+        // A null item decodes to "" (the zero value of a Go string), as the API server reads it.
+        const values = Array.isArray(rawValues) ? rawValues.map((v: unknown) => (v === null ? '' : v)) : rawValues;
         if (!Array.isArray(values)) {
           bad(`${ePath}.values`, `must be a list of strings, got ${describe(values)}`);
           return;

@@ -119,10 +119,10 @@ describe('usage and errors', () => {
     ['an unknown output format', ['reach', secureApp, '--port', '80', '-o', 'xml'], /--output xml is not supported/],
     ['an unknown option', ['reach', secureApp, '--prot', '80'], /unknown option --prot/],
     ['no PATH', ['reach', '--port', '80'], /give at least one PATH/],
-    ['a missing file', ['reach', 'does-not-exist.yaml', '--port', '80'], /does-not-exist\.yaml: path: no such file or directory/],
+    ['a missing file', ['reach', 'does-not-exist.yaml', '--port', '80'], /cannot read: does-not-exist\.yaml: no such file or directory/],
     ['a missing --from', ['explain', secureApp, '--to', 'a/b', '--port', '80'], /--from is required/],
     ['an unknown endpoint', ['explain', secureApp, '--from', 'nope/x', '--to', 'secure-app/db', '--port', '80'], /unknown endpoint "nope\/x".*Known endpoints: secure-app\/backend/],
-    ['invalid YAML on stdin', ['reach', '-', '--port', '80'], /<stdin>: document 1: not valid YAML/],
+    ['invalid YAML on stdin', ['reach', '-', '--port', '80'], /not YAML\/JSON: <stdin>:1: Flow sequence .* \(line 1, column 8\)\n/],
   ])('exits 2 on %s, with a message and no stack trace', (_, args, message) => {
     const r = run(args as string[], 'kind: [');
     expect(r.code).toBe(2);
@@ -135,8 +135,24 @@ describe('usage and errors', () => {
     const file = path.join(fixtures, 'invalid', 'bad-policy.yaml');
     const r = run(['reach', file, '--port', '80']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad-policy\.yaml \(document 2\): NetworkPolicy shop\/broken: spec\.ingress\[0\]\.from\[0\]\.ipBlock\.except\[0\]: "10\.1\.0\.0\/24" must be a strict subset/);
+    expect(r.stderr).toMatch(/bad-policy\.yaml:18 \(document 2\): NetworkPolicy shop\/broken: spec\.ingress\[0\]\.from\[0\]\.ipBlock\.except\[0\]: "10\.1\.0\.0\/24" must be a strict subset/);
     expect(r.stderr).toMatch(/NetworkPolicy shop\/broken: spec\.ingress\[0\]\.ports\[0\]\.endPort: 70 must be greater than or equal to `port`/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('explain and ipBlocks that may cover pod IPs', () => {
+  const fixture = path.join(__dirname, 'ipblock-pods.yaml');
+
+  test('adds a note when a policy of either end has an ipBlock over pod ranges', () => {
+    const r = run(['explain', fixture, '--from', 'ns1/b', '--to', 'ns1/a', '--port', '80']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: DENIED\n/);
+    expect(r.stdout).toMatch(/^note: 0\.0\.0\.0\/0 \(policy ns1\/p\) may cover pod IPs\. .*many network plugins match pod IPs against ipBlocks/m);
+  });
+
+  test('adds no note when no policy of the ends has such an ipBlock', () => {
+    const r = run(['explain', secureApp, '--from', 'secure-app/frontend', '--to', 'secure-app/db', '--port', '5432']);
+    expect(r.stdout).not.toMatch(/note:/);
   });
 });

@@ -24,8 +24,8 @@ describe('cdk8s-netpol lint', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^.*mistakes\.yaml \(document 2\): error NP003 egress-without-dns: Deployment shop\/frontend is isolated for Egress/);
-    expect(lines[2]).toMatch(/mistakes\.yaml \(document 5\): warning NP008 allow-all-rule: NetworkPolicy shop\/frontend-public: spec\.ingress\[0\] has no `from`/);
+    expect(lines[0]).toMatch(/^.*mistakes\.yaml:8 \(document 2\): error NP003 egress-without-dns: Deployment shop\/frontend is isolated for Egress/);
+    expect(lines[2]).toMatch(/mistakes\.yaml:61 \(document 5\): warning NP008 allow-all-rule: NetworkPolicy shop\/frontend-public: spec\.ingress\[0\] has no `from`/);
     expect(lines[3]).toBe('2 error(s), 1 warning(s), 0 info');
   });
 
@@ -47,7 +47,9 @@ describe('cdk8s-netpol lint', () => {
       ruleId: 'NP003',
       rule: 'egress-without-dns',
       severity: 'error',
-      source: `${mistakes} (document 2)`,
+      source: `${mistakes}:8 (document 2)`,
+      file: mistakes,
+      line: 8,
       object: 'Deployment shop/frontend',
       path: '',
       message: expect.stringMatching(/Fix: /),
@@ -67,8 +69,8 @@ describe('cdk8s-netpol lint', () => {
     for (const x of results) expect(driver.rules[x.ruleIndex].id).toBe(x.ruleId);
     const loc = results[2].locations[0];
     expect(loc.physicalLocation.artifactLocation.uri).toBe(mistakes.split(path.sep).join('/'));
-    // `name: frontend-public` is on line 54 of the fixture.
-    expect(loc.physicalLocation.region).toEqual({ startLine: 54 });
+    // The finding's field, spec.ingress[0] (`- {}`), is on line 61 of the fixture.
+    expect(loc.physicalLocation.region).toEqual({ startLine: 61 });
     expect(loc.logicalLocations[0].fullyQualifiedName).toBe('NetworkPolicy shop/frontend-public/spec.ingress[0]');
   });
 
@@ -81,7 +83,7 @@ describe('cdk8s-netpol lint', () => {
   test('reads stdin', () => {
     const r = run(['-'], 'apiVersion: v1\nkind: Pod\nmetadata: { name: p, namespace: a }\nspec: { containers: [{ name: c, image: i }] }\n');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^<stdin>: error NP001/);
+    expect(r.stdout).toMatch(/^<stdin>:1: error NP001/);
   });
 
   test.each([
@@ -90,7 +92,7 @@ describe('cdk8s-netpol lint', () => {
     [['--pod-cidr', '10.0.0.0/33', secureApp], /--pod-cidr "10.0.0.0\/33" is not a valid CIDR/],
     [['--pod-cidr'], /option --pod-cidr needs a value/],
     [[], /give at least one PATH/],
-    [[path.join(fixtures, 'invalid')], /problems in the manifests \(the API server would reject them\)/],
+    [[path.join(fixtures, 'invalid')], /problems in the input; nothing was evaluated:\n  the API server would reject: /],
     [[path.join(lintFixtures, 'missing.yaml')], /no such file or directory/],
   ])('exits 2 for invalid input or usage: %j', (args, message) => {
     const r = run(args as string[]);

@@ -1,5 +1,5 @@
 import { lintObjects, LintResult, LintRunOptions, parseCidrOption } from '../../src/lint/pack';
-import { parseManifestText } from '../../src/semantics/load';
+import { parseManifestText } from '../../src/manifests/decode';
 import { Problem } from '../../src/semantics/model';
 
 /** Lints YAML text (any number of documents); fails the test on invalid manifests. */

@@ -51,14 +51,16 @@ const clusterArb = fc.record({
   pods: fc.array(podArb, { minLength: 1, maxLength: 5 }),
   policies: fc.array(policyArb, { maxLength: 4 }),
 }).map(({ envLabel, pods, policies }) => [
-  ...(envLabel ? [{ kind: 'Namespace', metadata: { name: 'ns2', labels: { env: envLabel } } }] : []),
+  ...(envLabel ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns2', labels: { env: envLabel } } }] : []),
   ...pods.map((p, i) => ({
+    apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: `p${i}`, namespace: p.ns, labels: p.labels },
     spec: { containers: [{ name: 'c', ports: [...(p.httpPort ? [{ name: 'http', containerPort: p.httpPort }] : []), { name: 'dns', containerPort: 53, protocol: 'UDP' }] }] },
     ...(p.ip ? { status: { podIP: p.ip } } : {}),
   })),
   ...policies.map((p, i) => ({
+    apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name: `np${i}`, namespace: p.ns },
     spec: { podSelector: p.podSelector, policyTypes: p.policyTypes, ingress: p.ingress, egress: p.egress },

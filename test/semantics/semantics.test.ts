@@ -136,11 +136,11 @@ describe('workloads and self traffic', () => {
   });
 
   test.each([
-    ['StatefulSet', { kind: 'StatefulSet', spec: { template: { metadata: { labels: { x: '1' } } } } }],
-    ['DaemonSet', { kind: 'DaemonSet', spec: { template: { metadata: { labels: { x: '1' } } } } }],
-    ['ReplicaSet', { kind: 'ReplicaSet', spec: { template: { metadata: { labels: { x: '1' } } } } }],
-    ['Job', { kind: 'Job', spec: { template: { metadata: { labels: { x: '1' } } } } }],
-    ['CronJob', { kind: 'CronJob', spec: { jobTemplate: { spec: { template: { metadata: { labels: { x: '1' } } } } } } }],
+    ['StatefulSet', { apiVersion: 'apps/v1', kind: 'StatefulSet', spec: { template: { metadata: { labels: { x: '1' } } } } }],
+    ['DaemonSet', { apiVersion: 'apps/v1', kind: 'DaemonSet', spec: { template: { metadata: { labels: { x: '1' } } } } }],
+    ['ReplicaSet', { apiVersion: 'apps/v1', kind: 'ReplicaSet', spec: { template: { metadata: { labels: { x: '1' } } } } }],
+    ['Job', { apiVersion: 'batch/v1', kind: 'Job', spec: { template: { metadata: { labels: { x: '1' } } } } }],
+    ['CronJob', { apiVersion: 'batch/v1', kind: 'CronJob', spec: { jobTemplate: { spec: { template: { metadata: { labels: { x: '1' } } } } } } }],
   ])('reads the pod template labels of a %s', (_, raw) => {
     const reach = Reachability.fromObjects([
       { ...raw, metadata: { name: 'w', namespace: 'ns1' } },

@@ -58,7 +58,7 @@ describe('rejects what the API server rejects, naming object and field', () => {
   });
 
   test('a NetworkPolicy without a name', () => {
-    expect(() => Reachability.fromObjects([{ kind: 'NetworkPolicy', metadata: { namespace: 'x' }, spec: {} }]))
+    expect(() => Reachability.fromObjects([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: 'x' }, spec: {} }]))
       .toThrow(/NetworkPolicy x\/<no name>: metadata\.name: name or generateName is required/);
   });
 
@@ -81,7 +81,7 @@ describe('rejects what the API server rejects, naming object and field', () => {
   });
 
   test('a workload template path in errors', () => {
-    const d = { kind: 'Deployment', metadata: { name: 'd', namespace: 'n' }, spec: { template: { metadata: { labels: { ok: 'no way' } } } } };
+    const d = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' }, spec: { template: { metadata: { labels: { ok: 'no way' } } } } };
     expect(() => Reachability.fromObjects([d])).toThrow(/Deployment n\/d: spec\.template\.metadata\.labels: label value "no way"/);
   });
 
@@ -90,18 +90,19 @@ describe('rejects what the API server rejects, naming object and field', () => {
   });
 
   test('a pod and a workload with the same name', () => {
-    expect(() => Reachability.fromObjects([pod('ns1/a'), { kind: 'Deployment', metadata: { name: 'a', namespace: 'ns1' }, spec: { template: {} } }]))
+    expect(() => Reachability.fromObjects([pod('ns1/a'), { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'ns1' }, spec: { template: {} } }]))
       .toThrow(/the endpoint name ns1\/a is already used by a Pod/);
   });
 
   test('YAML syntax errors, with the document number', () => {
-    expect(() => Reachability.fromYaml('kind: Pod\nmetadata: {name: a}\n---\nkind: [unclosed\n', 'app.yaml'))
-      .toThrow(/app\.yaml \(document 2\): document 2: not valid YAML\/JSON/);
+    expect(() => Reachability.fromYaml('apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\nkind: [unclosed\n', 'app.yaml'))
+      .toThrow(/not YAML\/JSON: app\.yaml:6 \(document 2\): Flow sequence .* \(line 6, column 1\)$/);
   });
 
   test('lists every problem at once and evaluates nothing', () => {
     const message = errorFor({ podSelector: {}, ingress: [{ from: [{}], ports: [{ port: 0 }] }], policyTypes: ['X'] });
-    expect(message).toMatch(/^3 problems in the manifests/);
+    expect(message).toMatch(/^3 problems in the input/);
+    expect(message).toMatch(/^  the API server would reject: objects\[0\]: NetworkPolicy ns1\/bad: spec\.ingress\[0\]\.from\[0\]: must specify a peer/m);
     expect(message).toMatch(/nothing was evaluated/);
   });
 

@@ -8,7 +8,7 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as `cdk8s-netpol ...args`, with `stdin` as standard input. */
-export function runCli(args: string[], stdin = ''): CliRun {
+export function runCli(args: string[], stdin: string | Uint8Array = ''): CliRun {
   let stdout = '';
   let stderr = '';
   const code = main(['node', 'cdk8s-netpol', ...args], {

@@ -1,6 +1,9 @@
+import { cidrsOverlap, parseCidr } from '../../private/cidr';
+import { policySelects } from '../../semantics/evaluate';
+import { Reachability } from '../../semantics/reachability';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { loadReachability, userQuery } from '../load';
+import { IGNORE_FLAG, IGNORE_HELP, loadReachability, PATH_HELP, userQuery } from '../load';
 
 export const explainCommand: Command = {
   name: 'explain',
@@ -11,14 +14,14 @@ Explain whether a connection is allowed under the NetworkPolicies in PATH: which
 end, and which rule (policy ns/name spec.ingress[i]) allows it, or that none does.
 
 Arguments:
-  PATH                 a YAML/JSON file (multi-document), a directory (read recursively: *.yaml, *.yml,
-                       *.json, in sorted order), or - for stdin
+${PATH_HELP}
 
 Options:
   --from NS/NAME|IP    the source: a pod or workload, or an IP address outside the cluster
   --to NS/NAME|IP      the destination: a pod or workload, or an IP address
   --port P             the destination port: a number, or a container port name resolved on the destination
   --protocol PROTO     TCP (default), UDP or SCTP
+${IGNORE_HELP}
   -h, --help           show this help
 
 Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
@@ -29,6 +32,7 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
       to: { value: true },
       port: { value: true },
       protocol: { value: true },
+      ignore: IGNORE_FLAG,
       help: { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -40,8 +44,35 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
     if (from === undefined) throw new UsageError('--from is required (namespace/name of a pod or workload, or an IP address)');
     if (to === undefined) throw new UsageError('--to is required (namespace/name of a pod or workload, or an IP address)');
     const port = portFromArgs(parsed.values.get('port'), parsed.values.get('protocol'));
-    const reach = loadReachability(parsed.positionals, io);
-    io.stdout(userQuery(() => reach.explain(from, to, port)) + '\n');
+    const reach = loadReachability(parsed.positionals, io, parsed.lists.get('ignore'));
+    const text = userQuery(() => reach.explain(from, to, port));
+    io.stdout(text + '\n' + ipBlockNote(reach, [from, to]));
     return EXIT_OK;
   },
 };
+
+/** Ranges pod IPs are usually taken from: private and shared address space, and ULAs. */
+const POD_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'].map((c) => parseCidr(c)!);
+
+/**
+ * A note when a policy of either end has an ipBlock that may cover pod IPs: the engine matches ipBlocks against pods
+ * only when the manifests give their IPs, while many network plugins match pod IPs against ipBlocks.
+ */
+function ipBlockNote(reach: Reachability, ends: string[]): string {
+  const cluster = reach._cluster();
+  const endpoints = cluster.endpoints.filter((e) => ends.includes(e.id));
+  const blocks = new Set<string>();
+  for (const policy of cluster.policies) {
+    if (!endpoints.some((e) => policySelects(policy, e))) continue;
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const peer of rule.peers ?? []) {
+        const block = peer.ipBlock;
+        if (block && (block.cidr.prefix === 0 || POD_RANGES.some((r) => cidrsOverlap(r, block.cidr)))) blocks.add(`${block.text} (policy ${policy.id})`);
+      }
+    }
+  }
+  if (blocks.size === 0) return '';
+  return `note: ${[...blocks].sort().join(', ')} may cover pod IPs. The engine matches an ipBlock against a pod only when the `
+    + 'manifests give its IP (status.podIP); many network plugins match pod IPs against ipBlocks, so a pod-to-pod flow '
+    + 'answered DENIED here may pass in the cluster (see lint NP010, NP012).\n';
+}

@@ -1,12 +1,11 @@
-import * as fs from 'fs';
 import { formatJson, formatSarif, formatText } from '../../lint/format';
 import { lintObjects, parseCidrOption } from '../../lint/pack';
 import { atLeast } from '../../lint/rank';
 import { LintSeverity } from '../../lint/severity';
-import { readManifestPaths } from '../../semantics/files';
-import { InvalidManifestsError } from '../../semantics/model';
+import { InvalidManifestsError } from '../../manifests/problem';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
+import { IGNORE_FLAG, readInput } from '../load';
 
 const FORMATS = ['text', 'json', 'sarif'];
 const FAIL_ON = ['error', 'warning'];
@@ -48,13 +47,16 @@ Every rule is described in docs/RULES.md.
 
 Arguments:
   PATH                   a YAML/JSON file (multi-document), a directory (read recursively: *.yaml, *.yml,
-                         *.json, in sorted order), or - for stdin
+                         *.json, in sorted order; symbolic links only to files inside it), or - for stdin;
+                         cdk8s's construct-metadata.json is skipped
 
 Options:
   --output FORMAT        text (default), json, or sarif (SARIF 2.1.0, for code review in CI)
   --fail-on LEVEL        exit 1 when a finding of this severity or higher exists: error (default) or warning
   --pod-cidr CIDR        the cluster's pod range, e.g. 10.244.0.0/16 (repeatable, or comma-separated)
   --service-cidr CIDR    the cluster's service range, e.g. 10.96.0.0/12 (repeatable, or comma-separated)
+  --ignore GLOB          skip matching files inside directories (repeatable): a glob over the path
+                         relative to the directory (* ? **), or over the file name when it has no /
   -h, --help             show this help
 
 Suppress a finding on one object with the annotation
@@ -68,6 +70,7 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
     const parsed = parseArgs(rest, {
       'output': { value: true, alias: 'o' },
       'fail-on': { value: true },
+      'ignore': IGNORE_FLAG,
       'help': { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -87,9 +90,7 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
     });
     const podCidrs = cidrs('pod-cidr');
     const serviceCidrs = cidrs('service-cidr');
-    if (parsed.positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory, or - for stdin)');
-
-    const read = readManifestPaths(parsed.positionals, io.readStdin);
+    const read = readInput(parsed.positionals, io, parsed.lists.get('ignore'));
     const result = lintObjects(read.objects, { podCidrs, serviceCidrs }, read.problems);
     if (result.problems.length > 0) throw new InvalidManifestsError(result.problems);
 
@@ -98,7 +99,7 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
         io.stdout(formatJson(result));
         break;
       case 'sarif':
-        io.stdout(formatSarif(result, { readFile }));
+        io.stdout(formatSarif(result));
         break;
       default:
         io.stdout(formatText(result));
@@ -107,11 +108,3 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
     return result.findings.some((f) => atLeast(f.severity, threshold)) ? EXIT_FINDINGS : EXIT_OK;
   },
 };
-
-function readFile(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}

@@ -1,7 +1,7 @@
 import { Port } from '../../model/port';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { loadReachability, userQuery } from '../load';
+import { IGNORE_FLAG, IGNORE_HELP, loadReachability, PATH_HELP, userQuery } from '../load';
 
 const FORMATS = ['table', 'markdown', 'json', 'mermaid'];
 
@@ -13,14 +13,14 @@ export const reachCommand: Command = {
 Print which pods and workloads may connect to which, on one port, under the NetworkPolicies in PATH.
 
 Arguments:
-  PATH                 a YAML/JSON file (multi-document), a directory (read recursively: *.yaml, *.yml,
-                       *.json, in sorted order), or - for stdin
+${PATH_HELP}
 
 Options:
   --port P             the destination port: a number (8080), or a container port name (http) that is
                        resolved on each destination; required
   --protocol PROTO     TCP (default), UDP or SCTP
   --output FORMAT      table (default), markdown, json or mermaid
+${IGNORE_HELP}
   -h, --help           show this help
 
 Rows are sources, columns destinations; self pairs are included (a pod cannot block access to itself).
@@ -31,6 +31,7 @@ Exit status: 0 success, 2 invalid input or usage.
       port: { value: true },
       protocol: { value: true },
       output: { value: true, alias: 'o' },
+      ignore: IGNORE_FLAG,
       help: { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -41,7 +42,7 @@ Exit status: 0 success, 2 invalid input or usage.
     if (!FORMATS.includes(output)) throw new UsageError(`--output ${output} is not supported: use ${FORMATS.join(', ')}`);
     const portText = parsed.values.get('port');
     const port = portFromArgs(portText, parsed.values.get('protocol'));
-    const reach = loadReachability(parsed.positionals, io);
+    const reach = loadReachability(parsed.positionals, io, parsed.lists.get('ignore'));
     const ids = reach.endpoints();
     const m = userQuery(() => reach._matrix(port));
     switch (output) {

@@ -1,0 +1,155 @@
+import { Reachability } from '../../src';
+import { InvalidManifestsError } from '../../src/manifests/problem';
+import { Port } from '../../src/model/port';
+import { runCli } from '../util/cli';
+
+/** Two pods in ns1 and a policy whose spec is the given YAML flow text. */
+function withPolicySpec(spec: string, podPorts = '[{containerPort: 80}]'): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: ns1, labels: {app: a}}
+spec: {containers: [{name: c, image: i, ports: ${podPorts}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: ns1, labels: {app: b}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: ns1}
+spec: ${spec}
+`;
+}
+
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidManifestsError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an InvalidManifestsError');
+}
+
+describe('YAML 1.1, as kubectl decodes it', () => {
+  test('a merge key `<<` makes the merged rules part of the policy (allow-all ingress here)', () => {
+    const reach = Reachability.fromYaml(withPolicySpec('{<<: {podSelector: {}, ingress: [{}]}}'));
+    reach.allows('ns1/b', 'ns1/a', Port.tcp(80));
+  });
+
+  test('a merge key through an anchor and alias in block style', () => {
+    const text = withPolicySpec('\n  <<: *base').replace('apiVersion: networking.k8s.io/v1\n', 'apiVersion: networking.k8s.io/v1\nx-base: &base {podSelector: {}, ingress: []}\n');
+    // x-base is an unknown top-level field: strict validation rejects it even though the merge worked.
+    expect(errorOf(() => Reachability.fromYaml(text))).toMatch(/NetworkPolicy ns1\/p: x-base: unknown field "x-base"/);
+  });
+
+  test.each([
+    ['a policy port', '{podSelector: {}, ingress: [{ports: [{port: 0120}]}]}', 80, true],
+    ['a policy port written 0o120', '{podSelector: {}, ingress: [{ports: [{port: 0o120}]}]}', 80, true],
+    ['a policy port 0120 is not 120', '{podSelector: {}, ingress: [{ports: [{port: 0120}]}]}', 120, false],
+    ['an endPort', '{podSelector: {}, ingress: [{ports: [{port: 70, endPort: 0120}]}]}', 80, true],
+    ['an endPort 0120 stops before 81', '{podSelector: {}, ingress: [{ports: [{port: 70, endPort: 0120}]}]}', 81, false],
+    ['a hex port', '{podSelector: {}, ingress: [{ports: [{port: 0x50}]}]}', 80, true],
+  ])('reads octal and hex integers as kubectl does: %s', (_, spec, port, allowed) => {
+    const reach = Reachability.fromYaml(withPolicySpec(spec));
+    expect(reach.isAllowed('ns1/b', 'ns1/a', Port.tcp(port))).toBe(allowed);
+  });
+
+  test('reads an octal containerPort (0120 = 80) for named ports', () => {
+    const reach = Reachability.fromYaml(withPolicySpec('{podSelector: {}, ingress: [{ports: [{port: http}]}]}', '[{name: http, containerPort: 0120}]'));
+    reach.allows('ns1/b', 'ns1/a', Port.tcp(80));
+    reach.denies('ns1/b', 'ns1/a', Port.tcp(120));
+  });
+
+  test.each(['yes', 'no', 'on', 'off', 'y', 'N', 'True'])('an unquoted label value %s is a boolean and fails to decode, as in kubectl', (value) => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ns1, labels: {enabled: ${value}}}\nspec: {containers: [{name: c, image: i}]}\n`;
+    expect(errorOf(() => Reachability.fromYaml(text, 'pod.yaml'))).toMatch(/pod\.yaml:3: Pod ns1\/a: metadata\.labels\.enabled: (must be a string, got a boolean|a label value must be a string)/);
+  });
+
+  test('a boolean in a selector value fails with the field path', () => {
+    expect(errorOf(() => Reachability.fromYaml(withPolicySpec('{podSelector: {matchLabels: {on: off}}}'))))
+      .toMatch(/spec\.podSelector\.matchLabels\.true: a label value must be a string, got false/);
+  });
+
+  test('timestamps and sexagesimal numbers stay strings, as go-yaml v2 leaves them', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ns1, labels: {date: 2001-12-14, time: 1:30}}\nspec: {containers: [{name: c, image: i}]}\n';
+    expect(errorOf(() => Reachability.fromYaml(text))).toMatch(/label value "1:30" is invalid/);
+    const ok = text.replace(', time: 1:30', '');
+    expect(Reachability.fromYaml(ok).endpoints()).toEqual(['ns1/a']);
+  });
+
+  test('.inf cannot become JSON and is rejected, not read as a number', () => {
+    expect(errorOf(() => Reachability.fromYaml(withPolicySpec('{podSelector: {}, ingress: [{ports: [{port: .inf}]}]}'), 'p.yaml')))
+      .toMatch(/not YAML\/JSON: p\.yaml:11 \(document 3\): Infinity \(\.inf or \.nan\) cannot be represented in JSON/);
+  });
+
+  test('duplicate keys are rejected with their line', () => {
+    expect(errorOf(() => Reachability.fromYaml('apiVersion: v1\nkind: Pod\nkind: Pod\n', 'd.yaml'))).toMatch(/not YAML\/JSON: d\.yaml:3: Map keys must be unique \(line 3, column 1\)/);
+  });
+});
+
+describe('encodings and limits, the same for files, stdin and text', () => {
+  const json = JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'utf' } });
+
+  test.each([
+    ['UTF-16 LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')])],
+    ['UTF-16 BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(json, 'utf16le').swap16()])],
+    ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json, 'utf8')])],
+  ])('reads JSON in %s, as kubectl does', (_, bytes) => {
+    const r = runCli(['lint', '-', '-o', 'json'], bytes);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x, x]',
+    'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+    'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]',
+    'f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]',
+  ].join('\n');
+
+  test('an alias bomb is refused with exit 2 on stdin, exactly as in a file or in fromYaml', () => {
+    const r = runCli(['reach', '-', '--port', '80'], bomb);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>: too many aliases/);
+    expect(errorOf(() => Reachability.fromYaml(bomb, 'bomb.yaml'))).toMatch(/bomb\.yaml: too many aliases/);
+  });
+
+  test.each([
+    ['flow sequences', 'a: ' + '['.repeat(20000) + ']'.repeat(20000)],
+    ['block sequences', '- '.repeat(20000) + 'x'],
+    ['flow maps', 'a: ' + '{a: '.repeat(10000) + '}'.repeat(10000)],
+  ])('deep nesting (%s) gives a clean error, not a stack overflow', (_, text) => {
+    const r = runCli(['lint', '-'], text);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>: nested deeper than 100 levels/);
+    expect(r.stderr).not.toMatch(/call stack|internal error/);
+  });
+
+  test('a YAML syntax error names line and column, and ends with them (no dangling "column 3:")', () => {
+    const r = runCli(['lint', '-'], 'apiVersion: v1\nkind: [unclosed\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>:3: Flow sequence in block collection must be sufficiently indented and end with a \] \(line 3, column 1\)\n/);
+    expect(r.stderr).not.toMatch(/column \d+:\s*$/m);
+  });
+});
+
+describe('memory stays bounded', () => {
+  test('a text with more YAML tokens than the budget is refused before its syntax tree is built', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a:\n' + '  - 1\n'.repeat(260000);
+    const r = runCli(['lint', '-'], text);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>: more than 750000 YAML tokens: too large to read safely/);
+  });
+
+  test('a long list just under the budget is read (no stack overflow on big arrays)', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: ns1}\ndata:\n  a:\n' + '  - 1\n'.repeat(200000)
+      + '---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns1}\nspec: {containers: [{name: c, image: i}]}\n';
+    const r = runCli(['lint', '-'], text);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+  });
+});
