@@ -6,4 +6,5 @@ export * from './constructs/zero-trust-namespace';
 export * from './constructs/tier-access';
 export * from './constructs/egress-allow-list';
 export * from './semantics';
+export * from './analysis';
 export * from './lint';

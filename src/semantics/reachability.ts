@@ -4,7 +4,11 @@ import { evaluateFlow, explainFlow, Target } from './evaluate';
 import { loadCluster, parseManifestText, SourcedObject } from './load';
 import { computeMatrix, Matrix } from './matrix';
 import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
+import { Connection } from '../analysis/api';
+import { allowedPortsOf } from '../analysis/convert';
+import { ConnectionAnalysis } from '../analysis/connections';
 import { Port } from '../model/port';
+import { portSetText } from '../model/port-set';
 import { parseIp } from '../private/cidr';
 
 /**
@@ -76,6 +80,7 @@ export class Reachability {
   private readonly cluster: Cluster;
   private readonly byId: Map<string, Endpoint>;
   private readonly matrices = new Map<string, Matrix>();
+  private connectionAnalysis?: ConnectionAnalysis;
 
   private constructor(cluster: Cluster) {
     this.cluster = cluster;
@@ -160,6 +165,31 @@ export class Reachability {
       if (i !== j && m.allowed(i, j)) out.push(`${a.id} -> ${b.id}`);
     }));
     return out;
+  }
+
+  /**
+   * Every connection allowed between two different ends, over every protocol and port, from one analysis.
+   *
+   * Ends are the pods and workloads (`namespace/name`), and the blocks of addresses outside the cluster that the
+   * ipBlocks of the input tell apart (named by CIDR, e.g. `0.0.0.0/0 except 10.0.0.0/8`; the IPv4 internet is always
+   * one of them). Named ports are resolved on each destination. Pairs with nothing allowed are left out; sorted by
+   * source then destination, pods before address blocks. Use `c.text` for a snapshot.
+   */
+  public connections(): Connection[] {
+    const out: Connection[] = [];
+    this._connections().forEach((from, to, set) => {
+      out.push({ source: from.id, destination: to.id, allowed: allowedPortsOf(set), text: `${from.id} -> ${to.id}: ${portSetText(set)}` });
+    });
+    return out;
+  }
+
+  /**
+   * The connection analysis, computed once.
+   * @internal
+   */
+  public _connections(): ConnectionAnalysis {
+    if (!this.connectionAnalysis) this.connectionAnalysis = new ConnectionAnalysis(this.cluster);
+    return this.connectionAnalysis;
   }
 
   /**
