@@ -113,6 +113,7 @@ export class ConnectionAnalysis {
   private readonly fromRegion: ps.PortSet[][] = [];
   private readonly pairCache = new Map<number, { j: number; set: ps.PortSet }[]>();
   private pairCacheSize = 0;
+  private readonly nsCache = new Map<string, string[]>();
 
   constructor(cluster: Cluster, options: ConnectionOptions = {}) {
     this.cluster = cluster;
@@ -186,12 +187,42 @@ export class ConnectionAnalysis {
       for (const r of rules) {
         const matches = other !== undefined ? (r.peers === PEER_ALL || r.peers.has(other)) : this.ruleMatchesRegion(r, region!);
         if (!matches) continue;
-        if (!ps.isEmpty(ps.intersection(ps.resolve(r.spec, dst), one))) out.push({ direction, subject: this.endpoints[subject].id, policy: r.policy, rule: r.rule });
+        if (ps.isEmpty(ps.intersection(ps.resolve(r.spec, dst), one))) continue;
+        out.push({ direction, subject: this.endpoints[subject].id, policy: r.policy, rule: r.rule });
       }
     };
     if (i < P) side('egress', i, j < P ? this.classOf[j] : undefined, j >= P ? this.regions[j - P] : undefined);
     if (j < P) side('ingress', j, i < P ? this.classOf[i] : undefined, i >= P ? this.regions[i - P] : undefined);
     return out;
+  }
+
+  /**
+   * How exposed pod `i` is: the ports any pod of any namespace may open to it (its ingress allows every namespace
+   * and every pod: no isolation, a rule without peers, or a peer `namespaceSelector: {}` without a narrower pod
+   * selector), the ports some address outside the cluster may open to it, and the ports it may open to every IPv4
+   * address outside the cluster (the whole internet).
+   */
+  public exposure(i: number): { fromEveryNamespace: ps.PortSet; fromOutside: ps.PortSet; toWholeInternet: ps.PortSet } {
+    const c = this.classOf[i];
+    const rules = this.ingressRules[c];
+    const dst = this.endpoints[i].ports;
+    let fromEveryNamespace = ps.ALL_PORTS;
+    if (rules !== undefined) {
+      fromEveryNamespace = ps.EMPTY;
+      for (const r of rules) {
+        const everyone = r.rule.peers === undefined || r.rule.peers.some((p) => p.namespaceSelector !== undefined
+          && p.namespaceSelector.requirements.length === 0 && (p.podSelector === undefined || p.podSelector.requirements.length === 0));
+        if (everyone) fromEveryNamespace = ps.union(fromEveryNamespace, ps.resolve(r.spec, dst));
+      }
+    }
+    let fromOutside = ps.EMPTY;
+    for (const set of this.fromRegion[c]) fromOutside = ps.union(fromOutside, set);
+    let toWholeInternet: ps.PortSet | undefined;
+    this.regions.forEach((r, k) => {
+      if (r.node.family !== 4) return;
+      toWholeInternet = toWholeInternet === undefined ? this.toRegion[c][k] : ps.intersection(toWholeInternet, this.toRegion[c][k]);
+    });
+    return { fromEveryNamespace, fromOutside, toWholeInternet: toWholeInternet ?? ps.EMPTY };
   }
 
   /** The index of an end by id, or -1. */
@@ -264,9 +295,9 @@ export class ConnectionAnalysis {
       for (const rule of [...policy.ingress, ...policy.egress]) {
         for (const e of rule.ports ?? []) if (e.name !== undefined) namedPorts.add(`${e.protocol}/${e.name}`);
         for (const peer of rule.peers ?? []) {
-          if (peer.ipBlock) ipBlocks.set(peer.ipBlock.text, peer);
-          else if (peer.podSelector) {
-            for (const ns of peer.namespaceSelector ? this.namespacesMatching(peer.namespaceSelector) : [policy.namespace]) addSelector(ns, peer.podSelector);
+          if (peer.ipBlock) {ipBlocks.set(peer.ipBlock.text, peer);} else if (peer.podSelector) {
+            const namespaces = peer.namespaceSelector ? this.namespacesMatching(peer.namespaceSelector) : [policy.namespace];
+            for (const ns of namespaces) addSelector(ns, peer.podSelector);
           }
         }
       }
@@ -277,8 +308,7 @@ export class ConnectionAnalysis {
     const index = new Map<string, number>();
     endpoints.forEach((e, i) => {
       let key: string;
-      if (noGrouping) key = e.id;
-      else {
+      if (noGrouping) {key = e.id;} else {
         const sels = selectorsByNamespace.get(e.namespace);
         const matched: string[] = [];
         if (sels) for (const [text, s] of sels) if (selectorMatches(s, e.labels)) matched.push(text);
@@ -299,7 +329,6 @@ export class ConnectionAnalysis {
     return { classOf, count: this.reps.length };
   }
 
-  private readonly nsCache = new Map<string, string[]>();
   private namespacesMatching(s: Selector): string[] {
     let hit = this.nsCache.get(s.text);
     if (!hit) {
@@ -343,8 +372,7 @@ export class ConnectionAnalysis {
       if (!spec) specCache.set(rule, (spec = ps.portSpecOf(rule.ports)));
       let peers: Bits | undefined;
       if (rule.peers !== undefined) {
-        if (rule.peers.length === 1) peers = peerBits(policy, rule.peers[0]);
-        else {
+        if (rule.peers.length === 1) {peers = peerBits(policy, rule.peers[0]);} else {
           peers = new Bits(C);
           for (const p of rule.peers) peers.or(peerBits(policy, p));
         }

@@ -40,7 +40,8 @@ export interface DiffResult {
 
 export function openedByOf(o: Opening): OpenedBy {
   if (!o.policy) return { direction: o.direction, subject: o.subject };
-  return { direction: o.direction, subject: o.subject, policy: o.policy.id, rule: o.rule!.path, ...(o.policy.construct ? { construct: o.policy.construct } : {}) };
+  const construct = o.policy.construct ? { construct: o.policy.construct } : {};
+  return { direction: o.direction, subject: o.subject, policy: o.policy.id, rule: o.rule!.path, ...construct };
 }
 
 /** `egress of a/b: not isolated`, `ingress of c/d: NetworkPolicy c/db spec.ingress[1] (construct app/db)`. */

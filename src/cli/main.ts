@@ -26,7 +26,8 @@ Options:
   -h, --help     show this help (also: ${NAME} COMMAND --help)
   --version      print the version
 
-Exit status: 0 success, 1 findings (lint), 2 invalid input or usage.
+Exit status: 0 success, 1 findings (lint), a failed gate (diff --fail-on) or a failed expectation (check),
+2 invalid input or usage.
 `;
 }
 

@@ -1,0 +1,49 @@
+import * as path from 'path';
+import { App, Chart, Include, Testing } from 'cdk8s';
+import { ConnectionDiff, Protocol, Reachability } from '../../src';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'diff');
+
+/** An app whose one chart holds the objects of a synthesized manifest. */
+function appOf(file: string): App {
+  const app = Testing.app();
+  const chart = new Chart(app, 'secure-app');
+  new Include(chart, 'manifest', { url: path.join(fixtures, file) });
+  return app;
+}
+
+describe('ConnectionDiff between two apps', () => {
+  test('names the connection a change adds, with the rules and construct that open it', () => {
+    const diff = ConnectionDiff.between(Reachability.of(appOf('secure-app-base.yaml')), Reachability.of(appOf('secure-app-head.yaml')));
+    expect(diff.isBroadening).toBe(true);
+    expect(diff.removed).toEqual([]);
+    expect(diff.added).toEqual([{
+      source: 'secure-app/frontend',
+      destination: 'secure-app/database',
+      protocol: Protocol.TCP,
+      ranges: [{ first: 5432, last: 5432 }],
+      openedBy: [
+        'egress of secure-app/frontend: NetworkPolicy secure-app/frontend-flows spec.egress[1] (construct secure-app/tiers)',
+        'ingress of secure-app/database: NetworkPolicy secure-app/database-flows spec.ingress[0] (construct secure-app/tiers)',
+      ],
+      text: 'secure-app/frontend -> secure-app/database: TCP/5432',
+    }]);
+  });
+
+  test('is empty and not broadening for the same input', () => {
+    const diff = ConnectionDiff.between(Reachability.of(appOf('secure-app-base.yaml')), Reachability.of(appOf('secure-app-base.yaml')));
+    expect(diff.isBroadening).toBe(false);
+    expect(diff.toString()).toBe('no change in allowed connections\n');
+  });
+
+  test('reports a narrower port range as a removal of the difference only', () => {
+    const doc = (ports: string) => [
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: n, labels: {app: a}}',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: n, labels: {app: b}}',
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: b, namespace: n}\nspec:\n  podSelector: {matchLabels: {app: b}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: a}}}], ports: ${ports}}]`,
+    ].join('\n---\n');
+    const diff = ConnectionDiff.between(Reachability.fromYaml(doc('[{port: 8000, endPort: 8100}]')), Reachability.fromYaml(doc('[{port: 8050, endPort: 8100}, {port: 53, protocol: UDP}]')));
+    expect(diff.added.map((c) => c.text)).toEqual(['n/a -> n/b: UDP/53']);
+    expect(diff.removed.map((c) => c.text)).toEqual(['n/a -> n/b: TCP/8000-8049']);
+  });
+});
