@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { evaluateFlow, explainFlow, Target } from './evaluate';
 import { loadCluster, parseManifestText, SourcedObject } from './load';
 import { computeMatrix, Matrix } from './matrix';
+import { matrixLines } from './matrix-text';
 import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
 import { Connection } from '../analysis/api';
 import { ConnectionAnalysis } from '../analysis/connections';
@@ -135,23 +136,8 @@ export class Reachability {
    * legend), `✓` allowed and `·` denied. Self pairs are included. Deterministic, so it works as a jest snapshot.
    */
   public matrix(port: Port): string {
-    const m = this.matrixOf(port);
-    const ids = m.endpoints.map((e) => e.id);
-    const n = ids.length;
-    const lines: string[] = [`reachability on ${port} (rows: from, columns: to; ✓ allowed, · denied)`];
-    if (n === 0) {
-      lines.push('(no pods or workloads)');
-      return lines.join('\n') + '\n';
-    }
-    const cell = Math.max(2, String(n).length + 1);
-    const width = Math.max(...ids.map((id) => id.length)) + String(n).length + 3;
-    const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - s.length));
-    const padLeft = (s: string, w: number) => ' '.repeat(Math.max(0, w - s.length)) + s;
-    lines.push(pad('', width) + ids.map((_, j) => padLeft(String(j + 1), cell)).join(''));
-    ids.forEach((id, i) => {
-      const row = ids.map((_, j) => padLeft(m.allowed(i, j) ? '✓' : '·', cell)).join('');
-      lines.push(pad(`${padLeft(String(i + 1), String(n).length)}. ${id}`, width) + row);
-    });
+    const lines: string[] = [];
+    matrixLines(this.matrixOf(port), String(port), (l) => lines.push(l));
     return lines.join('\n') + '\n';
   }
 
