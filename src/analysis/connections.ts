@@ -114,10 +114,15 @@ export class ConnectionAnalysis {
   private readonly pairCache = new Map<number, { j: number; set: ps.PortSet }[]>();
   private pairCacheSize = 0;
   private readonly nsCache = new Map<string, string[]>();
+  private readonly sideCache = new Map<number, ps.PortSet>();
+  private readonly egressPolicies: Policy[][] = [];
+  private readonly ingressPolicies: Policy[][] = [];
+  private readonly endpointIndex: Map<Endpoint, number>;
 
   constructor(cluster: Cluster, options: ConnectionOptions = {}) {
     this.cluster = cluster;
     this.endpoints = cluster.endpoints;
+    this.endpointIndex = new Map(this.endpoints.map((e, i) => [e, i]));
     this.regions = externalRegions([...ipBlockCidrs(cluster), ...(options.extraCidrs ?? [])]);
     this.ends = [
       ...this.endpoints.map((endpoint, index) => ({ id: endpoint.id, index, endpoint })),
@@ -223,6 +228,38 @@ export class ConnectionAnalysis {
       toWholeInternet = toWholeInternet === undefined ? this.toRegion[c][k] : ps.intersection(toWholeInternet, this.toRegion[c][k]);
     });
     return { fromEveryNamespace, fromOutside, toWholeInternet: toWholeInternet ?? ps.EMPTY };
+  }
+
+  /**
+   * One side of a connection between pods `subject` and `other` (indexes of pods), over every port: what the
+   * subject's egress allows towards `other` (direction egress), or what its ingress admits from `other` (ingress).
+   * `undefined` when the subject is not isolated in that direction (everything is allowed).
+   */
+  public side(direction: 'egress' | 'ingress', subject: number, other: number): ps.PortSet | undefined {
+    const cs = this.classOf[subject];
+    const co = this.classOf[other];
+    const rules = direction === 'egress' ? this.egressRules[cs] : this.ingressRules[cs];
+    if (rules === undefined) return undefined;
+    const key = (cs * this.classCount + co) * 2 + (direction === 'egress' ? 0 : 1);
+    let set = this.sideCache.get(key);
+    if (set === undefined) {
+      const dst = this.endpoints[this.reps[direction === 'egress' ? co : cs]].ports;
+      set = ps.EMPTY;
+      for (const r of rules) if (r.peers === PEER_ALL || r.peers.has(co)) set = ps.union(set, ps.resolve(r.spec, dst));
+      this.sideCache.set(key, set);
+    }
+    return set;
+  }
+
+  /** The policies that isolate pod `subject` in a direction, in id order. */
+  public isolating(direction: 'egress' | 'ingress', subject: number): readonly Policy[] {
+    const c = this.classOf[subject];
+    return (direction === 'egress' ? this.egressPolicies : this.ingressPolicies)[c];
+  }
+
+  /** The index of a pod or workload of the cluster. */
+  public indexOfEndpoint(e: Endpoint): number {
+    return this.endpointIndex.get(e)!;
   }
 
   /** The index of an end by id, or -1. */
@@ -396,17 +433,23 @@ export class ConnectionAnalysis {
       const rep = repOf(c);
       let egress: AppliedRule[] | undefined;
       let ingress: AppliedRule[] | undefined;
+      const egressPolicies: Policy[] = [];
+      const ingressPolicies: Policy[] = [];
       for (const p of policiesByNamespace.get(rep.namespace) ?? []) {
         if (!(p.isolatesEgress || p.isolatesIngress) || !policySelects(p, rep)) continue;
         if (p.isolatesEgress) {
+          egressPolicies.push(p);
           egress ??= [];
           for (const r of p.egress) egress.push(appliedOnce(p, r));
         }
         if (p.isolatesIngress) {
+          ingressPolicies.push(p);
           ingress ??= [];
           for (const r of p.ingress) ingress.push(appliedOnce(p, r));
         }
       }
+      this.egressPolicies.push(egressPolicies);
+      this.ingressPolicies.push(ingressPolicies);
       this.egressRules.push(egress);
       this.ingressRules.push(ingress);
       const any = (rules: AppliedRule[] | undefined): Bits | undefined => {

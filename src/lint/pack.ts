@@ -2,6 +2,7 @@
  * Runs the rules over loaded manifests: a rule that throws becomes a finding (the others still run), and findings
  * on an object are suppressed by its `cdk8s-netpol.dev/suppress` annotation, which must give a reason.
  */
+import { endpointsIn } from './helpers';
 import { Finding, LintContext, LintRule, LintSettings, RawFinding } from './model';
 import { RULES } from './rules';
 import { LintSeverity } from './severity';
@@ -146,7 +147,7 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
   const index = indexObjects(objects);
   // A namespace that is only referenced has no object of its own: point at its first workload instead.
   const sourceOf = (object: string) => index.get(object)?.source
-    ?? (object.startsWith('Namespace ') ? cluster.endpoints.find((e) => `Namespace ${e.namespace}` === object)?.source : undefined)
+    ?? (object.startsWith('Namespace ') ? endpointsIn(cluster, object.slice('Namespace '.length))[0]?.source : undefined)
     ?? '';
   const rules = options.rules ?? RULES;
 
