@@ -5,7 +5,8 @@
  *
  * Every measured case runs in a fresh Node process (bench/lib/child.ts), so cases share no heap or JIT state, and
  * the peak RSS is the child's own. Knobs (environment): BENCH_REPS (default 3) repetitions of the one-chart cases,
- * BENCH_QUICK=1 for a smoke run (N <= 100, P <= 1000, one repetition), BENCH_OUT to write elsewhere.
+ * BENCH_QUICK=1 for a smoke run (N <= 100, P <= 1000, one repetition, no scale rows), BENCH_SKIP_SCALE=1 to keep
+ * the scale section of the last run, BENCH_OUT to write elsewhere; the scale rows alone: `npm run bench:scale`.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,6 +14,7 @@ import * as path from 'path';
 import { runEconomy } from './economy';
 import { runEngineCases } from './engine-cases';
 import { median, ROOT, runTs } from './lib/child';
+import { runScale, SCALE_BEGIN, SCALE_END, withScaleSection } from './scale/run';
 import { fairnessChecks } from './synth/checks';
 import { Layout, LAYOUTS, Variant, VARIANTS } from './synth/platform';
 
@@ -218,9 +220,19 @@ function economySection(): string {
 
 // ------------------------------------------------------------------------------------------------------ report
 
+// The scale rows (also alone: `npm run bench:scale`); a quick run keeps the section of the last run that had them.
+const scaleSection = QUICK || process.env.BENCH_SKIP_SCALE === '1'
+  ? (() => {
+    const old = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
+    const b = old.indexOf(SCALE_BEGIN);
+    const e = old.indexOf(SCALE_END);
+    return b >= 0 && e > b ? old.slice(b, e + SCALE_END.length) : '';
+  })()
+  : runScale();
+
 const sections = new Map<Layout, string>(LAYOUTS.map((l) => [l, synthesisSection(l)]));
 const totalSeconds = (Date.now() - started) / 1000;
-const doc = renderDoc();
+const doc = scaleSection ? withScaleSection(renderDoc(), scaleSection) : renderDoc();
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
 fs.writeFileSync(OUT, doc);
 log('\n' + doc);

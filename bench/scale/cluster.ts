@@ -16,7 +16,9 @@ const TIERS: { app: string; replicas: number; port: number; name: string }[] = [
   { app: 'cache', replicas: 8, port: 6379, name: 'redis' },
 ];
 
-function pod(ns: string, name: string, labels: Record<string, string>, ports: { name: string; port: number; protocol?: string }[], ip: number): string {
+interface ContainerPort { name: string; port: number; protocol?: string }
+
+function pod(ns: string, name: string, labels: Record<string, string>, ports: ContainerPort[], ip: number): string {
   const ipText = `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`;
   return `apiVersion: v1
 kind: Pod
@@ -97,7 +99,7 @@ function teamPolicies(i: number, teams: number, changed: boolean): string[] {
   - from: [{namespaceSelector: ${nsName('monitoring')}, podSelector: ${sel({ app: 'prometheus' })}}]
     ports: [{port: metrics}]`),
     policy(ns, 'worker-no-ingress', `podSelector: ${sel({ app: 'worker' })}\npolicyTypes: [Ingress]`),
-    policy(ns, 'db-egress', `podSelector: {matchExpressions: [{key: app, operator: In, values: [db, cache]}]}\npolicyTypes: [Egress]\negress: []`),
+    policy(ns, 'db-egress', 'podSelector: {matchExpressions: [{key: app, operator: In, values: [db, cache]}]}\npolicyTypes: [Egress]\negress: []'),
   ];
 }
 
