@@ -53,10 +53,9 @@ function cli(args: string[], outFile: string): Measured {
   return { ms, peakRssMB: m ? Number(m[1]) / 1024 : NaN, exitCode: r.status, outputBytes: fs.statSync(outFile).size };
 }
 
-function floor(files: string[]): { ms: number; peakRssMB: number } {
-  const r = runTs('bench/scale/floor.ts', files, 1_800_000);
-  const parsed = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { ms: parsed.ms, peakRssMB: r.peakRssMB };
+function floor(file: string): { ms: number; allDocumentsMs: number } {
+  const r = runTs('bench/scale/floor.ts', [file], 1_800_000);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 interface ScaleRow {
@@ -66,7 +65,7 @@ interface ScaleRow {
   readonly yamlMB: number;
   readonly floorMs: number;
   readonly floorBothMs: number;
-  readonly floorRssMB: number;
+  readonly allDocumentsMs: number;
   readonly lint: Measured;
   readonly connections: Measured;
   readonly diff: Measured;
@@ -81,10 +80,10 @@ function runSize(teams: number): ScaleRow {
   const pods = (text.match(/^kind: Pod$/gm) ?? []).length;
   const policies = (text.match(/^kind: NetworkPolicy$/gm) ?? []).length;
   log(`  ${teams} teams: ${f0(pods)} pods, ${f0(policies)} policies, ${(text.length / 1e6).toFixed(1)} MB`);
-  const fl = floor([base]);
-  log(`    floor (yaml parse): ${f0(fl.ms)} ms`);
-  const flBoth = floor([base, changed]);
-  log(`    floor, both inputs: ${f0(flBoth.ms)} ms`);
+  const fl = floor(base);
+  log(`    floor (yaml parse, one document at a time): ${f0(fl.ms)} ms; parseAllDocuments: ${f0(fl.allDocumentsMs)} ms`);
+  const flChanged = floor(changed);
+  log(`    floor of the changed copy: ${f0(flChanged.ms)} ms`);
   const lint = cli(['lint', base, '--output', 'json'], path.join(OUT_DIR, `lint-${teams}.json`));
   log(`    lint: ${f0(lint.ms)} ms, ${f0(lint.peakRssMB)} MB`);
   const connections = cli(['connections', base, '--output', 'json'], path.join(OUT_DIR, `connections-${teams}.json`));
@@ -92,7 +91,8 @@ function runSize(teams: number): ScaleRow {
   const diff = cli(['diff', base, changed, '--output', 'json'], path.join(OUT_DIR, `diff-${teams}.json`));
   log(`    diff: ${f0(diff.ms)} ms, ${f0(diff.peakRssMB)} MB`);
   const yamlMB = text.length / 1e6;
-  return { teams, pods, policies, yamlMB, floorMs: fl.ms, floorBothMs: flBoth.ms, floorRssMB: fl.peakRssMB, lint, connections, diff };
+  const floorBothMs = fl.ms + flChanged.ms;
+  return { teams, pods, policies, yamlMB, floorMs: fl.ms, floorBothMs, allDocumentsMs: fl.allDocumentsMs, lint, connections, diff };
 }
 
 export function runScale(): string {
@@ -126,8 +126,10 @@ function renderScale(rows: ScaleRow[]): string {
     + 'kube-system, monitoring and ingress. `diff` compares it with a copy where every 100th team opens web -> db and '
     + 'closes worker -> cache. Each command is the compiled CLI in a fresh process writing its output to a file; the time '
     + 'is the whole process (start-up, reading, parsing, analysis, output). The floor is the time the `yaml` package '
-    + 'takes just to parse the same text (`parseAllDocuments`, then `toJS` of every document, timed inside its process), '
-    + 'for `diff` both inputs. Target: each command within 2x its floor and under 2 GiB peak RSS.',
+    + 'takes just to parse the same text to plain values, one document at a time (`Composer` over `Parser`, then `toJS`; '
+    + 'timed inside its process, without start-up or reading), for `diff` both inputs. That is the faster of the two '
+    + 'usual ways: `parseAllDocuments`, which holds every parse tree at once, is shown too and is about twice as slow. '
+    + 'Target: each command within 2x its floor and under 2 GiB peak RSS.',
     '',
     '| pods | policies | YAML MB | command | ms | floor ms | x floor | peak RSS MB | output | target |',
     '| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -140,7 +142,8 @@ function renderScale(rows: ScaleRow[]): string {
     row('`lint`', r.lint, r.floorMs);
     row('`connections -o json`', r.connections, r.floorMs);
     row('`diff -o json`', r.diff, r.floorBothMs);
-    lines.push(`| ${f0(r.pods)} | ${f0(r.policies)} | ${r.yamlMB.toFixed(1)} | floor (yaml parse) | ${f0(r.floorMs)} | | 1.00x | ${f0(r.floorRssMB)} | | |`);
+    lines.push(`| ${f0(r.pods)} | ${f0(r.policies)} | ${r.yamlMB.toFixed(1)} | floor: yaml, one document at a time | ${f0(r.floorMs)} | | 1.00x | | | |`);
+    lines.push(`| ${f0(r.pods)} | ${f0(r.policies)} | ${r.yamlMB.toFixed(1)} | yaml \`parseAllDocuments\` | ${f0(r.allDocumentsMs)} | | ${f2(r.allDocumentsMs / r.floorMs)}x | | | |`);
   }
   lines.push('', SCALE_END);
   return lines.join('\n');

@@ -4,7 +4,7 @@
  *
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
  */
-import { parseAllDocuments } from 'yaml';
+import { Composer, Parser } from 'yaml';
 import {
   Cluster, ContainerPort, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector,
 } from './model';
@@ -43,21 +43,19 @@ const TEMPLATE_PATHS: { [kind: string]: string[] } = {
  * Parses YAML or JSON text with any number of documents. Syntax errors become problems of the document.
  */
 export function parseManifestText(text: string, source: string, problems: Problem[]): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  const many = list.length > 1;
-  list.forEach((doc, i) => {
-    const where = many ? `${source} (document ${i + 1})` : source;
-    if (doc.errors.length > 0) {
-      problems.push({ source: where, object: `document ${i + 1}`, path: '', message: `not valid YAML/JSON: ${doc.errors[0].message.split('\n')[0]}` });
-      return;
-    }
-    const value = doc.toJS({ maxAliasCount: 1000 });
-    if (value === null || value === undefined) return; // empty document (e.g. a trailing `---`)
-    out.push({ object: value, source: where });
-  });
-  return out;
+  // One document at a time: each parse tree is dropped once converted (parseAllDocuments holds them all at once).
+  const values: { value: unknown; i: number }[] = [];
+  const errors: { message: string; i: number }[] = [];
+  let count = 0;
+  for (const doc of new Composer().compose(new Parser().parse(text))) {
+    const i = count++;
+    if (doc.errors.length > 0) errors.push({ message: doc.errors[0].message.split('\n')[0], i });
+    else values.push({ value: doc.toJS({ maxAliasCount: 1000 }), i });
+  }
+  const where = (i: number) => (count > 1 ? `${source} (document ${i + 1})` : source);
+  for (const e of errors) problems.push({ source: where(e.i), object: `document ${e.i + 1}`, path: '', message: `not valid YAML/JSON: ${e.message}` });
+  // An empty document (e.g. after a trailing `---`) is no object.
+  return values.filter((v) => v.value !== null && v.value !== undefined).map((v) => ({ object: v.value, source: where(v.i) }));
 }
 
 /** Unwraps `List` objects (`kubectl get -o yaml` output) into their items. */
