@@ -72,10 +72,20 @@ Exit status: 0 success, 2 invalid input or usage.
 function printConnections(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: number | undefined): void {
   switch (output) {
     case 'json': {
+      // Pairs of the same two classes share one port-set value: its JSON is written once and reused.
+      const ids = new Map<number, string>();
+      const idJson = (e: End) => {
+        let s = ids.get(e.index);
+        if (s === undefined) ids.set(e.index, (s = JSON.stringify(e.id)));
+        return s;
+      };
+      const sets = new WeakMap<ps.PortSet, string>();
       out.write('{ "connections": [');
       let first = true;
       analysis.forEach((from, to, set) => {
-        out.write(`${first ? '' : ','}\n  ${JSON.stringify({ from: from.id, to: to.id, allowed: portSetJson(set) })}`);
+        let allowed = sets.get(set);
+        if (allowed === undefined) sets.set(set, (allowed = JSON.stringify(portSetJson(set))));
+        out.write(`${first ? '' : ','}\n  {"from":${idJson(from)},"to":${idJson(to)},"allowed":${allowed}}`);
         first = false;
       }, focus);
       out.write(`${first ? '' : '\n'}] }\n`);
