@@ -4,9 +4,10 @@
  */
 import { ConnectionAnalysis } from '../analysis/connections';
 import * as ps from '../model/port-set';
+import { selectorContains } from '../model/selector-containment';
 import { peerMatches as peerMatchesEngine, policySelects } from '../semantics/evaluate';
 import { NAMESPACE_NAME_LABEL } from '../semantics/load';
-import { Cluster, Endpoint, Peer, Policy, Requirement, Rule, Selector } from '../semantics/model';
+import { Cluster, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
 import { selectorMatches } from '../semantics/selector';
 
 export function policyObject(p: Policy): string {
@@ -182,17 +183,12 @@ export function allowsDns(cluster: Cluster, policy: Policy, rule: Rule): boolean
     || peerMatch(cluster, p, policy.namespace).matches.length > 0);
 }
 
-function requirementText(r: Requirement): string {
-  return `${r.key} ${r.operator} ${[...r.values].sort().join(',')}`;
-}
-
 /**
- * True when `outer` selects at least everything `inner` selects, judged from their requirements: requirements are
- * ANDed, so a selector whose requirements are a subset of another's selects a superset.
+ * True when `outer` selects at least everything `inner` selects, judged from their requirements alone (the algebra
+ * of src/model/selector-containment.ts: `app in (a)` is inside `app in (a,b)` and inside `app` exists).
  */
 export function selectorCovers(outer: Selector, inner: Selector): boolean {
-  const innerTexts = new Set(inner.requirements.map(requirementText));
-  return outer.requirements.every((r) => innerTexts.has(requirementText(r)));
+  return selectorContains(outer, inner);
 }
 
 export function plural(n: number, word: string): string {
