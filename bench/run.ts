@@ -228,7 +228,7 @@ const scaleSection = QUICK || process.env.BENCH_SKIP_SCALE === '1'
     const e = old.indexOf(SCALE_END);
     return b >= 0 && e > b ? old.slice(b, e + SCALE_END.length) : '';
   })()
-  : runScale();
+  : runScale(1);
 
 const sections = new Map<Layout, string>(LAYOUTS.map((l) => [l, synthesisSection(l)]));
 const totalSeconds = (Date.now() - started) / 1000;
@@ -258,9 +258,10 @@ function renderDoc(): string {
   return `# Benchmarks
 
 Run from a fresh clone with \`npm ci && npm run bench\` (bench/run.ts; the whole run took ${f0(totalSeconds)} s here, and
-must stay under 5 minutes on a 2-core machine). It prints these tables and rewrites this file; it is not part of CI's
+must stay under 5 minutes on a 2-core machine without the scale rows of section 4, which add about 4 minutes and
+are skipped with \`BENCH_SKIP_SCALE=1\`). It prints these tables and rewrites this file; it is not part of CI's
 pass/fail. \`BENCH_QUICK=1 BENCH_OUT=/tmp/bench.md npm run bench\` is a ~30 s smoke run (N <= 100, P <= 1000, one
-repetition) that leaves this file alone. Everything below comes from one real run${QUICK ? ' (QUICK MODE: smoke run only)' : ''};
+repetition, no scale rows) that leaves this file alone. Sections 1-3 come from one real run${QUICK ? ' (QUICK MODE: smoke run only)' : ''}; section 4 (scale) says which run it comes from (\`npm run bench:scale\` runs it alone);
 the explanations were written from profiles (\`node --cpu-prof\`) of the same cases and quote this run's numbers.
 
 ## Machine

@@ -118,9 +118,10 @@ function runSize(teams: number): ScaleRow {
   return { teams, reps: 1, pods, policies, yamlMB, floorMs: fl.ms, floorBothMs, allDocumentsMs: fl.allDocumentsMs, lint, connections, diff };
 }
 
-export function runScale(): string {
+/** @param defaultReps repetitions when BENCH_SCALE_REPS is not set (2 alone, 1 inside the full `npm run bench`) */
+export function runScale(defaultReps = 2): string {
   const teams = Number(process.env.BENCH_SCALE_TEAMS ?? 1000);
-  const reps = Math.max(1, Number(process.env.BENCH_SCALE_REPS ?? 2));
+  const reps = Math.max(1, Number(process.env.BENCH_SCALE_REPS ?? defaultReps));
   log('\nscale rows (compiling src/ to bench/out/lib first)');
   fs.mkdirSync(OUT_DIR, { recursive: true });
   compile();

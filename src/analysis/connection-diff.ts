@@ -12,8 +12,8 @@ import { Reachability } from '../semantics/reachability';
  * as `cdk8s-netpol diff OLD NEW`.
  *
  * @example
- * declare const before: Reachability;
- * declare const after: Reachability;
+ * const before = Reachability.fromYaml('...');   // e.g. the synth output of the base
+ * const after = Reachability.of(this);
  * const diff = ConnectionDiff.between(before, after);
  * if (diff.isBroadening) throw new Error(diff.toString());
  */
