@@ -94,7 +94,7 @@ export class NetpolLintValidation {
     const objects: SourcedObject[] = [];
     for (const file of context.manifests) {
       try {
-        objects.push(...parseManifestText(fs.readFileSync(file, 'utf8'), file, problems));
+        for (const o of parseManifestText(fs.readFileSync(file, 'utf8'), file, problems)) objects.push(o);
       } catch (e) {
         problems.push({ source: file, object: 'file', path: '', message: `cannot be read: ${(e as Error).message}` });
       }

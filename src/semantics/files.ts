@@ -21,7 +21,10 @@ export interface ReadResult {
 export function readManifestPaths(paths: readonly string[], readStdin: () => string): ReadResult {
   const objects: SourcedObject[] = [];
   const problems: Problem[] = [];
-  const readText = (text: string, source: string) => objects.push(...parseManifestText(text, source, problems));
+  // A loop, not push(...): spreading 100,000 objects into one call overflows the stack.
+  const readText = (text: string, source: string) => {
+    for (const o of parseManifestText(text, source, problems)) objects.push(o);
+  };
   for (const p of paths) {
     if (p === '-') {
       readText(readStdin(), '<stdin>');

@@ -108,7 +108,7 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
       return;
     default: {
       const ids = focus === undefined ? analysis.ends.map((e) => e.id) : [analysis.ends[focus].id];
-      const width = Math.min(60, Math.max(4, ...ids.map((id) => id.length)));
+      const width = Math.min(60, ids.reduce((w, id) => Math.max(w, id.length), 4));
       const pad = (s: string, w: number) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
       let any = false;
       analysis.forEach((from, to, set) => {
@@ -197,7 +197,7 @@ function printExposure(analysis: ConnectionAnalysis, output: string, out: Output
   } else {
     const texts = rows.map((r) => [r.id, ps.portSetText(r.fromEveryNamespace), ps.portSetText(r.fromOutside), ps.portSetText(r.toWholeInternet)]);
     const cells = [head.map((h) => h.toUpperCase()), ...texts];
-    const widths = head.map((_, k) => Math.max(...cells.map((c) => c[k].length)));
+    const widths = head.map((_, k) => cells.reduce((w, c) => Math.max(w, c[k].length), 0));
     if (rows.length > 0) for (const c of cells) out.line(c.map((x, k) => (k === c.length - 1 ? x : x.padEnd(widths[k]))).join('  '));
   }
   out.line(`${output === 'markdown' ? '\n' : ''}${rows.length} of ${pods.length} pods and workloads exposed (- means nothing)`);
