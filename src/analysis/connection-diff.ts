@@ -15,7 +15,7 @@ import { Reachability } from '../semantics/reachability';
  * const before = Reachability.fromYaml('...');   // e.g. the synth output of the base
  * const after = Reachability.of(this);
  * const diff = ConnectionDiff.between(before, after);
- * if (diff.isBroadening) throw new Error(diff.toString());
+ * console.log(diff.isBroadening ? diff.toMarkdown() : 'no connection added');
  */
 export class ConnectionDiff {
   /**
