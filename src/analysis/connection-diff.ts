@@ -15,7 +15,8 @@ import { Reachability } from '../semantics/reachability';
  * const before = Reachability.fromYaml('...');   // e.g. the synth output of the base
  * const after = Reachability.of(this);
  * const diff = ConnectionDiff.between(before, after);
- * console.log(diff.isBroadening ? diff.toMarkdown() : 'no connection added');
+ * const broadening = diff.isBroadening;   // true when anything was added
+ * const comment = diff.toMarkdown();     // for a pull-request comment
  */
 export class ConnectionDiff {
   /**
