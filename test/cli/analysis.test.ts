@@ -43,6 +43,36 @@ describe('connections', () => {
     expect(doc.exposure).toEqual([{ endpoint: 'a/open', fromEveryNamespace: all, fromOutside: all, toWholeInternet: all }]);
   });
 
+  test('--exposure names the ports each kind of exposure allows', () => {
+    const objects = [
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: a, labels: {app: web}}',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: a, labels: {app: db}}',
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: a}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}',
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: a}\nspec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from: [{namespaceSelector: {}}]
+      ports: [{port: 80}]
+    - from: [{ipBlock: {cidr: 198.51.100.0/24}}]
+      ports: [{port: 443}]
+  egress:
+    - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+      ports: [{port: 443}]
+    - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]
+      ports: [{port: 8443}]`,
+    ].join('\n---\n');
+    const doc = JSON.parse(run(['connections', '-', '--exposure', '-o', 'json'], objects).stdout);
+    // The pod-only namespaceSelector peer is every namespace; the except leaves 10.0.0.0/8 out of "the whole internet".
+    expect(doc.exposure).toEqual([{
+      endpoint: 'a/web',
+      fromEveryNamespace: [{ protocol: 'TCP', ports: [[80, 80]] }],
+      fromOutside: [{ protocol: 'TCP', ports: [[443, 443]] }],
+      toWholeInternet: [{ protocol: 'TCP', ports: [[443, 443]] }],
+    }]);
+    expect(run(['connections', '-', '--exposure'], objects).stdout).toMatch(/a\/web\s+TCP\/80\s+TCP\/443\s+TCP\/443\n1 of 2 pods and workloads exposed/);
+  });
+
   test('fails with 2 on an unknown --focus or format', () => {
     expect(run(['connections', base, '--focus', 'x/y']).code).toBe(2);
     expect(run(['connections', base, '-o', 'yaml']).code).toBe(2);
