@@ -1,6 +1,13 @@
 import * as path from 'path';
 import { App, Chart, Include, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
 import { ConnectionDiff, Protocol, Reachability } from '../../src';
+import { ConnectionAnalysis } from '../../src/analysis/connections';
+import { DiffEntry, diffClusters } from '../../src/analysis/diff';
+import { ipBlockCidrs } from '../../src/analysis/external';
+import * as ps from '../../src/model/port-set';
+import { Cluster } from '../../src/semantics/model';
+import { clusterArb } from '../semantics/arbitraries';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'diff');
 
@@ -45,5 +52,41 @@ describe('ConnectionDiff between two apps', () => {
     const diff = ConnectionDiff.between(Reachability.fromYaml(doc('[{port: 8000, endPort: 8100}]')), Reachability.fromYaml(doc('[{port: 8050, endPort: 8100}, {port: 53, protocol: UDP}]')));
     expect(diff.added.map((c) => c.text)).toEqual(['n/a -> n/b: UDP/53']);
     expect(diff.removed.map((c) => c.text)).toEqual(['n/a -> n/b: TCP/8000-8049']);
+  });
+});
+
+describe('diff laws on random small clusters', () => {
+  /** Every (from, to, protocol) -> ports of a cluster, with the outside cut as in the diff. */
+  function connectionsOf(cluster: Cluster, other: Cluster): Map<string, string> {
+    const out = new Map<string, string>();
+    new ConnectionAnalysis(cluster, { extraCidrs: ipBlockCidrs(other) }).forEach((f, t, set) => {
+      for (const [protocol, ranges] of set.byProtocol) out.set(`${f.id} -> ${t.id} ${protocol}`, JSON.stringify(ranges));
+    });
+    return out;
+  }
+
+  test('added is what the newer allows beyond the older, removed the reverse, broadening when anything was added', () => {
+    fc.assert(fc.property(clusterArb, clusterArb, (x, y) => {
+      const a = Reachability.fromObjects(x)._cluster();
+      const b = Reachability.fromObjects(y)._cluster();
+      const d = diffClusters(a, b);
+      const [ca, cb] = [connectionsOf(a, b), connectionsOf(b, a)];
+      const minus = (p: Map<string, string>, q: Map<string, string>) => {
+        const out: string[] = [];
+        for (const [k, v] of p) {
+          const protocol = k.slice(k.lastIndexOf(' ') + 1);
+          const ranges = (text: string | undefined): number[][] => (text ? JSON.parse(text) : []);
+          const set = (text: string | undefined) => ps.portSetOf(ranges(text).map(([first, last]) => ({ protocol, first, last })));
+          const rest = ps.difference(set(v), set(q.get(k)));
+          if (!ps.isEmpty(rest)) out.push(`${k} ${ps.portSetText(rest)}`);
+        }
+        return out.sort();
+      };
+      const entries = (xs: DiffEntry[]) => xs.map((e) => `${e.from} -> ${e.to} ${e.protocol} ${ps.portSetText(ps.portSetOf(e.ports.map(([first, last]) => ({ protocol: e.protocol, first, last }))))}`).sort();
+      expect(entries(d.added)).toEqual(minus(cb, ca));
+      expect(entries(d.removed)).toEqual(minus(ca, cb));
+      expect(d.broadening).toBe(d.added.length > 0);
+      expect(diffClusters(a, a)).toEqual({ added: [], removed: [], broadening: false });
+    }), { numRuns: 100 });
   });
 });
