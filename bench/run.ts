@@ -5,7 +5,8 @@
  *
  * Every measured case runs in a fresh Node process (bench/lib/child.ts), so cases share no heap or JIT state, and
  * the peak RSS is the child's own. Knobs (environment): BENCH_REPS (default 3) repetitions of the one-chart cases,
- * BENCH_QUICK=1 for a smoke run (N <= 100, P <= 1000, one repetition), BENCH_OUT to write elsewhere.
+ * BENCH_QUICK=1 for a smoke run (N <= 100, P <= 1000, one repetition, no scale rows), BENCH_SKIP_SCALE=1 to keep
+ * the scale section of the last run, BENCH_OUT to write elsewhere; the scale rows alone: `npm run bench:scale`.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,6 +14,7 @@ import * as path from 'path';
 import { runEconomy } from './economy';
 import { runEngineCases } from './engine-cases';
 import { median, ROOT, runTs } from './lib/child';
+import { runScale, SCALE_BEGIN, SCALE_END, withScaleSection } from './scale/run';
 import { fairnessChecks } from './synth/checks';
 import { Layout, LAYOUTS, Variant, VARIANTS } from './synth/platform';
 
@@ -218,9 +220,19 @@ function economySection(): string {
 
 // ------------------------------------------------------------------------------------------------------ report
 
+// The scale rows (also alone: `npm run bench:scale`); a quick run keeps the section of the last run that had them.
+const scaleSection = QUICK || process.env.BENCH_SKIP_SCALE === '1'
+  ? (() => {
+    const old = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
+    const b = old.indexOf(SCALE_BEGIN);
+    const e = old.indexOf(SCALE_END);
+    return b >= 0 && e > b ? old.slice(b, e + SCALE_END.length) : '';
+  })()
+  : runScale(1);
+
 const sections = new Map<Layout, string>(LAYOUTS.map((l) => [l, synthesisSection(l)]));
 const totalSeconds = (Date.now() - started) / 1000;
-const doc = renderDoc();
+const doc = scaleSection ? withScaleSection(renderDoc(), scaleSection) : renderDoc();
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
 fs.writeFileSync(OUT, doc);
 log('\n' + doc);
@@ -246,9 +258,10 @@ function renderDoc(): string {
   return `# Benchmarks
 
 Run from a fresh clone with \`npm ci && npm run bench\` (bench/run.ts; the whole run took ${f0(totalSeconds)} s here, and
-must stay under 5 minutes on a 2-core machine). It prints these tables and rewrites this file; it is not part of CI's
+must stay under 5 minutes on a 2-core machine without the scale rows of section 4, which add about 4 minutes and
+are skipped with \`BENCH_SKIP_SCALE=1\`). It prints these tables and rewrites this file; it is not part of CI's
 pass/fail. \`BENCH_QUICK=1 BENCH_OUT=/tmp/bench.md npm run bench\` is a ~30 s smoke run (N <= 100, P <= 1000, one
-repetition) that leaves this file alone. Everything below comes from one real run${QUICK ? ' (QUICK MODE: smoke run only)' : ''};
+repetition, no scale rows) that leaves this file alone. Sections 1-3 come from one real run${QUICK ? ' (QUICK MODE: smoke run only)' : ''}; section 4 (scale) says which run it comes from (\`npm run bench:scale\` runs it alone);
 the explanations were written from profiles (\`node --cpu-prof\`) of the same cases and quote this run's numbers.
 
 ## Machine

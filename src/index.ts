@@ -7,4 +7,5 @@ export * from './constructs/tier';
 export * from './constructs/tier-access';
 export * from './constructs/egress-allow-list';
 export * from './semantics';
+export * from './analysis';
 export * from './lint';

@@ -6,7 +6,7 @@ export interface CliIo {
   readonly readStdin: (limit: number) => string | Uint8Array;
 }
 
-/** Exit codes. 1 is reserved for `lint` findings. */
+/** Exit codes. 1 is for findings: `lint` findings, a failed `diff --fail-on` gate, a failed `check` expectation. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_INVALID = 2;

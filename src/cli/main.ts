@@ -27,13 +27,36 @@ Options:
   -h, --help     show this help (also: ${NAME} COMMAND --help)
   --version      print the version
 
-Exit status: 0 success, 1 findings (lint), 2 invalid input or usage.
+Exit status: 0 success, 1 findings (lint), a failed gate (diff --fail-on) or a failed expectation (check),
+2 invalid input or usage.
 `;
 }
 
+/**
+ * Writes synchronously, waiting while a pipe is full: process.stdout.write on a pipe queues everything in memory
+ * when the reader is slower than we are (ENOBUFS at gigabytes of output), and large outputs are streamed in chunks.
+ */
+function writeAll(fd: number, text: string): void {
+  const buffer = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += fs.writeSync(fd, buffer, offset);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+        continue;
+      }
+      if (code === 'EPIPE') return; // the reader has gone (e.g. `| head`): nothing more to say
+      throw e;
+    }
+  }
+}
+
 const defaultIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => writeAll(1, text),
+  stderr: (text) => writeAll(2, text),
   readStdin: readStdinBytes,
 };
 

@@ -2,9 +2,13 @@
  * Questions the rules ask of the engine's model. Matching is the engine's (`peerMatches`, `policySelects`,
  * `selectorMatches`); this file only adds what a linter needs on top: "is the input complete enough to tell?".
  */
-import { peerMatches, policySelects } from '../semantics/evaluate';
+import { ConnectionAnalysis } from '../analysis/connections';
+import * as ps from '../model/port-set';
+import { selectorContains } from '../model/selector-containment';
+import { peerMatches as peerMatchesEngine, policySelects } from '../semantics/evaluate';
 import { NAMESPACE_NAME_LABEL } from '../semantics/load';
-import { Cluster, Endpoint, Peer, Policy, PolicyPort, Requirement, Rule, Selector } from '../semantics/model';
+import { Cluster, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
+import { selectorMatches } from '../semantics/selector';
 
 export function policyObject(p: Policy): string {
   return `NetworkPolicy ${p.id}`;
@@ -14,14 +18,113 @@ export function endpointObject(e: Endpoint): string {
   return `${e.kind} ${e.id}`;
 }
 
+/**
+ * Lookups every rule shares, built once per cluster, so that no rule scans every pod for every policy: pods and
+ * policies by namespace, the pods each policy selects, and what each peer matches (by the peer's meaning).
+ */
+interface ClusterIndex {
+  readonly endpointsByNamespace: Map<string, Endpoint[]>;
+  readonly policiesByNamespace: Map<string, Policy[]>;
+  readonly endpointsWithIps: Endpoint[];
+  readonly selected: Map<Policy, Endpoint[]>;
+  readonly peerMatches: Map<string, Endpoint[]>;
+  readonly namespacesMatching: Map<string, string[]>;
+}
+
+const INDEXES = new WeakMap<Cluster, ClusterIndex>();
+
+function indexOf(cluster: Cluster): ClusterIndex {
+  let index = INDEXES.get(cluster);
+  if (index) return index;
+  const endpointsByNamespace = new Map<string, Endpoint[]>();
+  for (const e of cluster.endpoints) {
+    if (!endpointsByNamespace.has(e.namespace)) endpointsByNamespace.set(e.namespace, []);
+    endpointsByNamespace.get(e.namespace)!.push(e);
+  }
+  const policiesByNamespace = new Map<string, Policy[]>();
+  for (const p of cluster.policies) {
+    if (!policiesByNamespace.has(p.namespace)) policiesByNamespace.set(p.namespace, []);
+    policiesByNamespace.get(p.namespace)!.push(p);
+  }
+  index = {
+    endpointsByNamespace,
+    policiesByNamespace,
+    endpointsWithIps: cluster.endpoints.filter((e) => e.ips.length > 0),
+    selected: new Map(),
+    peerMatches: new Map(),
+    namespacesMatching: new Map(),
+  };
+  INDEXES.set(cluster, index);
+  return index;
+}
+
+const ANALYSES = new WeakMap<Cluster, ConnectionAnalysis>();
+
+/** The cluster's connection analysis, built once for every rule that needs it. */
+export function analysisOf(cluster: Cluster): ConnectionAnalysis {
+  let a = ANALYSES.get(cluster);
+  if (!a) ANALYSES.set(cluster, (a = new ConnectionAnalysis(cluster)));
+  return a;
+}
+
+/** The pods and workloads of a namespace, in id order. */
+export function endpointsIn(cluster: Cluster, namespace: string): readonly Endpoint[] {
+  return indexOf(cluster).endpointsByNamespace.get(namespace) ?? [];
+}
+
+/** The policies of a namespace, in id order. */
+export function policiesIn(cluster: Cluster, namespace: string): readonly Policy[] {
+  return indexOf(cluster).policiesByNamespace.get(namespace) ?? [];
+}
+
+/** The namespaces that hold at least one pod or workload, sorted. */
+export function namespacesWithEndpoints(cluster: Cluster): string[] {
+  return [...indexOf(cluster).endpointsByNamespace.keys()].sort();
+}
+
 /** The pods and workloads of the input that a policy selects. */
 export function selectedEndpoints(cluster: Cluster, policy: Policy): Endpoint[] {
-  return cluster.endpoints.filter((e) => policySelects(policy, e));
+  const index = indexOf(cluster);
+  let hit = index.selected.get(policy);
+  if (!hit) {
+    hit = endpointsIn(cluster, policy.namespace).filter((e) => policySelects(policy, e));
+    index.selected.set(policy, hit);
+  }
+  return hit;
 }
 
 /** True when the input holds at least one pod or workload of the namespace: only then can "matches nothing" be told. */
 export function namespaceKnown(cluster: Cluster, namespace: string): boolean {
-  return cluster.endpoints.some((e) => e.namespace === namespace);
+  return indexOf(cluster).endpointsByNamespace.has(namespace);
+}
+
+/** The pods and workloads a peer of a policy in `policyNamespace` matches, looking only where it can match. */
+function peerMatches(cluster: Cluster, peer: Peer, policyNamespace: string): Endpoint[] {
+  const index = indexOf(cluster);
+  const key = peer.ipBlock
+    ? `ip ${peer.ipBlock.text}`
+    : `${peer.namespaceSelector ? `nss ${peer.namespaceSelector.text}` : `ns ${policyNamespace}`} pod ${peer.podSelector?.text ?? '-'}`;
+  let hit = index.peerMatches.get(key);
+  if (hit) return hit;
+  let candidates: readonly Endpoint[];
+  if (peer.ipBlock) {
+    candidates = index.endpointsWithIps;
+  } else if (peer.namespaceSelector) {
+    const nsKey = peer.namespaceSelector.text;
+    let names = index.namespacesMatching.get(nsKey);
+    if (!names) {
+      const sel = peer.namespaceSelector;
+      names = [...index.endpointsByNamespace.keys()].filter((n) => selectorMatches(sel, cluster.namespaces.get(n)!.labels));
+      index.namespacesMatching.set(nsKey, names);
+    }
+    const set = new Set(names);
+    candidates = names.length === 1 ? endpointsIn(cluster, names[0]) : cluster.endpoints.filter((e) => set.has(e.namespace));
+  } else {
+    candidates = endpointsIn(cluster, policyNamespace);
+  }
+  hit = candidates.filter((e) => peerMatchesEngine(cluster, peer, policyNamespace, { endpoint: e, id: e.id }));
+  index.peerMatches.set(key, hit);
+  return hit;
 }
 
 export function isEmptySelector(s: Selector | undefined): boolean {
@@ -48,7 +151,7 @@ export interface PeerMatch {
 }
 
 export function peerMatch(cluster: Cluster, peer: Peer, policyNamespace: string): PeerMatch {
-  const matches = cluster.endpoints.filter((e) => peerMatches(cluster, peer, policyNamespace, { endpoint: e, id: e.id }));
+  const matches = peerMatches(cluster, peer, policyNamespace);
   if (peer.ipBlock) return { matches, complete: false };
   if (!peer.namespaceSelector) return { matches, complete: namespaceKnown(cluster, policyNamespace) };
   const pinned = pinnedNamespaces(peer.namespaceSelector);
@@ -58,15 +161,9 @@ export function peerMatch(cluster: Cluster, peer: Peer, policyNamespace: string)
   return { matches, complete };
 }
 
-/** True when a port entry allows `protocol`/`port` (numeric ports only; a named entry never counts). */
-export function entryCovers(entry: PolicyPort, protocol: string, port: number): boolean {
-  if (entry.protocol !== protocol || entry.name !== undefined) return false;
-  if (entry.port === undefined) return true;
-  return port >= entry.port && port <= (entry.endPort ?? entry.port);
-}
-
+/** True when a rule's ports allow `protocol`/`port` whatever the destination (numbers only: a named entry never counts). */
 export function ruleCoversPort(rule: Rule, protocol: string, port: number): boolean {
-  return rule.ports === undefined || rule.ports.some((e) => entryCovers(e, protocol, port));
+  return ps.hasPort(ps.portSpecOf(rule.ports).numbers, protocol, port);
 }
 
 /** True when an ipBlock is the whole address space of its family (`0.0.0.0/0`, `::/0`). */
@@ -86,17 +183,12 @@ export function allowsDns(cluster: Cluster, policy: Policy, rule: Rule): boolean
     || peerMatch(cluster, p, policy.namespace).matches.length > 0);
 }
 
-function requirementText(r: Requirement): string {
-  return `${r.key} ${r.operator} ${[...r.values].sort().join(',')}`;
-}
-
 /**
- * True when `outer` selects at least everything `inner` selects, judged from their requirements: requirements are
- * ANDed, so a selector whose requirements are a subset of another's selects a superset.
+ * True when `outer` selects at least everything `inner` selects, judged from their requirements alone (the algebra
+ * of src/model/selector-containment.ts: `app in (a)` is inside `app in (a,b)` and inside `app` exists).
  */
 export function selectorCovers(outer: Selector, inner: Selector): boolean {
-  const innerTexts = new Set(inner.requirements.map(requirementText));
-  return outer.requirements.every((r) => innerTexts.has(requirementText(r)));
+  return selectorContains(outer, inner);
 }
 
 export function plural(n: number, word: string): string {

@@ -2,6 +2,7 @@
  * Runs the rules over loaded manifests: a rule that throws becomes a finding (the others still run), and findings
  * on an object are suppressed by its `cdk8s-netpol.dev/suppress` annotation, which must give a reason.
  */
+import { endpointsIn } from './helpers';
 import { Finding, LintContext, LintRule, LintSettings, RawFinding } from './model';
 import { RULES } from './rules';
 import { LintSeverity } from './severity';
@@ -156,7 +157,9 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
   const index = indexObjects(objects);
   // A namespace that is only referenced has no object of its own: point at its first workload instead.
   const infoOf = (object: string) => index.get(object)
-    ?? (object.startsWith('Namespace ') ? cluster.endpoints.map((e) => index.get(`${e.kind} ${e.id}`)).find((info, i) => info && `Namespace ${cluster.endpoints[i].namespace}` === object) : undefined);
+    ?? (object.startsWith('Namespace ')
+      ? endpointsIn(cluster, object.slice('Namespace '.length)).map((e) => index.get(`${e.kind} ${e.id}`)).find((info) => info)
+      : undefined);
   const placed = (f: RawFinding) => {
     const info = infoOf(f.object);
     if (!info) return { source: '' };

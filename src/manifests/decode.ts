@@ -22,13 +22,16 @@ export const MAX_DEPTH = 100;
 /** Aliases per document (go-yaml v2 also refuses excessive aliasing): an alias bomb stops here. */
 export const MAX_ALIASES = 100;
 /** The largest manifest text read at once (a file, stdin, or `Reachability.fromYaml`). */
-export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+export const MAX_TEXT_BYTES = 128 * 1024 * 1024;
 /**
- * YAML tokens (other than white space) per text. The syntax tree takes about 400 bytes a token, so this keeps a text under a few hundred
- * MB of memory however it is written (a 16 MiB file of `- 1` lines is 12 million tokens). A cdk8s app's manifests
- * of 1 MB are about 180,000 (so a file up to about 4 MB of such YAML).
+ * YAML tokens (other than white space) per document. The syntax tree takes about 400 bytes a token and documents are
+ * read one at a time, so this keeps memory under a few hundred MB however a document is written (a 16 MiB document
+ * of `- 1` lines is 12 million tokens). The largest Kubernetes objects (a big ConfigMap, a CRD) are far below it.
  */
 export const MAX_TOKENS = 750_000;
+
+/** The lexer's mark for the start of the text's first document (later ones start with a `---` token). */
+const DOCUMENT_START = '\x02';
 
 /** A raw object and where it came from. */
 export interface SourcedObject {
@@ -201,52 +204,54 @@ function lineOf(root: ParsedNode | null, path: string, lines: LineCounter): numb
  * are reported per document, with line and column; a document that fails is left out, the others are read.
  */
 export function parseManifestText(text: string, source: string, problems: Problem[]): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  const fail = (document: number | undefined, message: string, line?: number) =>
-    problems.push({ source, document, line, object: '', path: '', message, category: 'decode' });
+  // Decoding problems by 0-based document index: documents are numbered once their count is known.
+  const pending: { index?: number; message: string; line?: number }[] = [];
+  const fail = (index: number | undefined, message: string, line?: number) => pending.push({ index, message, line });
+  const flush = (many: boolean) => {
+    for (const f of pending) {
+      const document = many && f.index !== undefined ? f.index + 1 : undefined;
+      problems.push({ source, document, line: f.line, object: '', path: '', message: f.message, category: 'decode' });
+    }
+  };
   if (text.length > MAX_TEXT_BYTES) {
     problems.push({ source, object: 'file', path: '', message: `larger than ${MAX_TEXT_BYTES / 1024 / 1024} MiB: not read`, category: 'read' });
-    return out;
+    return [];
   }
-  // A cheap streaming pass first: the syntax tree of a huge text must not be built at all.
+  // A cheap streaming pass first: the syntax tree of a huge document must not be built at all. The lexer marks the
+  // start of each document, so the cap holds per document, however many documents the text has.
   let count = 0;
+  let largest = 0;
   for (const token of new Lexer().lex(text)) {
-    if (token.trim() !== '' && ++count > MAX_TOKENS) break;
-  }
-  if (count > MAX_TOKENS) {
-    problems.push({ source, object: '', path: '', message: `more than ${MAX_TOKENS} YAML tokens: too large to read safely (split it into several files)`, category: 'decode' });
-    return out;
-  }
-  const lines = new LineCounter();
-  const tokens = [...new Parser(lines.addNewLine).parse(text)];
-  if (cstDepth(tokens) > MAX_DEPTH) {
-    fail(undefined, `nested deeper than ${MAX_DEPTH} levels (no Kubernetes object is): not read`);
-    return out;
-  }
-  let docs: Document.Parsed[];
-  try {
-    docs = [...new Composer(COMPOSE_OPTIONS).compose(tokens)];
-  } catch (e) {
-    fail(undefined, `cannot be decoded: ${yamlMessage((e as Error)?.message ?? String(e))}`);
-    return out;
-  }
-  const many = docs.length > 1;
-  // Lines of fields are looked up rarely (for problems and findings): the syntax trees are not kept, the text is
-  // parsed again on the first lookup.
-  let reparsed: { docs: Document.Parsed[]; lines: LineCounter } | undefined;
-  const located = (index: number, path: string) => {
-    if (!reparsed) {
-      const again = new LineCounter();
-      reparsed = { docs: [...new Composer(COMPOSE_OPTIONS).compose(new Parser(again.addNewLine).parse(text))], lines: again };
+    if (token === DOCUMENT_START || token === '---' || token === '...') {
+      count = 0;
+    } else if (token.trim() !== '' && ++count > largest) {
+      largest = count;
+      if (largest > MAX_TOKENS) break;
     }
-    return lineOf(reparsed.docs[index]?.contents ?? null, path, reparsed.lines);
-  };
-  docs.forEach((doc, i) => {
-    const document = many ? i + 1 : undefined;
+  }
+  if (largest > MAX_TOKENS) {
+    problems.push({
+      source,
+      object: '',
+      path: '',
+      category: 'decode',
+      message: `a document of more than ${MAX_TOKENS} YAML tokens: too large to read safely (no Kubernetes object is; split it)`,
+    });
+    return [];
+  }
+  // One document at a time: each syntax tree is dropped once converted, so memory follows the largest document,
+  // not the text (parseAllDocuments holds every tree at once).
+  const lines = new LineCounter();
+  const composer = new Composer(COMPOSE_OPTIONS);
+  const read: { value: unknown; index: number; line?: number; range: [number, number] }[] = [];
+  let index = 0;
+  let fatal = false;
+  const take = (doc: Document.Parsed) => {
+    const i = index++;
     const issue = doc.errors[0] ?? doc.warnings[0];
     if (issue) {
       const pos = issue.linePos?.[0] ?? lines.linePos(issue.pos[0]);
-      fail(document, `${yamlMessage(issue.message)} (line ${pos.line}, column ${pos.col})`, pos.line);
+      fail(i, `${yamlMessage(issue.message)} (line ${pos.line}, column ${pos.col})`, pos.line);
       return;
     }
     let value: unknown;
@@ -254,26 +259,63 @@ export function parseManifestText(text: string, source: string, problems: Proble
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
       const message = (e as Error)?.message ?? '';
-      fail(document, /alias/i.test(message)
+      fail(i, /alias/i.test(message)
         ? `too many aliases (more than ${MAX_ALIASES} expansions, as in an alias bomb): write the values out`
         : `cannot be decoded: ${yamlMessage(message)}`);
       return;
     }
     if (value === null || value === undefined) return; // an empty document (e.g. a trailing `---`)
-    const bad = notJson(value);
     const line = doc.contents ? lines.linePos(doc.contents.range[0]).line : undefined;
+    const bad = notJson(value);
     if (bad) {
-      fail(document, bad, line);
+      fail(i, bad, line);
       return;
     }
-    out.push({
-      object: value,
-      source: `${source}${line !== undefined ? `:${line}` : ''}${many ? ` (document ${document})` : ''}`,
+    read.push({ value, index: i, line, range: [doc.range[0], doc.range[2]] });
+  };
+  try {
+    for (const cst of new Parser(lines.addNewLine).parse(text)) {
+      if (cstDepth([cst]) > MAX_DEPTH) {
+        fail(undefined, `nested deeper than ${MAX_DEPTH} levels (no Kubernetes object is): not read`);
+        fatal = true;
+        break;
+      }
+      for (const doc of composer.next(cst)) take(doc);
+    }
+    if (!fatal) for (const doc of composer.end()) take(doc);
+  } catch (e) {
+    fail(undefined, `cannot be decoded: ${yamlMessage((e as Error)?.message ?? String(e))}`);
+    fatal = true;
+  }
+  // Documents are numbered only when there are several.
+  const many = index > 1;
+  flush(many);
+  if (fatal) return [];
+  // Lines of fields are looked up rarely (for problems and findings): the syntax tree is not kept; the one document
+  // asked about is parsed again on its first lookup.
+  const reparsed = new Map<number, { root: ParsedNode | null; lines: LineCounter; base: number }>();
+  const located = (entry: { index: number; range: [number, number] }, path: string) => {
+    let again = reparsed.get(entry.index);
+    if (!again) {
+      const counter = new LineCounter();
+      const slice = text.slice(entry.range[0], entry.range[1]);
+      const [doc] = [...new Composer(COMPOSE_OPTIONS).compose(new Parser(counter.addNewLine).parse(slice))];
+      again = { root: doc?.contents ?? null, lines: counter, base: lines.linePos(entry.range[0]).line - 1 };
+      reparsed.clear(); // one at a time: findings come grouped by object
+      reparsed.set(entry.index, again);
+    }
+    const line = lineOf(again.root, path, again.lines);
+    return line === undefined ? undefined : line + again.base;
+  };
+  return read.map((entry) => {
+    const document = many ? entry.index + 1 : undefined;
+    return {
+      object: entry.value,
+      source: `${source}${entry.line !== undefined ? `:${entry.line}` : ''}${many ? ` (document ${document})` : ''}`,
       file: source,
       document,
-      line,
-      locate: (path) => located(i, path),
-    });
+      line: entry.line,
+      locate: (path: string) => located(entry, path),
+    };
   });
-  return out;
 }

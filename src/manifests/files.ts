@@ -20,7 +20,7 @@ import { Problem } from './problem';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 /** The whole input (all files and stdin together). */
-export const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
+export const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 /** Directories nested deeper are not walked (a symlink loop cannot occur: directory links are not followed). */
 const MAX_DIRECTORY_DEPTH = 64;
 /** The file cdk8s writes next to the manifests when validations are configured: not a manifest. */
@@ -113,7 +113,8 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
     const text = typeof bytes === 'string' ? bytes : decodeBytes(bytes);
     const decoded = parseManifestText(text, source, problems);
     if (path.basename(source) === CDK8S_METADATA_FILE && decoded.length === 1 && isCdk8sMetadata(decoded[0].object)) return;
-    objects.push(...decoded);
+    // A loop, not push(...): spreading 100,000 objects into one call overflows the stack.
+    for (const o of decoded) objects.push(o);
   };
 
   /** Opens without blocking and without following a last symlink, checks the descriptor, reads up to the cap. */

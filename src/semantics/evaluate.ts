@@ -4,8 +4,9 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import { Cluster, Endpoint, IpBlockPeer, Peer, Policy, PolicyPort, QueryPort, queryPortText, Rule } from './model';
+import { Cluster, Endpoint, IpBlockPeer, Peer, Policy, QueryPort, queryPortText, Rule } from './model';
 import { selectorMatches } from './selector';
+import * as ps from '../model/port-set';
 import { cidrContainsIp, IpAddress } from '../private/cidr';
 
 /** Either end of a flow: a pod (or workload), or an IP address that is not a known pod. */
@@ -55,20 +56,20 @@ export function resolveQueryPort(q: QueryPort, dst: Target): { port?: number; pr
   return { port: found.port };
 }
 
-/** A policy port entry against a connection to `port` on `dst`. Named entries resolve on the destination pod. */
-export function portEntryMatches(entry: PolicyPort, protocol: string, port: number, dst: Target): boolean {
-  if (entry.protocol !== protocol) return false;
-  if (entry.name !== undefined) {
-    // A named port resolves against the destination pod's container ports; an IP destination has none.
-    if (!dst.endpoint) return false;
-    return dst.endpoint.ports.some((p) => p.name === entry.name && p.protocol === protocol && p.port === port);
-  }
-  if (entry.port === undefined) return true;
-  return port >= entry.port && port <= (entry.endPort ?? entry.port);
+/** What a rule's `ports` say, computed once per rule (the port-set algebra, shared with the analyses and lint). */
+const SPECS = new WeakMap<Rule, ps.PortSpec>();
+export function ruleSpec(rule: Rule): ps.PortSpec {
+  let spec = SPECS.get(rule);
+  if (!spec) SPECS.set(rule, (spec = ps.portSpecOf(rule.ports)));
+  return spec;
 }
 
+/**
+ * Whether a rule's ports allow a connection to `port` on `dst`. Named entries resolve on the destination pod's
+ * container ports (same name and protocol); an IP destination has none, so they never match it.
+ */
 export function portsMatch(rule: Rule, protocol: string, port: number, dst: Target): boolean {
-  return rule.ports === undefined || rule.ports.some((e) => portEntryMatches(e, protocol, port, dst));
+  return ps.specAllows(ruleSpec(rule), protocol, port, dst.endpoint?.ports ?? []);
 }
 
 /** A peer of a policy in `policyNamespace` against the other end of the flow. */

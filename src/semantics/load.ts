@@ -119,7 +119,10 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
           report('metadata.name', 'duplicate NetworkPolicy: each object may appear once');
           return;
         }
-        if (policy) policies.set(id, policy);
+        // The construct path render writes (cdk8s-netpol.dev/construct), so analyses can name the code behind a rule.
+        const annotations = isPlainObject(record.metadata) && isPlainObject(record.metadata.annotations) ? record.metadata.annotations : {};
+        const construct = annotations['cdk8s-netpol.dev/construct'];
+        if (policy) policies.set(id, typeof construct === 'string' ? { ...policy, construct } : policy);
         return;
       }
       // A pod or a workload standing for its pods.

@@ -98,6 +98,8 @@ export interface Policy {
   readonly isolatesEgress: boolean;
   readonly ingress: readonly Rule[];
   readonly egress: readonly Rule[];
+  /** The `cdk8s-netpol.dev/construct` annotation: the construct path that rendered the policy, when present. */
+  readonly construct?: string;
 }
 
 export interface Cluster {

@@ -3,11 +3,16 @@ import { IConstruct } from 'constructs';
 import { evaluateFlow, explainFlow, Target } from './evaluate';
 import { loadCluster } from './load';
 import { computeMatrix, Matrix } from './matrix';
+import { matrixLines } from './matrix-text';
 import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
 import { peerEnds } from './peers';
+import { Connection } from '../analysis/api';
+import { ConnectionAnalysis } from '../analysis/connections';
+import { allowedPortsOf } from '../analysis/convert';
 import { parseManifestText, SourcedObject } from '../manifests/decode';
 import { IPeer, isPeer } from '../model/peer';
 import { Port } from '../model/port';
+import { portSetText } from '../model/port-set';
 import { parseIp } from '../private/cidr';
 
 /**
@@ -87,6 +92,7 @@ export class Reachability {
   private readonly byId: Map<string, Endpoint>;
   private readonly matrices = new Map<string, Matrix>();
   private readonly withStandIns = new Map<string, Reachability>();
+  private connectionAnalysis?: ConnectionAnalysis;
 
   private constructor(cluster: Cluster, objects: SourcedObject[]) {
     this.cluster = cluster;
@@ -203,23 +209,8 @@ export class Reachability {
    * legend), `✓` allowed and `·` denied. Self pairs are included. Deterministic, so it works as a jest snapshot.
    */
   public matrix(port: Port): string {
-    const m = this.matrixOf(port);
-    const ids = m.endpoints.map((e) => e.id);
-    const n = ids.length;
-    const lines: string[] = [`reachability on ${port} (rows: from, columns: to; ✓ allowed, · denied)`];
-    if (n === 0) {
-      lines.push('(no pods or workloads)');
-      return lines.join('\n') + '\n';
-    }
-    const cell = Math.max(2, String(n).length + 1);
-    const width = Math.max(...ids.map((id) => id.length)) + String(n).length + 3;
-    const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - s.length));
-    const padLeft = (s: string, w: number) => ' '.repeat(Math.max(0, w - s.length)) + s;
-    lines.push(pad('', width) + ids.map((_, j) => padLeft(String(j + 1), cell)).join(''));
-    ids.forEach((id, i) => {
-      const row = ids.map((_, j) => padLeft(m.allowed(i, j) ? '✓' : '·', cell)).join('');
-      lines.push(pad(`${padLeft(String(i + 1), String(n).length)}. ${id}`, width) + row);
-    });
+    const lines: string[] = [];
+    matrixLines(this.matrixOf(port), String(port), (l) => lines.push(l));
     return lines.join('\n') + '\n';
   }
 
@@ -233,6 +224,31 @@ export class Reachability {
       if (i !== j && m.allowed(i, j)) out.push(`${a.id} -> ${b.id}`);
     }));
     return out;
+  }
+
+  /**
+   * Every connection allowed between two different ends, over every protocol and port, from one analysis.
+   *
+   * Ends are the pods and workloads (`namespace/name`), and the blocks of addresses outside the cluster that the
+   * ipBlocks of the input tell apart (named by CIDR, e.g. `0.0.0.0/0 except 10.0.0.0/8`; the IPv4 internet is always
+   * one of them). Named ports are resolved on each destination. Pairs with nothing allowed are left out; sorted by
+   * source then destination, pods before address blocks. Use `c.text` for a snapshot.
+   */
+  public connections(): Connection[] {
+    const out: Connection[] = [];
+    this._connections().forEach((from, to, set) => {
+      out.push({ source: from.id, destination: to.id, allowed: allowedPortsOf(set), text: `${from.id} -> ${to.id}: ${portSetText(set)}` });
+    });
+    return out;
+  }
+
+  /**
+   * The connection analysis, computed once.
+   * @internal
+   */
+  public _connections(): ConnectionAnalysis {
+    if (!this.connectionAnalysis) this.connectionAnalysis = new ConnectionAnalysis(this.cluster);
+    return this.connectionAnalysis;
   }
 
   /**

@@ -138,11 +138,18 @@ describe('encodings and limits, the same for files, stdin and text', () => {
 });
 
 describe('memory stays bounded', () => {
-  test('a text with more YAML tokens than the budget is refused before its syntax tree is built', () => {
+  test('a document with more YAML tokens than the budget is refused before its syntax tree is built', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a:\n' + '  - 1\n'.repeat(260000);
     const r = runCli(['lint', '-'], text);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>: more than 750000 YAML tokens: too large to read safely/);
+    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>: a document of more than 750000 YAML tokens: too large to read safely/);
+  });
+
+  test('many documents together over the budget are read: the budget holds per document', () => {
+    const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: ns1}\ndata:\n  a:\n` + '  - 1\n'.repeat(2000);
+    const text = Array.from({ length: 400 }, (_, i) => doc(i)).join('---\n');
+    const r = runCli(['lint', '-'], text);
+    expect(r.stderr).not.toMatch(/YAML tokens/);
   });
 
   test('a long list just under the budget is read (no stack overflow on big arrays)', () => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { MAX_TEXT_BYTES } from '../../src/manifests/decode';
 import { runCli } from '../util/cli';
 
 const POD = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ns1}\nspec: {containers: [{name: c, image: i}]}\n`;
@@ -113,19 +114,20 @@ describe('only regular files, never outside the named tree', () => {
     expect(named.stderr).toMatch(/x\.yaml: a FIFO: only regular files and directories are read/);
   });
 
-  test('a file over 16 MiB is refused without being read', () => {
+  test('a file over 128 MiB is refused without being read', () => {
     const big = path.join(dir, 'big.yaml');
     fs.writeFileSync(big, '');
-    fs.truncateSync(big, 17 * 1024 * 1024);
+    fs.truncateSync(big, MAX_TEXT_BYTES + 1024 * 1024);
     const r = runCli(['lint', big]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/big\.yaml: larger than 16 MiB \(17825792 bytes\): not read/);
+    expect(r.stderr).toMatch(new RegExp(`big\\.yaml: larger than 128 MiB \\(${MAX_TEXT_BYTES + 1024 * 1024} bytes\\): not read`));
+    fs.unlinkSync(big);
   });
 
-  test('stdin over 16 MiB is refused', () => {
-    const r = runCli(['lint', '-'], Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
+  test('stdin over 128 MiB is refused', () => {
+    const r = runCli(['lint', '-'], Buffer.alloc(MAX_TEXT_BYTES + 1, 0x20));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/<stdin>: larger than 16 MiB: not read/);
+    expect(r.stderr).toMatch(/<stdin>: larger than 128 MiB: not read/);
   });
 });
 

@@ -1,4 +1,7 @@
 import { Command } from '../io';
+import { checkCommand } from './check';
+import { connectionsCommand } from './connections';
+import { diffCommand } from './diff';
 import { explainCommand } from './explain';
 import { lintCommand } from './lint';
 import { reachCommand } from './reach';
@@ -8,4 +11,7 @@ export const COMMANDS: readonly Command[] = [
   reachCommand,
   explainCommand,
   lintCommand,
+  connectionsCommand,
+  diffCommand,
+  checkCommand,
 ];

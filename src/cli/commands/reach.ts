@@ -1,7 +1,8 @@
-import { Port } from '../../model/port';
+import { matrixLines } from '../../semantics/matrix-text';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
 import { IGNORE_FLAG, IGNORE_HELP, loadReachability, PATH_HELP, userQuery } from '../load';
+import { OutputStream } from '../stream';
 
 const FORMATS = ['table', 'markdown', 'json', 'mermaid'];
 
@@ -45,48 +46,44 @@ Exit status: 0 success, 2 invalid input or usage.
     const reach = loadReachability(parsed.positionals, io, parsed.lists.get('ignore'));
     const ids = reach.endpoints();
     const m = userQuery(() => reach._matrix(port));
+    // Streamed: the output grows with pods², so it is never built as one string.
+    const out = new OutputStream(io);
+    const n = ids.length;
     switch (output) {
       case 'json': {
-        const portValue = /^[0-9]+$/.test(portText!) ? Number(portText) : portText;
-        const results = [];
-        for (let i = 0; i < ids.length; i++) {
-          for (let j = 0; j < ids.length; j++) {
-            results.push({ from: ids[i], to: ids[j], port: portValue, protocol: port.protocol, allowed: m.allowed(i, j) });
+        const portValue = JSON.stringify(/^[0-9]+$/.test(portText!) ? Number(portText) : portText);
+        const protocol = JSON.stringify(port.protocol);
+        out.write('{ "results": [');
+        for (let i = 0; i < n; i++) {
+          const from = JSON.stringify(ids[i]);
+          for (let j = 0; j < n; j++) {
+            out.write(`${i + j === 0 ? '' : ','}\n  {"from":${from},"to":${JSON.stringify(ids[j])},"port":${portValue},"protocol":${protocol},"allowed":${m.allowed(i, j)}}`);
           }
         }
-        io.stdout(JSON.stringify({ results }, undefined, 2) + '\n');
+        out.write(`${n === 0 ? '' : '\n'}] }\n`);
         break;
       }
       case 'markdown':
-        io.stdout(markdown(ids, (i, j) => m.allowed(i, j), port));
+        out.line(`Reachability on ${port} (rows: from, columns: to; ✓ allowed, · denied)`);
+        out.line('');
+        out.line(`| from \\ to | ${ids.map((id) => `\`${id}\``).join(' | ')} |`);
+        out.line(`|---|${ids.map(() => ':---:').join('|')}|`);
+        for (let i = 0; i < n; i++) {
+          const cells: string[] = [];
+          for (let j = 0; j < n; j++) cells.push(m.allowed(i, j) ? '✓' : '·');
+          out.line(`| \`${ids[i]}\` | ${cells.join(' | ')} |`);
+        }
         break;
       case 'mermaid':
-        io.stdout(mermaid(ids, (i, j) => m.allowed(i, j), port));
+        // Allowed flows between different endpoints; self pairs are always allowed and left out to keep the graph readable.
+        out.line('flowchart LR');
+        ids.forEach((id, i) => out.line(`  n${i}["${id}"]`));
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && m.allowed(i, j)) out.line(`  n${i} -->|${port}| n${j}`);
         break;
       default:
-        io.stdout(reach.matrix(port));
+        matrixLines(m, String(port), (l) => out.line(l));
     }
+    out.flush();
     return EXIT_OK;
   },
 };
-
-function markdown(ids: string[], allowed: (i: number, j: number) => boolean, port: Port): string {
-  const lines = [
-    `Reachability on ${port} (rows: from, columns: to; ✓ allowed, · denied)`,
-    '',
-    `| from \\ to | ${ids.map((id) => `\`${id}\``).join(' | ')} |`,
-    `|---|${ids.map(() => ':---:').join('|')}|`,
-  ];
-  ids.forEach((id, i) => lines.push(`| \`${id}\` | ${ids.map((_, j) => (allowed(i, j) ? '✓' : '·')).join(' | ')} |`));
-  return lines.join('\n') + '\n';
-}
-
-/** Allowed flows between different endpoints; self pairs are always allowed and left out to keep the graph readable. */
-function mermaid(ids: string[], allowed: (i: number, j: number) => boolean, port: Port): string {
-  const lines = ['flowchart LR'];
-  ids.forEach((id, i) => lines.push(`  n${i}["${id}"]`));
-  ids.forEach((_, i) => ids.forEach((__, j) => {
-    if (i !== j && allowed(i, j)) lines.push(`  n${i} -->|${port}| n${j}`);
-  }));
-  return lines.join('\n') + '\n';
-}

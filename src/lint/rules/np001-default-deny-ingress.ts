@@ -1,4 +1,4 @@
-import { isEmptySelector, plural } from '../helpers';
+import { endpointsIn, isEmptySelector, namespacesWithEndpoints, plural, policiesIn } from '../helpers';
 import { LintContext, LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
@@ -10,12 +10,12 @@ import { LintSeverity } from '../severity';
 export function defaultDenyFindings(context: LintContext, direction: 'Ingress' | 'Egress'): RawFinding[] {
   const { cluster } = context;
   const findings: RawFinding[] = [];
-  const namespaces = [...new Set(cluster.endpoints.map((e) => e.namespace))].sort();
+  const namespaces = namespacesWithEndpoints(cluster);
   for (const ns of namespaces) {
-    const policies = cluster.policies.filter((p) => p.namespace === ns);
+    const policies = policiesIn(cluster, ns);
     const denies = policies.some((p) => isEmptySelector(p.podSelector) && (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress));
     if (denies) continue;
-    const workloads = cluster.endpoints.filter((e) => e.namespace === ns).length;
+    const workloads = endpointsIn(cluster, ns).length;
     const why = policies.length === 0
       ? 'has no NetworkPolicy at all, so every pod accepts and opens any connection'
       : `has no default-deny policy for ${direction}, so any pod no policy selects (including pods added later) is not isolated for ${direction}`;

@@ -1,5 +1,5 @@
 import { policySelects } from '../../semantics/evaluate';
-import { allowsDns, endpointObject, list } from '../helpers';
+import { allowsDns, endpointObject, list, policiesIn } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
@@ -13,7 +13,7 @@ export const NP003: LintRule = {
   check: ({ cluster }) => {
     const findings: RawFinding[] = [];
     for (const e of cluster.endpoints) {
-      const isolating = cluster.policies.filter((p) => p.isolatesEgress && policySelects(p, e));
+      const isolating = policiesIn(cluster, e.namespace).filter((p) => p.isolatesEgress && policySelects(p, e));
       if (isolating.length === 0) continue;
       if (isolating.some((p) => p.egress.some((r) => allowsDns(cluster, p, r)))) continue;
       findings.push({

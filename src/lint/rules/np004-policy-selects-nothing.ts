@@ -1,4 +1,4 @@
-import { isEmptySelector, list, namespaceKnown, policyObject, selectedEndpoints } from '../helpers';
+import { endpointsIn, isEmptySelector, list, namespaceKnown, policyObject, selectedEndpoints } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
@@ -14,7 +14,7 @@ export const NP004: LintRule = {
     for (const p of cluster.policies) {
       if (isEmptySelector(p.podSelector) || !namespaceKnown(cluster, p.namespace)) continue;
       if (selectedEndpoints(cluster, p).length > 0) continue;
-      const inNs = cluster.endpoints.filter((e) => e.namespace === p.namespace);
+      const inNs = endpointsIn(cluster, p.namespace);
       const labels = inNs.map((e) => `${e.name} {${[...e.labels].map(([k, v]) => `${k}=${v}`).join(', ')}}`);
       findings.push({
         object: policyObject(p),

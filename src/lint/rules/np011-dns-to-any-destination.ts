@@ -1,10 +1,12 @@
+import * as ps from '../../model/port-set';
 import { PolicyPort } from '../../semantics/model';
 import { isWholeRange, policyObject } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
+/** An entry that names port 53 explicitly (a number or a range containing it, any protocol). */
 function names53(e: PolicyPort): boolean {
-  return e.port !== undefined && e.name === undefined && e.port <= 53 && 53 <= (e.endPort ?? e.port);
+  return e.port !== undefined && e.name === undefined && ps.hasPort(ps.portSpecOf([e]).numbers, e.protocol, 53);
 }
 
 export const NP011: LintRule = {

@@ -1,18 +1,11 @@
+import * as ps from '../../model/port-set';
 import { cidrContainsCidr, cidrsOverlap } from '../../private/cidr';
 import { NAMESPACE_NAME_LABEL } from '../../semantics/load';
-import { Cluster, Peer, Policy, PolicyPort, Rule } from '../../semantics/model';
+import { Cluster, Peer, Policy, Rule } from '../../semantics/model';
 import { selectorMatches } from '../../semantics/selector';
-import { isEmptySelector, list, policyObject, selectorCovers } from '../helpers';
+import { isEmptySelector, list, policiesIn, policyObject, selectorCovers } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
-
-function entryContains(outer: PolicyPort, inner: PolicyPort): boolean {
-  if (outer.protocol !== inner.protocol) return false;
-  if (outer.name !== undefined || inner.name !== undefined) return outer.name === inner.name;
-  if (outer.port === undefined) return true;
-  if (inner.port === undefined) return false;
-  return outer.port <= inner.port && (inner.endPort ?? inner.port) <= (outer.endPort ?? outer.port);
-}
 
 /** `outer` matches at least every connection `inner` matches, judged from the text of both (never from the input's pods). */
 function peerContains(cluster: Cluster, namespace: string, outer: Peer, inner: Peer): boolean {
@@ -35,15 +28,23 @@ function peerContains(cluster: Cluster, namespace: string, outer: Peer, inner: P
   return selectorCovers(outer.podSelector, inner.podSelector);
 }
 
+const SPECS = new WeakMap<Rule, ps.PortSpec>();
+function specOf(rule: Rule): ps.PortSpec {
+  let spec = SPECS.get(rule);
+  if (!spec) SPECS.set(rule, (spec = ps.portSpecOf(rule.ports)));
+  return spec;
+}
+
 function ruleContains(cluster: Cluster, namespace: string, outer: Rule, inner: Rule): boolean {
-  const ports = outer.ports === undefined || (inner.ports !== undefined && inner.ports.every((i) => outer.ports!.some((o) => entryContains(o, i))));
+  // Port sets, not entry by entry: 80-90 and 91-100 together contain 85-95.
+  const ports = ps.specContains(specOf(outer), specOf(inner));
   const peers = outer.peers === undefined
     || (inner.peers !== undefined && inner.peers.every((i) => outer.peers!.some((o) => peerContains(cluster, namespace, o, i))));
   return ports && peers;
 }
 
 /** The policies that make `p` redundant, or undefined when it is not. */
-function coveredBy(cluster: Cluster, p: Policy, pool: readonly Policy[]): Policy[] | undefined {
+function coveredBy(cluster: Cluster, p: Policy, pool: ReadonlySet<Policy>): Policy[] | undefined {
   const used = new Set<Policy>();
   const directions = [
     { on: p.isolatesIngress, rules: p.ingress, isolates: (q: Policy) => q.isolatesIngress, rulesOf: (q: Policy) => q.ingress },
@@ -53,7 +54,8 @@ function coveredBy(cluster: Cluster, p: Policy, pool: readonly Policy[]): Policy
   for (const d of directions) {
     if (!d.on) continue;
     // Every pod p selects must stay isolated, and each of p's rules must be allowed by a policy selecting those pods.
-    const wider = pool.filter((q) => q !== p && q.namespace === p.namespace && d.isolates(q) && selectorCovers(q.podSelector, p.podSelector));
+    const wider = policiesIn(cluster, p.namespace)
+      .filter((q) => q !== p && pool.has(q) && d.isolates(q) && selectorCovers(q.podSelector, p.podSelector));
     if (wider.length === 0) return undefined;
     used.add(wider[0]);
     for (const rule of d.rules) {
@@ -76,11 +78,11 @@ export const NP015: LintRule = {
     const findings: RawFinding[] = [];
     // Later policies are checked first and dropped from the pool once found redundant, so of two duplicates only
     // one is reported, and every reported policy is redundant given the ones that remain.
-    const pool = [...cluster.policies];
+    const pool = new Set(cluster.policies);
     for (const p of [...cluster.policies].reverse()) {
       const by = coveredBy(cluster, p, pool);
       if (!by) continue;
-      pool.splice(pool.indexOf(p), 1);
+      pool.delete(p);
       findings.push({
         object: policyObject(p),
         path: '',

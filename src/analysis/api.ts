@@ -1,0 +1,60 @@
+/**
+ * The public structs of the analyses (connection sets and diffs): jsii-friendly values, snapshot-friendly text.
+ */
+import { Protocol } from '../model/port';
+
+/**
+ * An inclusive range of port numbers.
+ */
+export interface PortRange {
+  /** The first port (1-65535). */
+  readonly first: number;
+  /** The last port, inclusive (equal to `first` for one port). */
+  readonly last: number;
+}
+
+/**
+ * The ports of one protocol that a connection may use: sorted, merged, inclusive ranges.
+ */
+export interface AllowedPorts {
+  /** The protocol. */
+  readonly protocol: Protocol;
+  /** Sorted, merged ranges; `[{first: 1, last: 65535}]` for every port. */
+  readonly ranges: PortRange[];
+}
+
+/**
+ * Everything one end may open to another: every protocol and port allowed from a source to a destination.
+ */
+export interface Connection {
+  /** `namespace/name` of a pod or workload, or a block of addresses outside the cluster (e.g. `0.0.0.0/0 except 10.0.0.0/8`). */
+  readonly source: string;
+  /** `namespace/name` of a pod or workload, or a block of addresses outside the cluster. */
+  readonly destination: string;
+  /** The allowed ports, per protocol (TCP, UDP, SCTP order). */
+  readonly allowed: AllowedPorts[];
+  /** `a/b -> c/d: TCP/80,8000-8080 UDP/53` (`*` for every port): one line for snapshots. */
+  readonly text: string;
+}
+
+/**
+ * Ports of one protocol between two ends that one input allows and the other does not.
+ */
+export interface ConnectionChange {
+  /** The source end, named as in `Connection`. */
+  readonly source: string;
+  /** The destination end, named as in `Connection`. */
+  readonly destination: string;
+  /** The protocol. */
+  readonly protocol: Protocol;
+  /** The ports added (or removed). */
+  readonly ranges: PortRange[];
+  /**
+   * For an added connection: the rules of the newer input that allow it, one line per side, e.g.
+   * `ingress of shop/db: NetworkPolicy shop/db spec.ingress[1] (construct app/db/policy)`; empty for removals.
+   */
+  readonly openedBy: string[];
+  /** `a/b -> c/d: TCP/5432`: one line for snapshots. */
+  readonly text: string;
+}
+

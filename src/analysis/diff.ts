@@ -1,0 +1,134 @@
+/**
+ * The semantic diff of two inputs: which connections the newer one allows that the older one does not (added), and
+ * the reverse (removed), per pair of ends and protocol, with the rules that open each added connection.
+ *
+ * Both sides cut the outside into the same regions (the ipBlocks of both inputs together), so external ends compare
+ * like for like. Memory: the older side's allowed pairs, plus the diff itself.
+ */
+import { ConnectionAnalysis, End, Opening } from './connections';
+import { ipBlockCidrs } from './external';
+import * as ps from '../model/port-set';
+import { Cluster } from '../semantics/model';
+
+/** Who opens an added connection: a rule of a policy on one side, or a side that is not isolated. */
+export interface OpenedBy {
+  readonly direction: 'egress' | 'ingress';
+  /** The pod whose policies decide this side. */
+  readonly subject: string;
+  /** `ns/name` of the policy; absent when the subject is not isolated in this direction. */
+  readonly policy?: string;
+  /** `spec.ingress[1]` */
+  readonly rule?: string;
+  /** The `cdk8s-netpol.dev/construct` annotation of the policy, when present. */
+  readonly construct?: string;
+}
+
+export interface DiffEntry {
+  readonly from: string;
+  readonly to: string;
+  readonly protocol: string;
+  readonly ports: ps.Range[];
+  /** For added entries: what allows the first added port in the newer input. */
+  readonly openedBy?: OpenedBy[];
+}
+
+export interface DiffResult {
+  readonly added: DiffEntry[];
+  readonly removed: DiffEntry[];
+  readonly broadening: boolean;
+}
+
+export function openedByOf(o: Opening): OpenedBy {
+  if (!o.policy) return { direction: o.direction, subject: o.subject };
+  const construct = o.policy.construct ? { construct: o.policy.construct } : {};
+  return { direction: o.direction, subject: o.subject, policy: o.policy.id, rule: o.rule!.path, ...construct };
+}
+
+/** `egress of a/b: not isolated`, `ingress of c/d: NetworkPolicy c/db spec.ingress[1] (construct app/db)`. */
+export function openedByText(o: OpenedBy): string {
+  const what = o.policy ? `NetworkPolicy ${o.policy} ${o.rule}${o.construct ? ` (construct ${o.construct})` : ''}` : `not isolated for ${o.direction === 'egress' ? 'Egress' : 'Ingress'}`;
+  return `${o.direction} of ${o.subject}: ${what}`;
+}
+
+export function diffClusters(older: Cluster, newer: Cluster): DiffResult {
+  // Same regions on both sides: each cuts the outside by the ipBlocks of both.
+  const a = new ConnectionAnalysis(older, { extraCidrs: ipBlockCidrs(newer) });
+  const b = new ConnectionAnalysis(newer, { extraCidrs: ipBlockCidrs(older) });
+  const key = (from: End, to: End) => `${from.id}\u0000${to.id}`;
+  const before = new Map<string, { from: End; to: End; set: ps.PortSet }>();
+  a.forEach((from, to, set) => before.set(key(from, to), { from, to, set }));
+  const added: { from: End; to: End; set: ps.PortSet }[] = [];
+  const removed: { from: End; to: End; set: ps.PortSet }[] = [];
+  b.forEach((from, to, set) => {
+    const k = key(from, to);
+    const old = before.get(k);
+    before.delete(k);
+    const plus = old ? ps.difference(set, old.set) : set;
+    if (!ps.isEmpty(plus)) added.push({ from, to, set: plus });
+    if (old) {
+      const minus = ps.difference(old.set, set);
+      if (!ps.isEmpty(minus)) removed.push({ from: old.from, to: old.to, set: minus });
+    }
+  });
+  for (const v of before.values()) removed.push(v);
+  const order = (x: End, y: End) => {
+    const xp = x.endpoint !== undefined;
+    const yp = y.endpoint !== undefined;
+    if (xp !== yp) return xp ? -1 : 1;
+    if (!xp) return x.index - y.index; // regions: same list on both sides
+    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  };
+  type Item = { from: End; to: End; set: ps.PortSet };
+  const sort = (xs: Item[]) => xs.sort((x, y) => order(x.from, y.from) || order(x.to, y.to));
+  const entries = (xs: Item[], explain: boolean): DiffEntry[] => sort(xs).flatMap((x) => [...x.set.byProtocol].map(([protocol, ranges]) => ({
+    from: x.from.id,
+    to: x.to.id,
+    protocol,
+    ports: ranges.map(([lo, hi]): ps.Range => [lo, hi]),
+    ...(explain ? { openedBy: b.openings(x.from.index, x.to.index, protocol, ranges[0][0]).map(openedByOf) } : {}),
+  })));
+  const addedEntries = entries(added, true);
+  return { added: addedEntries, removed: entries(removed, false), broadening: addedEntries.length > 0 };
+}
+
+export function entryPortsText(e: DiffEntry): string {
+  return `${e.protocol}/${ps.rangesText(e.ports)}`;
+}
+
+/** Markdown for a pull-request comment. */
+export function diffMarkdown(d: DiffResult, title = 'NetworkPolicy connectivity diff'): string {
+  const lines = [`### ${title}`, ''];
+  if (d.added.length === 0 && d.removed.length === 0) {
+    lines.push('No change in allowed connections.');
+    return lines.join('\n') + '\n';
+  }
+  const n = (k: number) => `${k} connection${k === 1 ? '' : 's'}`;
+  lines.push(d.broadening
+    ? `**${n(d.added.length)} added (broadening)**, ${n(d.removed.length)} removed.`
+    : `No connection added; ${n(d.removed.length)} removed.`);
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  if (d.added.length > 0) {
+    lines.push('', '#### Added', '', '| from | to | ports | opened by |', '|---|---|---|---|');
+    for (const e of d.added) {
+      lines.push(`| \`${e.from}\` | \`${e.to}\` | ${entryPortsText(e)} | ${cell((e.openedBy ?? []).map(openedByText).join('<br>'))} |`);
+    }
+  }
+  if (d.removed.length > 0) {
+    lines.push('', '#### Removed', '', '| from | to | ports |', '|---|---|---|');
+    for (const e of d.removed) lines.push(`| \`${e.from}\` | \`${e.to}\` | ${entryPortsText(e)} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Plain text: `+ a -> b TCP/5432` lines with the openings indented below, then `- ...` lines. */
+export function diffText(d: DiffResult): string {
+  if (d.added.length === 0 && d.removed.length === 0) return 'no change in allowed connections\n';
+  const lines: string[] = [];
+  for (const e of d.added) {
+    lines.push(`+ ${e.from} -> ${e.to} ${entryPortsText(e)}`);
+    for (const o of e.openedBy ?? []) lines.push(`    ${openedByText(o)}`);
+  }
+  for (const e of d.removed) lines.push(`- ${e.from} -> ${e.to} ${entryPortsText(e)}`);
+  lines.push(`${d.added.length} added, ${d.removed.length} removed${d.broadening ? ' (broadening)' : ''}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,204 @@
+import { ConnectionAnalysis, End, portSetJson } from '../../analysis/connections';
+import * as ps from '../../model/port-set';
+import { parseArgs } from '../args';
+import { CliIo, Command, EXIT_OK, UsageError } from '../io';
+import { loadReachability } from '../load';
+import { OutputStream } from '../stream';
+
+const FORMATS = ['table', 'markdown', 'json', 'mermaid', 'dot'];
+
+export const connectionsCommand: Command = {
+  name: 'connections',
+  summary: 'list every allowed connection with its protocols and ports (or, with --exposure, what is exposed)',
+  help: `Usage: cdk8s-netpol connections PATH... [--output table|markdown|json|mermaid|dot] [--focus NS/NAME] [--exposure]
+
+List, for every ordered pair of different ends, every protocol and port the NetworkPolicies in PATH allow,
+from one analysis (named ports resolved on each destination). Ends are the pods and workloads, and the
+blocks of addresses outside the cluster that the ipBlocks of the input tell apart (named by CIDR, e.g.
+"0.0.0.0/0 except 10.0.0.0/8"; 0.0.0.0/0 stands for the internet). Pairs with nothing allowed are left out.
+
+Arguments:
+  PATH                 a YAML/JSON file (multi-document), a directory (read recursively: *.yaml, *.yml,
+                       *.json, in sorted order), or - for stdin
+
+Options:
+  --output FORMAT      table (default), markdown, json, mermaid or dot (graphs grouped by namespace,
+                       edges labelled with their ports)
+  --focus NS/NAME      only the connections from or to this pod, workload or address block
+  --exposure           instead of connections: which pods any namespace may reach, which some address
+                       outside the cluster may reach, and which may reach the whole internet (table,
+                       markdown or json)
+  -h, --help           show this help
+
+Ports print as PROTOCOL/RANGES, e.g. TCP/80,8000-8080 UDP/53; * is every port. Output is sorted by source,
+then destination (pods by name, then address blocks) and written as it is computed.
+Exit status: 0 success, 2 invalid input or usage.
+`,
+  run(args: string[], io: CliIo): number {
+    const parsed = parseArgs(args, {
+      output: { value: true, alias: 'o' },
+      focus: { value: true },
+      exposure: { value: false },
+      help: { value: false, alias: 'h' },
+    });
+    if (parsed.switches.has('help')) {
+      io.stdout(this.help);
+      return EXIT_OK;
+    }
+    const output = parsed.values.get('output') ?? 'table';
+    if (!FORMATS.includes(output)) throw new UsageError(`--output ${output} is not supported: use ${FORMATS.join(', ')}`);
+    const exposure = parsed.switches.has('exposure');
+    if (exposure && (output === 'mermaid' || output === 'dot')) throw new UsageError(`--exposure prints table, markdown or json, not ${output}`);
+    if (exposure && parsed.values.has('focus')) throw new UsageError('--exposure and --focus cannot be combined');
+    const reach = loadReachability(parsed.positionals, io);
+    const analysis = reach._connections();
+    let focus: number | undefined;
+    const focusText = parsed.values.get('focus');
+    if (focusText !== undefined) {
+      focus = analysis.indexOf(focusText);
+      if (focus < 0) {
+        const known = analysis.ends.map((e) => e.id);
+        throw new UsageError(`--focus ${focusText}: no such end; use namespace/name of a pod or workload, or an address block: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}`);
+      }
+    }
+    const out = new OutputStream(io);
+    if (exposure) printExposure(analysis, output, out);
+    else printConnections(analysis, output, out, focus);
+    out.flush();
+    return EXIT_OK;
+  },
+};
+
+function printConnections(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: number | undefined): void {
+  switch (output) {
+    case 'json': {
+      // Pairs of the same two classes share one port-set value: its JSON is written once and reused.
+      const ids = new Map<number, string>();
+      const idJson = (e: End) => {
+        let s = ids.get(e.index);
+        if (s === undefined) ids.set(e.index, (s = JSON.stringify(e.id)));
+        return s;
+      };
+      const sets = new WeakMap<ps.PortSet, string>();
+      out.write('{ "connections": [');
+      let first = true;
+      analysis.forEach((from, to, set) => {
+        let allowed = sets.get(set);
+        if (allowed === undefined) sets.set(set, (allowed = JSON.stringify(portSetJson(set))));
+        out.write(`${first ? '' : ','}\n  {"from":${idJson(from)},"to":${idJson(to)},"allowed":${allowed}}`);
+        first = false;
+      }, focus);
+      out.write(`${first ? '' : '\n'}] }\n`);
+      return;
+    }
+    case 'markdown': {
+      out.line('| from | to | allowed |');
+      out.line('|---|---|---|');
+      let any = false;
+      analysis.forEach((from, to, set) => {
+        any = true;
+        out.line(`| \`${from.id}\` | \`${to.id}\` | ${ps.portSetText(set)} |`);
+      }, focus);
+      if (!any) out.line('| (none) | | |');
+      return;
+    }
+    case 'mermaid':
+    case 'dot':
+      printGraph(analysis, output, out, focus);
+      return;
+    default: {
+      const ids = focus === undefined ? analysis.ends.map((e) => e.id) : [analysis.ends[focus].id];
+      const width = Math.min(60, ids.reduce((w, id) => Math.max(w, id.length), 4));
+      const pad = (s: string, w: number) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
+      let any = false;
+      analysis.forEach((from, to, set) => {
+        if (!any) out.line(`${pad('FROM', width)}  ${pad('TO', width)}  ALLOWED`);
+        any = true;
+        out.line(`${pad(from.id, width)}  ${pad(to.id, width)}  ${ps.portSetText(set)}`);
+      }, focus);
+      if (!any) out.line('no connection is allowed between different ends');
+    }
+  }
+}
+
+/** Namespace of an end for grouping; address blocks go in a group of their own. */
+function groupOf(e: End): string {
+  return e.endpoint ? e.endpoint.namespace : '';
+}
+
+function labelOf(e: End): string {
+  return e.endpoint ? e.endpoint.name : e.id;
+}
+
+function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: number | undefined): void {
+  // First pass: the ends that appear in an edge (a graph of every pod with no edge is noise).
+  const used = new Set<number>();
+  analysis.forEach((from, to) => {
+    used.add(from.index);
+    used.add(to.index);
+  }, focus);
+  if (focus !== undefined) used.add(focus);
+  const groups = new Map<string, End[]>();
+  for (const e of analysis.ends) {
+    if (!used.has(e.index)) continue;
+    const g = groupOf(e);
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g)!.push(e);
+  }
+  const names = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const quote = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  if (output === 'mermaid') {
+    out.line('flowchart LR');
+    names.forEach((g, k) => {
+      out.line(`  subgraph g${k}["${g === '' ? 'outside the cluster' : `namespace ${g}`}"]`);
+      for (const e of groups.get(g)!) out.line(`    n${e.index}["${quote(labelOf(e))}"]`);
+      out.line('  end');
+    });
+    analysis.forEach((from, to, set) => out.line(`  n${from.index} -->|"${ps.portSetText(set)}"| n${to.index}`), focus);
+    return;
+  }
+  out.line('digraph connections {');
+  out.line('  rankdir=LR;');
+  out.line('  node [shape=box];');
+  names.forEach((g, k) => {
+    out.line(`  subgraph cluster_${k} {`);
+    out.line(`    label="${g === '' ? 'outside the cluster' : `namespace ${quote(g)}`}";`);
+    for (const e of groups.get(g)!) out.line(`    "${quote(e.id)}" [label="${quote(labelOf(e))}"];`);
+    out.line('  }');
+  });
+  analysis.forEach((from, to, set) => out.line(`  "${quote(from.id)}" -> "${quote(to.id)}" [label="${ps.portSetText(set)}"];`), focus);
+  out.line('}');
+}
+
+function printExposure(analysis: ConnectionAnalysis, output: string, out: OutputStream): void {
+  const rows: { id: string; fromEveryNamespace: ps.PortSet; fromOutside: ps.PortSet; toWholeInternet: ps.PortSet }[] = [];
+  const pods = analysis.ends.filter((e) => e.endpoint !== undefined);
+  for (const e of pods) {
+    const x = analysis.exposure(e.index);
+    if (ps.isEmpty(x.fromEveryNamespace) && ps.isEmpty(x.fromOutside) && ps.isEmpty(x.toWholeInternet)) continue;
+    rows.push({ id: e.id, ...x });
+  }
+  if (output === 'json') {
+    out.write('{ "exposure": [');
+    rows.forEach((r, k) => out.write(`${k === 0 ? '' : ','}\n  ${JSON.stringify({
+      endpoint: r.id,
+      fromEveryNamespace: portSetJson(r.fromEveryNamespace),
+      fromOutside: portSetJson(r.fromOutside),
+      toWholeInternet: portSetJson(r.toWholeInternet),
+    })}`));
+    out.write(`${rows.length === 0 ? '' : '\n'}] }\n`);
+    return;
+  }
+  const head = ['endpoint', 'from every namespace', 'from outside the cluster', 'to the whole internet'];
+  if (output === 'markdown') {
+    out.line(`| ${head.join(' | ')} |`);
+    out.line('|---|---|---|---|');
+    for (const r of rows) out.line(`| \`${r.id}\` | ${ps.portSetText(r.fromEveryNamespace)} | ${ps.portSetText(r.fromOutside)} | ${ps.portSetText(r.toWholeInternet)} |`);
+  } else {
+    const texts = rows.map((r) => [r.id, ps.portSetText(r.fromEveryNamespace), ps.portSetText(r.fromOutside), ps.portSetText(r.toWholeInternet)]);
+    const cells = [head.map((h) => h.toUpperCase()), ...texts];
+    const widths = head.map((_, k) => cells.reduce((w, c) => Math.max(w, c[k].length), 0));
+    if (rows.length > 0) for (const c of cells) out.line(c.map((x, k) => (k === c.length - 1 ? x : x.padEnd(widths[k]))).join('  '));
+  }
+  out.line(`${output === 'markdown' ? '\n' : ''}${rows.length} of ${pods.length} pods and workloads exposed (- means nothing)`);
+}

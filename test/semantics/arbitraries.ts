@@ -1,0 +1,68 @@
+/** Random small clusters for the property tests of the engine and the analyses. */
+import * as fc from 'fast-check';
+import { OraclePort } from './oracle';
+import { Port } from '../../src';
+
+export const NAMESPACES = ['ns1', 'ns2'];
+export const QUERIES: [Port, OraclePort][] = [
+  [Port.tcp(80), { protocol: 'TCP', port: 80 }],
+  [Port.tcp(8080), { protocol: 'TCP', port: 8080 }],
+  [Port.udp(53), { protocol: 'UDP', port: 53 }],
+  [Port.named('http'), { protocol: 'TCP', name: 'http' }],
+];
+
+export const labelsArb = fc.record({ app: fc.constantFrom('x', 'y'), tier: fc.constantFrom('1', '2') }, { requiredKeys: [] });
+export const selectorArb = fc.record({
+  matchLabels: labelsArb,
+  matchExpressions: fc.array(fc.oneof(
+    fc.record({ key: fc.constantFrom('app', 'tier', 'env'), operator: fc.constantFrom('In', 'NotIn'), values: fc.subarray(['x', 'y', '1', 'a'], { minLength: 1 }) }),
+    fc.record({ key: fc.constantFrom('app', 'tier', 'env'), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+  ), { maxLength: 2 }),
+}, { requiredKeys: [] });
+export const peerArb = fc.oneof(
+  fc.record({ podSelector: selectorArb }),
+  fc.record({ namespaceSelector: selectorArb }),
+  fc.record({ podSelector: selectorArb, namespaceSelector: selectorArb }),
+  fc.record({ ipBlock: fc.constantFrom({ cidr: '10.0.0.0/30' }, { cidr: '10.0.0.0/30', except: ['10.0.0.2/31'] }, { cidr: '10.0.0.1/32' }) }),
+);
+export const portEntryArb = fc.oneof(
+  fc.record({ port: fc.constantFrom(80, 8080, 53) as fc.Arbitrary<any>, protocol: fc.constantFrom('TCP', 'UDP') }, { requiredKeys: ['port'] }),
+  fc.record({ port: fc.constant('http') }),
+  fc.record({ port: fc.constant(70), endPort: fc.constantFrom(80, 8079, 9000) }),
+  fc.record({ protocol: fc.constantFrom('TCP', 'UDP') }),
+);
+export const ruleArb = (peerKey: 'from' | 'to') => fc.record({ [peerKey]: fc.array(peerArb, { maxLength: 2 }), ports: fc.array(portEntryArb, { maxLength: 2 }) }, { requiredKeys: [] });
+export const policyArb = fc.record({
+  ns: fc.constantFrom(...NAMESPACES),
+  podSelector: selectorArb,
+  policyTypes: fc.option(fc.subarray(['Ingress', 'Egress'], { minLength: 1 }), { nil: undefined }),
+  ingress: fc.option(fc.array(ruleArb('from'), { maxLength: 2 }), { nil: undefined }),
+  egress: fc.option(fc.array(ruleArb('to'), { maxLength: 2 }), { nil: undefined }),
+});
+export const podArb = fc.record({
+  ns: fc.constantFrom(...NAMESPACES),
+  labels: labelsArb,
+  ip: fc.option(fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.9'), { nil: undefined }),
+  httpPort: fc.option(fc.constantFrom(80, 8080), { nil: undefined }),
+});
+export const clusterArb = fc.record({
+  envLabel: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+  pods: fc.array(podArb, { minLength: 1, maxLength: 5 }),
+  policies: fc.array(policyArb, { maxLength: 4 }),
+}).map(({ envLabel, pods, policies }) => [
+  ...(envLabel ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns2', labels: { env: envLabel } } }] : []),
+  ...pods.map((p, i) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `p${i}`, namespace: p.ns, labels: p.labels },
+    spec: { containers: [{ name: 'c', ports: [...(p.httpPort ? [{ name: 'http', containerPort: p.httpPort }] : []), { name: 'dns', containerPort: 53, protocol: 'UDP' }] }] },
+    ...(p.ip ? { status: { podIP: p.ip } } : {}),
+  })),
+  ...policies.map((p, i) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `np${i}`, namespace: p.ns },
+    spec: { podSelector: p.podSelector, policyTypes: p.policyTypes, ingress: p.ingress, egress: p.egress },
+  })),
+]);
+
