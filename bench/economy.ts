@@ -35,8 +35,8 @@ export interface EconomyResult {
 const FIXTURES = path.join(__dirname, 'fixtures');
 
 /**
- * The example's intents with the backend's external egress in a separate `EgressAllowList` instead of the tier's
- * `externalDestinations`: what a user who reaches for the allow-list construct gets (one object more).
+ * The example's intents with the backend's external egress in a separate `EgressAllowList` instead of a flow to
+ * `Peer.cidr`: the allow list selects the backend tier's pods, so its destinations land in `backend-flows` too.
  */
 class SecureAppWithAllowList extends Chart {
   constructor(scope: App, id: string) {
@@ -125,7 +125,7 @@ export function runEconomy(): EconomyResult {
   };
 
   add('ours', 'examples/secure-app as is: tiers selected by workload (the Deployments select their pods by `app`), '
-    + 'the backend\'s external egress in its tier policy (`externalDestinations`)', ours.filter(isPolicy), undefined);
+    + 'the backend\'s external egress a flow to `Peer.cidr`, in its tier policy', ours.filter(isPolicy), undefined);
   add('ours, separate EgressAllowList', 'the same intents with the backend\'s external egress in an `EgressAllowList`',
     withAllowList.filter(isPolicy), undefined, withAllowList.filter((o) => !isPolicy(o)));
   for (const [file, name, description] of [

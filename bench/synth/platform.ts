@@ -49,12 +49,23 @@ export type Layout = 'chart-per-namespace' | 'one-chart';
 export const LAYOUTS: Layout[] = ['chart-per-namespace', 'one-chart'];
 
 export function build(variant: Variant, app: App, namespaces: number, layout: Layout = 'chart-per-namespace'): void {
-  const one = variant === 'ours' ? ours : variant === 'floor' ? floor : plus;
   const shared = layout === 'one-chart' ? new Chart(app, 'platform') : undefined;
+  const scopes: [Construct, string][] = [];
   for (let i = 0; i < namespaces; i++) {
     const name = namespaceName(i);
-    one(shared ? new Construct(shared, name) : new Chart(app, name), name);
+    scopes.push([shared ? new Construct(shared, name) : new Chart(app, name), name]);
   }
+  if (variant === 'floor') {
+    // Ours renders each chart's tier policies after its other objects, in (namespace, name) order: the floor writes
+    // the same objects in the same order, so its YAML is byte-identical.
+    for (const [scope, name] of scopes) floorNamespace(scope, name);
+    const flows = shared ? new Construct(shared, 'flows') : undefined;
+    for (const [scope, name] of [...scopes].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) {
+      floorFlows(flows ? new Construct(flows, name) : scope, name);
+    }
+    return;
+  }
+  for (const [scope, name] of scopes) (variant === 'ours' ? ours : plus)(scope, name);
 }
 
 // ---------------------------------------------------------------------------------------------------------- ours
@@ -80,72 +91,80 @@ function ours(chart: Construct, name: string): void {
 
 const INTENT = 'cdk8s-netpol.dev/intent';
 
-/** What a careful person writes with the L1 classes: object literals, a couple of helpers, nothing computed. */
-function floor(chart: Construct, ns: string): void {
-  const meta = (name: string, intent: string) => ({ name, namespace: ns, annotations: { [INTENT]: intent } });
-  const app = (a: string) => ({ matchLabels: { app: a } });
-  const tcp = (port: number): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
-  const pods = (a: string) => ({ podSelector: app(a) });
+const floorMeta = (ns: string, name: string, intent: string) => ({ name, namespace: ns, annotations: { [INTENT]: intent } });
+const floorTcp = (port: number): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
 
+/** What a careful person writes with the L1 classes: object literals, a couple of helpers, nothing computed. */
+function floorNamespace(chart: Construct, ns: string): void {
   new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: ns } });
   new k8s.KubeNetworkPolicy(chart, 'default-deny', {
-    metadata: meta(`${ns}-default-deny`, 'default deny: no ingress, no egress except DNS at kube-system/k8s-app=kube-dns on UDP/53, TCP/53'),
+    metadata: floorMeta(ns, `${ns}-default-deny`, DEFAULT_DENY_INTENT),
     spec: {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
       egress: [{
         to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, tcp(53)],
+        ports: [floorTcp(53), { port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }],
       }],
     },
   });
-  new k8s.KubeNetworkPolicy(chart, 'api-flows', {
-    metadata: meta('api-flows', 'tier api: api -> db on TCP/5432; api -> worker on TCP/9000; web -> api on TCP/8080'),
-    spec: {
-      podSelector: app('api'),
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [pods('web')], ports: [tcp(8080)] }],
-      egress: [{ to: [pods('db')], ports: [tcp(5432)] }, { to: [pods('worker')], ports: [tcp(9000)] }],
-    },
-  });
-  new k8s.KubeNetworkPolicy(chart, 'db-flows', {
-    metadata: meta('db-flows', 'tier db: api -> db on TCP/5432; worker -> db on TCP/5432'),
-    spec: {
-      podSelector: app('db'),
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [pods('api'), pods('worker')], ports: [tcp(5432)] }],
-    },
-  });
-  new k8s.KubeNetworkPolicy(chart, 'web-flows', {
-    metadata: meta('web-flows', 'tier web: web -> api on TCP/8080'),
-    spec: {
-      podSelector: app('web'),
-      policyTypes: ['Egress'],
-      egress: [{ to: [pods('api')], ports: [tcp(8080)] }],
-    },
-  });
-  new k8s.KubeNetworkPolicy(chart, 'worker-flows', {
-    metadata: meta('worker-flows', 'tier worker: api -> worker on TCP/9000; worker -> db on TCP/5432'),
-    spec: {
-      podSelector: app('worker'),
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [pods('api')], ports: [tcp(9000)] }],
-      egress: [{ to: [pods('db')], ports: [tcp(5432)] }],
-    },
-  });
+}
+
+/** The tier policies of one namespace, as the floor writes them. */
+function floorFlows(chart: Construct, ns: string): void {
+  const app = (a: string) => ({ matchLabels: { app: a } });
+  const pods = (a: string) => ({ podSelector: app(a) });
+  // The api tier's flows and its allow list select the same pods: one policy, as ours renders it.
   const block = (k: number) => ({ ipBlock: { cidr: `203.0.${k}.0/24` } });
-  new k8s.KubeNetworkPolicy(chart, 'api-external', {
-    metadata: meta('api-external', EXTERNAL_INTENT),
+  new k8s.KubeNetworkPolicy(chart, 'api-flows', {
+    metadata: floorMeta(ns, 'api-flows', API_INTENT),
     spec: {
       podSelector: app('api'),
-      policyTypes: ['Egress'],
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [pods('web')], ports: [floorTcp(8080)] }],
       egress: [
-        { to: [block(1), block(3), block(5), block(7), block(9)], ports: [tcp(443), tcp(8443)] },
-        { to: [{ ipBlock: { cidr: '203.0.0.0/24', except: ['203.0.0.128/25'] } }, block(2), block(4), block(6), block(8)], ports: [tcp(443)] },
+        { to: [block(1), block(3), block(5), block(7), block(9)], ports: [floorTcp(443), floorTcp(8443)] },
+        { to: [{ ipBlock: { cidr: '203.0.0.0/24', except: ['203.0.0.128/25'] } }, block(2), block(4), block(6), block(8)], ports: [floorTcp(443)] },
+        { to: [pods('db')], ports: [floorTcp(5432)] },
+        { to: [pods('worker')], ports: [floorTcp(9000)] },
       ],
     },
   });
+  new k8s.KubeNetworkPolicy(chart, 'db-flows', {
+    metadata: floorMeta(ns, 'db-flows', 'tier db: api -> db on TCP/5432; worker -> db on TCP/5432'),
+    spec: {
+      podSelector: app('db'),
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [pods('api'), pods('worker')], ports: [floorTcp(5432)] }],
+    },
+  });
+  new k8s.KubeNetworkPolicy(chart, 'web-flows', {
+    metadata: floorMeta(ns, 'web-flows', 'tier web: web -> api on TCP/8080'),
+    spec: {
+      podSelector: app('web'),
+      policyTypes: ['Egress'],
+      egress: [{ to: [pods('api')], ports: [floorTcp(8080)] }],
+    },
+  });
+  new k8s.KubeNetworkPolicy(chart, 'worker-flows', {
+    metadata: floorMeta(ns, 'worker-flows', 'tier worker: api -> worker on TCP/9000; worker -> db on TCP/5432'),
+    spec: {
+      podSelector: app('worker'),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [pods('api')], ports: [floorTcp(9000)] }],
+      egress: [{ to: [pods('db')], ports: [floorTcp(5432)] }],
+    },
+  });
 }
+
+const DEFAULT_DENY_INTENT = 'default deny: no ingress, no egress except DNS (cluster DNS kube-system/k8s-app=kube-dns on TCP/53, UDP/53)';
+
+const API_INTENT = 'egress allow list api-external, tier api: api -> db on TCP/5432; api -> worker on TCP/9000; '
+  + 'app=api -> 203.0.0.0/24 except 203.0.0.128/25 on TCP/443; app=api -> 203.0.1.0/24 on TCP/443, TCP/8443; '
+  + 'app=api -> 203.0.2.0/24 on TCP/443; app=api -> 203.0.3.0/24 on TCP/443, TCP/8443; app=api -> 203.0.4.0/24 on TCP/443; '
+  + 'app=api -> 203.0.5.0/24 on TCP/443, TCP/8443; app=api -> 203.0.6.0/24 on TCP/443; '
+  + 'app=api -> 203.0.7.0/24 on TCP/443, TCP/8443; app=api -> 203.0.8.0/24 on TCP/443; '
+  + 'app=api -> 203.0.9.0/24 on TCP/443, TCP/8443; web -> api on TCP/8080';
 
 const EXTERNAL_INTENT = 'egress of app=api only to: 203.0.0.0/24 except 203.0.0.128/25 on TCP/443; '
   + '203.0.1.0/24 on TCP/443, TCP/8443; 203.0.2.0/24 on TCP/443; 203.0.3.0/24 on TCP/443, TCP/8443; '
@@ -167,7 +186,7 @@ function plus(chart: Construct, ns: string): void {
     namespaces: kplus.Namespaces.select(chart, 'kube-system', { names: ['kube-system'] }),
   });
   new kplus.NetworkPolicy(chart, 'default-deny', {
-    metadata: meta(`${ns}-default-deny`, 'default deny: no ingress, no egress except DNS at kube-system/k8s-app=kube-dns on UDP/53, TCP/53'),
+    metadata: meta(`${ns}-default-deny`, DEFAULT_DENY_INTENT),
     selector: kplus.Pods.all(chart, 'all-pods'),
     ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
     egress: {
