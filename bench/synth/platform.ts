@@ -59,9 +59,8 @@ export function build(variant: Variant, app: App, namespaces: number, layout: La
     // Ours renders each chart's tier policies after its other objects, in (namespace, name) order: the floor writes
     // the same objects in the same order, so its YAML is byte-identical.
     for (const [scope, name] of scopes) floorNamespace(scope, name);
-    const flows = shared ? new Construct(shared, 'flows') : undefined;
     for (const [scope, name] of [...scopes].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) {
-      floorFlows(flows ? new Construct(flows, name) : scope, name);
+      floorFlows(shared ?? scope, name, shared ? `${name}-` : '');
     }
     return;
   }
@@ -111,12 +110,12 @@ function floorNamespace(chart: Construct, ns: string): void {
 }
 
 /** The tier policies of one namespace, as the floor writes them. */
-function floorFlows(chart: Construct, ns: string): void {
+function floorFlows(chart: Construct, ns: string, idPrefix: string): void {
   const app = (a: string) => ({ matchLabels: { app: a } });
   const pods = (a: string) => ({ podSelector: app(a) });
   // The api tier's flows and its allow list select the same pods: one policy, as ours renders it.
   const block = (k: number) => ({ ipBlock: { cidr: `203.0.${k}.0/24` } });
-  new k8s.KubeNetworkPolicy(chart, 'api-flows', {
+  new k8s.KubeNetworkPolicy(chart, `${idPrefix}api-flows`, {
     metadata: floorMeta(ns, 'api-flows', API_INTENT),
     spec: {
       podSelector: app('api'),
@@ -130,7 +129,7 @@ function floorFlows(chart: Construct, ns: string): void {
       ],
     },
   });
-  new k8s.KubeNetworkPolicy(chart, 'db-flows', {
+  new k8s.KubeNetworkPolicy(chart, `${idPrefix}db-flows`, {
     metadata: floorMeta(ns, 'db-flows', 'tier db: api -> db on TCP/5432; worker -> db on TCP/5432'),
     spec: {
       podSelector: app('db'),
@@ -138,7 +137,7 @@ function floorFlows(chart: Construct, ns: string): void {
       ingress: [{ from: [pods('api'), pods('worker')], ports: [floorTcp(5432)] }],
     },
   });
-  new k8s.KubeNetworkPolicy(chart, 'web-flows', {
+  new k8s.KubeNetworkPolicy(chart, `${idPrefix}web-flows`, {
     metadata: floorMeta(ns, 'web-flows', 'tier web: web -> api on TCP/8080'),
     spec: {
       podSelector: app('web'),
@@ -146,7 +145,7 @@ function floorFlows(chart: Construct, ns: string): void {
       egress: [{ to: [pods('api')], ports: [floorTcp(8080)] }],
     },
   });
-  new k8s.KubeNetworkPolicy(chart, 'worker-flows', {
+  new k8s.KubeNetworkPolicy(chart, `${idPrefix}worker-flows`, {
     metadata: floorMeta(ns, 'worker-flows', 'tier worker: api -> worker on TCP/9000; worker -> db on TCP/5432'),
     spec: {
       podSelector: app('worker'),

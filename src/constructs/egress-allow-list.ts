@@ -95,22 +95,22 @@ export class EgressAllowList extends Construct implements IPeer {
     this.policyName = policyName;
     this.peerId = `egress allow list ${this.namespaceName}/${policyName}`;
 
-    const check = (into: string[]) => destinations
+    const check = (into: string[], portsChecked: boolean) => destinations
       .map((d, i) => {
         const label = `destination #${i + 1} (${d && typeof d === 'object' ? peerLabel(d.peer) : JSON.stringify(d)})`;
         if (!d || typeof d !== 'object') {
           into.push(`${label} is not a destination: give { peer, ports }`);
           return undefined;
         }
-        return checkFlow(label, this, d.peer, d.ports, into);
+        return checkFlow(label, this, d.peer, d.ports, into, portsChecked);
       })
       .filter((f): f is CheckedFlow => f !== undefined);
-    check(problems);
+    check(problems, false);
     throwIfProblems(this, problems);
 
     IntentRegistry.of(this).record(this, () => {
       const late: string[] = [];
-      const flows = check(late);
+      const flows = check(late, true);
       return { groups: [this._peerSpec().owned!], grants: flows.flatMap((f) => grantsOf(f, this.node.path)), problems: late };
     });
   }

@@ -24,6 +24,7 @@ export function checkFlow(
   destination: IPeer,
   ports: Port[] | undefined,
   problems: string[],
+  portsChecked = false,
 ): CheckedFlow | undefined {
   const before = problems.length;
   const src = resolvePeer(`${label} source`, source, problems);
@@ -44,7 +45,8 @@ export function checkFlow(
     problems.push(`${label} has no ports: list them (e.g. [Port.tcp(80)]); to allow every port say so with Port.allTcp()`);
     return undefined;
   }
-  for (const port of chosen) {
+  // Ports are immutable values: checked once where the flow entered; at synthesis only the peers are read again.
+  for (const port of portsChecked ? [] : chosen) {
     if (!(port instanceof Port)) {
       problems.push(`${label}: ${JSON.stringify(port)} is not a Port: use Port.tcp(80), Port.named('http')...`);
       continue;

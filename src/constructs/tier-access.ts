@@ -65,7 +65,7 @@ export class TierAccess extends Construct {
     IntentRegistry.of(this).record(this, () => {
       const problems: string[] = [];
       const checked = this.flows
-        .map(({ flow, label }) => checkFlow(label, flow.source, flow.destination, flow.ports, problems))
+        .map(({ flow, label }) => checkFlow(label, flow.source, flow.destination, flow.ports, problems, true))
         .filter((f): f is CheckedFlow => f !== undefined);
       return { grants: checked.flatMap((f) => grantsOf(f, this.node.path)), problems };
     });

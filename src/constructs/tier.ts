@@ -69,6 +69,7 @@ export class Tier extends Construct implements IPeer {
   public readonly peerId: string;
   private readonly pods: PodSelection;
   private readonly isolation: Isolation;
+  private spec?: PeerSpec;
 
   constructor(scope: Construct, id: string, props: TierProps) {
     super(scope, id);
@@ -108,6 +109,13 @@ export class Tier extends Construct implements IPeer {
 
   /** @internal */
   public _peerSpec(): PeerSpec {
+    // Immutable unless the pods are read from another construct (a workload whose select() may come later).
+    if (this.spec && !this.pods._dynamic) return this.spec;
+    this.spec = this.computeSpec();
+    return this.spec;
+  }
+
+  private computeSpec(): PeerSpec {
     const selection = this.pods._resolve();
     const owned: OwnedGroup = {
       key: `${this.namespaceName}/${canonicalJson(selection.selector)}`,

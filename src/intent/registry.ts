@@ -4,7 +4,7 @@
  * changes the output and intents of several constructs on the same pods end in one policy.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { OwnedGroup } from '../model/peer';
 import { SUPPRESS_ANNOTATION } from '../private/k8s';
 import { Grant, IntentSet, NamespaceIsolation, renderPolicies } from '../render/intents';
@@ -124,15 +124,14 @@ export class IntentRegistry {
       problems.push(...result.problems);
       if (problems.length === 0) {
         const ours = new Set<ApiObject>();
-        // Policies land in the chart of their first owner, in one container, in (namespace, name) order: the output
-        // does not depend on the order in which constructs were declared.
+        // Policies land in the chart of their first owner, after its other objects, in (namespace, name) order: the
+        // output does not depend on the order in which constructs were declared.
         for (const policy of result.policies) {
           const owner = byPath.get(policy.ownerPath);
           if (!owner) throw new Error(`cdk8s-netpol bug: no construct at ${policy.ownerPath} for policy ${policy.name}`);
-          const chart = Chart.of(owner);
-          const container = (chart.node.tryFindChild(CONTAINER_ID) as Construct | undefined) ?? new Construct(chart, CONTAINER_ID);
+          // Directly under the chart (a container construct would add a node that cdk8s walks once per chart).
           const suppressions = [...new Set(policy.constructPaths.flatMap((p) => this.suppressions.get(p) ?? []))].sort();
-          const emitted = emitPolicy(container, `${policy.namespace}.${policy.name}`, {
+          const emitted = emitPolicy(Chart.of(owner), `${CONTAINER_ID}.${policy.namespace}.${policy.name}`, {
             constructPaths: policy.constructPaths,
             annotations: suppressions.length ? { [SUPPRESS_ANNOTATION]: suppressions.join('\n') } : undefined,
             name: policy.name,
@@ -163,7 +162,7 @@ export class IntentRegistry {
   }
 }
 
-/** The construct, in each chart, that holds the policies rendered from the app's intents. */
+/** The id prefix, in each chart, of the policies rendered from the app's intents: `cdk8s-netpol.<namespace>.<name>`. */
 const CONTAINER_ID = 'cdk8s-netpol';
 
 

@@ -171,16 +171,30 @@ export function isWholeRange(peer: Peer): boolean {
   return peer.ipBlock !== undefined && peer.ipBlock.cidr.prefix === 0;
 }
 
+/** The namespace the cluster DNS runs in on kubeadm, EKS, GKE and AKS. */
+const DNS_NAMESPACE = 'kube-system';
+
 /**
- * True when the egress rule lets a pod reach a DNS server on UDP/53: its ports cover UDP/53 and one of its peers
- * may be a DNS server (any namespaceSelector or ipBlock peer, even when no pod of the input matches it: the cluster
- * DNS is rarely part of an app's manifests; or a podSelector peer that matches a pod of the input).
+ * True when the egress rule lets a pod reach a DNS server on UDP/53: its ports cover UDP/53 and one of its peers can
+ * hold a DNS server. The cluster DNS is rarely part of an app's manifests, so a peer counts unless the input shows it
+ * cannot: an ipBlock counts (NodeLocal DNSCache, an upstream resolver); a namespace selector counts unless it pins
+ * namespaces by name that leave out kube-system and none of whose pods in the input serves port 53 (a rule to "every
+ * port of two application namespaces" is not DNS); a pod selector of the policy's own namespace counts when that is
+ * kube-system or it matches a pod of the input.
  */
 export function allowsDns(cluster: Cluster, policy: Policy, rule: Rule): boolean {
   if (!ruleCoversPort(rule, 'UDP', 53)) return false;
   if (rule.peers === undefined) return true;
-  return rule.peers.some((p) => p.namespaceSelector !== undefined || p.ipBlock !== undefined
-    || peerMatch(cluster, p, policy.namespace).matches.length > 0);
+  const servesDns = (e: Endpoint) => e.ports.some((p) => p.port === 53);
+  return rule.peers.some((p) => {
+    if (p.ipBlock !== undefined) return true;
+    if (p.namespaceSelector === undefined) {
+      return policy.namespace === DNS_NAMESPACE || peerMatch(cluster, p, policy.namespace).matches.length > 0;
+    }
+    const pinned = pinnedNamespaces(p.namespaceSelector);
+    if (pinned === undefined || pinned.includes(DNS_NAMESPACE)) return true;
+    return peerMatch(cluster, p, policy.namespace).matches.some(servesDns);
+  });
 }
 
 /**

@@ -147,7 +147,7 @@ export class Peer {
    * Pods the app does not own: by labels, in a namespace given by name or in namespaces selected by labels.
    */
   public static pods(options: ForeignPodsOptions): IPeer {
-    return new SimplePeer(() => foreignPods(options));
+    return new SimplePeer(() => foreignPods(options), isSelection(options?.pods) && options.pods._dynamic);
   }
 
   /** Every pod of one namespace, by name. */
@@ -228,15 +228,20 @@ export class Peer {
   private constructor() {}
 }
 
-/** A peer whose spec is computed on demand: the id is the description of a first resolution. */
+/**
+ * A peer whose spec is computed once: peers are immutable values (a selection read from another construct is the
+ * one exception, and is resolved again each time). The id is the description of the first resolution.
+ */
 class SimplePeer implements IPeer {
   public readonly peerId: string;
-  constructor(private readonly resolver: () => PeerSpec) {
-    this.peerId = resolver().description;
+  private readonly spec: PeerSpec;
+  constructor(private readonly resolver: () => PeerSpec, private readonly dynamic: boolean = false) {
+    this.spec = resolver();
+    this.peerId = this.spec.description;
   }
 
   public _peerSpec(): PeerSpec {
-    return this.resolver();
+    return this.dynamic ? this.resolver() : this.spec;
   }
 
   public toString(): string {
@@ -279,6 +284,7 @@ function foreignPods(options: ForeignPodsOptions): PeerSpec {
 }
 
 function preset(what: string, namespace: string, labels: { [key: string]: string }, options: PlatformPeerOptions, ports: Port[] | undefined): IPeer {
+  const dynamic = isSelection(options?.pods) && options.pods._dynamic;
   return new SimplePeer(() => {
     const opts = options ?? {};
     const ns = opts.namespaceName ?? namespace;
@@ -298,7 +304,7 @@ function preset(what: string, namespace: string, labels: { [key: string]: string
       description: `${what} ${ns}/${pods.description}`,
       problems,
     };
-  });
+  }, dynamic);
 }
 
 function blocksOf(cidrs: string[]): AddressBlock[] {

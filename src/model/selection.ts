@@ -28,7 +28,7 @@ export class PodSelection {
    * The object is read when the app is synthesized, so `select()` calls made after this one count.
    */
   public static workload(workload: IConstruct): PodSelection {
-    return new PodSelection(() => readWorkload(workload, false));
+    return new PodSelection(() => readWorkload(workload, false), true);
   }
 
   /**
@@ -36,7 +36,7 @@ export class PodSelection {
    * ports as the default ports of flows to it.
    */
   public static service(service: IConstruct): PodSelection {
-    return new PodSelection(() => readWorkload(service, true));
+    return new PodSelection(() => readWorkload(service, true), true);
   }
 
   /**
@@ -47,7 +47,22 @@ export class PodSelection {
     return new PodSelection(() => ({ selector: {}, description: 'every pod', problems: [], everyPod: true }));
   }
 
-  private constructor(private readonly resolver: () => ResolvedSelection) {}
+  private cached?: ResolvedSelection;
+
+  /**
+   * @param resolver computes the selection
+   * @param dynamic read from another construct's synthesized object, which may change until synthesis (a later
+   * `select()`): resolved again each time; other selections are immutable and resolved once
+   */
+  private constructor(private readonly resolver: () => ResolvedSelection, private readonly dynamic: boolean = false) {}
+
+  /**
+   * Whether the selection is read from another construct (and so may change until synthesis).
+   * @internal
+   */
+  public get _dynamic(): boolean {
+    return this.dynamic;
+  }
 
   /** A short human description, used in intent annotations and errors. */
   public toString(): string {
@@ -56,7 +71,9 @@ export class PodSelection {
 
   /** @internal */
   public _resolve(): ResolvedSelection {
-    return this.resolver();
+    if (this.dynamic) return this.resolver();
+    if (!this.cached) this.cached = this.resolver();
+    return this.cached;
   }
 }
 

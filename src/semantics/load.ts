@@ -122,7 +122,14 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         // The construct path render writes (cdk8s-netpol.dev/construct), so analyses can name the code behind a rule.
         const annotations = isPlainObject(record.metadata) && isPlainObject(record.metadata.annotations) ? record.metadata.annotations : {};
         const construct = annotations['cdk8s-netpol.dev/construct'];
-        if (policy) policies.set(id, typeof construct === 'string' ? { ...policy, construct } : policy);
+        const intent = annotations['cdk8s-netpol.dev/intent'];
+        if (policy) {
+          policies.set(id, {
+            ...policy,
+            ...(typeof construct === 'string' ? { construct } : {}),
+            ...(typeof intent === 'string' ? { intent } : {}),
+          });
+        }
         return;
       }
       // A pod or a workload standing for its pods.

@@ -99,6 +99,8 @@ export interface Policy {
   readonly ingress: readonly Rule[];
   readonly egress: readonly Rule[];
   /** The `cdk8s-netpol.dev/construct` annotation: the construct path that rendered the policy, when present. */
+  /** The `cdk8s-netpol.dev/intent` annotation: the policy says what it is for (lint keeps such policies first). */
+  readonly intent?: string;
   readonly construct?: string;
 }
 

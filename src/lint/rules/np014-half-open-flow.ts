@@ -30,7 +30,8 @@ function namedPeers(policy: Policy, rule: Rule, cluster: Cluster): Endpoint[] {
 export const NP014: LintRule = {
   id: 'NP014',
   name: 'half-open-flow',
-  severity: LintSeverity.WARNING,
+  // An error: the input declares the flow (a rule names the pods at the other end) and certainly denies it.
+  severity: LintSeverity.ERROR,
   summary: 'A rule allows a flow with specific pods (a peer with a podSelector) at one end that the other end\'s isolation denies: ingress at B from A while A\'s egress does not allow B, or the reverse.',
   why: 'A connection is allowed only when the source\'s egress and the destination\'s ingress both allow it. Allowing one side only is a dead rule that suggests the flow works when it does not; usually the other side was forgotten or uses another port.',
   fix: 'Add the matching rule on the other side (an egress rule on the source\'s policy, or an ingress rule on the destination\'s), with the same port; or remove the dead rule.',

@@ -77,9 +77,13 @@ export const NP015: LintRule = {
   check: ({ cluster }) => {
     const findings: RawFinding[] = [];
     // Later policies are checked first and dropped from the pool once found redundant, so of two duplicates only
-    // one is reported, and every reported policy is redundant given the ones that remain.
+    // one is reported, and every reported policy is redundant given the ones that remain. Policies that say what
+    // they are for (the cdk8s-netpol.dev/intent annotation) are checked last: of a readable policy and a hashed
+    // duplicate another library wrote, the duplicate is the one to delete.
     const pool = new Set(cluster.policies);
-    for (const p of [...cluster.policies].reverse()) {
+    const order = [...cluster.policies].reverse();
+    const candidates = [...order.filter((p) => p.intent === undefined), ...order.filter((p) => p.intent !== undefined)];
+    for (const p of candidates) {
       const by = coveredBy(cluster, p, pool);
       if (!by) continue;
       pool.delete(p);
@@ -89,6 +93,13 @@ export const NP015: LintRule = {
         message: `NetworkPolicy ${p.id} is redundant: ${list(by.map((q) => `NetworkPolicy ${q.id}`))} already select${by.length === 1 ? 's' : ''} its pods (spec.podSelector ${p.podSelector.text}), isolate${by.length === 1 ? 's' : ''} the same directions and allow${by.length === 1 ? 's' : ''} everything its rules allow. Fix: delete it, or narrow the wider policy if this one was meant to restrict traffic`,
       });
     }
-    return findings.reverse();
+    // Reported in input order.
+    const position = new Map(cluster.policies.map((p, i) => [p.id, i]));
+    return findings.sort((a, b) => (position.get(idOf(a)) ?? 0) - (position.get(idOf(b)) ?? 0));
   },
 };
+
+/** The `ns/name` of a finding's policy (`NetworkPolicy ns/name`). */
+function idOf(f: RawFinding): string {
+  return f.object.replace(/^NetworkPolicy /, '');
+}
