@@ -367,16 +367,17 @@ function synthesisExplanations(): string {
     lines.push(`- **ours vs the floor with a chart per namespace** (${ratio(ms(L, 'ours', n), ms(L, 'floor', n))} at N=${n}, `
       + `${cpn.floor[SIZES.length - 1] ? 'within' : '**outside**'} the ${TARGET_FLOOR}x target; ours k=${f2(cpn.linear.get('ours')!)} `
       + `against the floor's ${f2(cpn.linear.get('floor')!)}): +${f0(dBuild)} ms in build (our per-namespace work, see below) and `
-      + `+${f0(dSynth)} ms in synthesis. The synthesis part is cdk8s's per-chart whole-app walks visiting our 3 wrapper `
-      + 'constructs per namespace (ZeroTrustNamespace, 4 Tiers, TierAccess, EgressAllowList: 15 tree nodes per namespace against '
-      + 'the floor\'s 8), which makes our share of its quadratic term ~1.4x the floor\'s. '
-      + 'Our own quadratic term is gone: every NetworkPolicy we emit registers with one app-wide "unique namespace/name" '
-      + 'validation (src/render/policy.ts, `addUniqueNameValidation`), and cdk8s re-ran it once per chart over all 6N '
-      + 'policies (O(N^2), allocating a Map and an array per policy each time). It is now cached by registry size '
-      + '(commit a918f3f, after this bench found it); before that fix this bench measured ours at 6.2-7.9 s and 1.8-2.1x '
-      + 'the floor at N=1000 here, with a peak RSS of up to 373 MB in one run. '
-      + 'The remaining gap would only close by removing our wrapper constructs from the tree (which would break the '
-      + 'construct paths that error messages, lint findings and the opt-in construct annotation name; not recommended) or upstream: cdk8s\'s '
+      + `+${f0(dSynth)} ms in synthesis. The synthesis part is cdk8s's per-chart whole-app walks visiting our constructs: `
+      + 'ZeroTrustNamespace (with its Namespace and default-deny), 4 Tiers, TierAccess and EgressAllowList, plus the 4 '
+      + 'rendered policies: 14 tree nodes per namespace against the floor\'s 7, twice the floor\'s share of that quadratic '
+      + 'term, and a profile of N=1000 puts nearly all of the difference in cdk8s (construct `visit`, `resolveDependencies`, '
+      + '`validate`, `DependencyGraph`), not in our code. Since the previous run, each tier became a `Tier` construct '
+      + '(pods the app owns, usable as a peer and in test helpers), which added 4 nodes per namespace. '
+      + 'Our own quadratic terms stay gone: the app-wide "unique namespace/name" validation is cached by registry size '
+      + '(src/render/policy.ts), and the intents are rendered once per app (src/intent/registry.ts), however many charts '
+      + 'cdk8s validates. '
+      + 'The remaining gap would close by declaring tiers without a construct each (a value bound to its TierAccess: a '
+      + 'design change for a later release) or upstream: cdk8s\'s '
       + '`App.synthYaml()` already validates once, and `Chart.toJson()` -> `App._synthChart()` need not resolve and '
       + 'validate the whole app again for every chart.');
   }

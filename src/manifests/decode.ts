@@ -30,6 +30,9 @@ export const MAX_TEXT_BYTES = 128 * 1024 * 1024;
  */
 export const MAX_TOKENS = 750_000;
 
+/** Thrown from the token stream when a document passes MAX_TOKENS. */
+class TooLarge extends Error {}
+
 /** The lexer's mark for the start of the text's first document (later ones start with a `---` token). */
 const DOCUMENT_START = '\x02';
 
@@ -217,28 +220,6 @@ export function parseManifestText(text: string, source: string, problems: Proble
     problems.push({ source, object: 'file', path: '', message: `larger than ${MAX_TEXT_BYTES / 1024 / 1024} MiB: not read`, category: 'read' });
     return [];
   }
-  // A cheap streaming pass first: the syntax tree of a huge document must not be built at all. The lexer marks the
-  // start of each document, so the cap holds per document, however many documents the text has.
-  let count = 0;
-  let largest = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (token === DOCUMENT_START || token === '---' || token === '...') {
-      count = 0;
-    } else if (token.trim() !== '' && ++count > largest) {
-      largest = count;
-      if (largest > MAX_TOKENS) break;
-    }
-  }
-  if (largest > MAX_TOKENS) {
-    problems.push({
-      source,
-      object: '',
-      path: '',
-      category: 'decode',
-      message: `a document of more than ${MAX_TOKENS} YAML tokens: too large to read safely (no Kubernetes object is; split it)`,
-    });
-    return [];
-  }
   // One document at a time: each syntax tree is dropped once converted, so memory follows the largest document,
   // not the text (parseAllDocuments holds every tree at once).
   const lines = new LineCounter();
@@ -273,8 +254,34 @@ export function parseManifestText(text: string, source: string, problems: Proble
     }
     read.push({ value, index: i, line, range: [doc.range[0], doc.range[2]] });
   };
+  const tooLarge = () => problems.push({
+    source,
+    object: '',
+    path: '',
+    category: 'decode',
+    message: `a document of more than ${MAX_TOKENS} YAML tokens: too large to read safely (no Kubernetes object is; split it)`,
+  });
+  // One lexer pass feeds the parser token by token and counts the tokens of the current document: a huge document
+  // is refused before its syntax tree grows past the cap (the lexer marks the first document's start with \x02, later
+  // ones start with `---`).
+  function* documents(): Generator<ReturnType<Parser['next']> extends Generator<infer T> ? T : never> {
+    const parser = new Parser(lines.addNewLine);
+    lines.addNewLine(0); // as Parser.parse() does: line 1 starts at offset 0
+    let count = 0;
+    for (const token of new Lexer().lex(text)) {
+      if (token === DOCUMENT_START || token === '---' || token === '...') {
+        count = 0;
+      } else {
+        // White space comes as tokens of its own, which start with it; they do not count.
+        const c = token.charCodeAt(0);
+        if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && ++count > MAX_TOKENS) throw new TooLarge();
+      }
+      yield* parser.next(token);
+    }
+    yield* parser.end();
+  }
   try {
-    for (const cst of new Parser(lines.addNewLine).parse(text)) {
+    for (const cst of documents()) {
       if (cstDepth([cst]) > MAX_DEPTH) {
         fail(undefined, `nested deeper than ${MAX_DEPTH} levels (no Kubernetes object is): not read`);
         fatal = true;
@@ -284,6 +291,10 @@ export function parseManifestText(text: string, source: string, problems: Proble
     }
     if (!fatal) for (const doc of composer.end()) take(doc);
   } catch (e) {
+    if (e instanceof TooLarge) {
+      tooLarge();
+      return [];
+    }
     fail(undefined, `cannot be decoded: ${yamlMessage((e as Error)?.message ?? String(e))}`);
     fatal = true;
   }
