@@ -8,7 +8,7 @@
  *   directory, a symbolic link to a file is followed only when its target stays inside that directory; one that
  *   leads outside (`env.yaml -> /proc/self/environ`) or dangles is reported and not read. Symbolic links to
  *   directories are not descended into (as kubectl's directory walk).
- * - Every file is capped at 16 MiB and the whole input at 64 MiB; a file is never read past its cap.
+ * - Every file is capped at 128 MiB and the whole input at 256 MiB; a file is never read past its cap.
  * - Nothing read is ever echoed: problems name the file, document, line and field.
  * - cdk8s's own `construct-metadata.json` is recognised and skipped; files matching an `--ignore` glob are skipped.
  */
