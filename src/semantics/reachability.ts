@@ -10,6 +10,7 @@ import { Connection } from '../analysis/api';
 import { ConnectionAnalysis } from '../analysis/connections';
 import { allowedPortsOf } from '../analysis/convert';
 import { parseManifestText, SourcedObject } from '../manifests/decode';
+import { applyNamespace, namespaceOptionProblem } from '../manifests/namespace';
 import { IPeer, isPeer } from '../model/peer';
 import { Port } from '../model/port';
 import { portSetText } from '../model/port-set';
@@ -53,12 +54,13 @@ export class Reachability {
    * Evaluates Kubernetes objects given as plain JSON values (`List` objects are unwrapped).
    *
    * @param objects the manifests, e.g. parsed YAML documents
+   * @param namespace the namespace of objects that name none, as `kubectl apply -n`; `default` when left out
    */
-  public static fromObjects(objects: any[]): Reachability {
+  public static fromObjects(objects: any[], namespace?: string): Reachability {
     if (!Array.isArray(objects)) {
       throw new InvalidManifestsError([{ source: 'objects', object: '', path: '', message: 'must be a list of Kubernetes objects', category: 'object' }]);
     }
-    return Reachability._load(objects.map((object, i) => ({ object, source: `objects[${i}]` })));
+    return Reachability._load(...withNamespace(objects.map((object, i) => ({ object, source: `objects[${i}]` })), [], namespace));
   }
 
   /**
@@ -66,14 +68,16 @@ export class Reachability {
    *
    * @param text the manifests
    * @param sourceName the name used in error messages, e.g. a file name; `<yaml>` when left out
+   * @param namespace the namespace of objects that name none, as `kubectl apply -n` (an object naming another one
+   * is an error); `default` when left out
    */
-  public static fromYaml(text: string, sourceName?: string): Reachability {
+  public static fromYaml(text: string, sourceName?: string, namespace?: string): Reachability {
     const problems: Problem[] = [];
     if (typeof text !== 'string') {
       throw new InvalidManifestsError([{ source: sourceName ?? '<yaml>', object: '', path: '', message: 'the manifests must be given as a string', category: 'read' }]);
     }
     const objects = parseManifestText(text, sourceName ?? '<yaml>', problems);
-    return Reachability._load(objects, problems);
+    return Reachability._load(...withNamespace(objects, problems, namespace));
   }
 
   /**
@@ -301,4 +305,16 @@ function queryPort(port: Port): QueryPort {
     throw new Error(`a connection goes to one port, got ${port}: query a single port such as Port.tcp(80) or Port.named('http')`);
   }
   return { protocol: port.protocol, port: port.number };
+}
+
+/** Applies `-n` (when given) to the objects; a bad namespace or a conflicting object is a problem. */
+function withNamespace(objects: SourcedObject[], problems: Problem[], namespace: string | undefined): [SourcedObject[], Problem[]] {
+  if (namespace === undefined) return [objects, problems];
+  const all = [...problems];
+  const bad = namespaceOptionProblem(String(namespace));
+  if (bad) {
+    all.push({ source: 'namespace', object: '', path: '', message: bad.replace('--namespace', 'namespace'), category: 'read' });
+    return [objects, all];
+  }
+  return [applyNamespace(objects, namespace, all), all];
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { loadReachability, userQuery } from '../load';
+import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP, userQuery } from '../load';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -25,6 +25,8 @@ Arguments:
 
 Options:
   --expect FILE        the expectations; required
+${IGNORE_HELP}
+${NAMESPACE_HELP}
   -h, --help           show this help
 
 Exit status: 0 every expectation holds, 1 at least one does not, 2 invalid input or usage (including a
@@ -33,6 +35,8 @@ malformed expectation or an unknown end).
   run(args: string[], io: CliIo): number {
     const parsed = parseArgs(args, {
       expect: { value: true },
+      ignore: IGNORE_FLAG,
+      namespace: NAMESPACE_FLAG,
       help: { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -57,7 +61,7 @@ malformed expectation or an unknown end).
       return { verdict, from, to, port, n, line };
     });
     if (expectations.length === 0) throw new UsageError(`${file}: no expectations (lines such as "allow shop/frontend -> shop/backend TCP/8080")`);
-    const reach = loadReachability(parsed.positionals, io);
+    const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
     // Evaluate everything first: an unknown end is a usage error before any verdict is printed.
     const verdicts = expectations.map((x) => userQuery(() => reach.isAllowed(x.from, x.to, x.port)));
     let failed = 0;

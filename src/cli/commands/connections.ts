@@ -2,7 +2,7 @@ import { ConnectionAnalysis, End, portSetJson } from '../../analysis/connections
 import * as ps from '../../model/port-set';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { loadReachability } from '../load';
+import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP } from '../load';
 import { OutputStream } from '../stream';
 
 const FORMATS = ['table', 'markdown', 'json', 'mermaid', 'dot'];
@@ -28,6 +28,8 @@ Options:
   --exposure           instead of connections: which pods any namespace may reach, which some address
                        outside the cluster may reach, and which may reach the whole internet (table,
                        markdown or json)
+${IGNORE_HELP}
+${NAMESPACE_HELP}
   -h, --help           show this help
 
 Ports print as PROTOCOL/RANGES, e.g. TCP/80,8000-8080 UDP/53; * is every port. Output is sorted by source,
@@ -39,6 +41,8 @@ Exit status: 0 success, 2 invalid input or usage.
       output: { value: true, alias: 'o' },
       focus: { value: true },
       exposure: { value: false },
+      ignore: IGNORE_FLAG,
+      namespace: NAMESPACE_FLAG,
       help: { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -50,7 +54,7 @@ Exit status: 0 success, 2 invalid input or usage.
     const exposure = parsed.switches.has('exposure');
     if (exposure && (output === 'mermaid' || output === 'dot')) throw new UsageError(`--exposure prints table, markdown or json, not ${output}`);
     if (exposure && parsed.values.has('focus')) throw new UsageError('--exposure and --focus cannot be combined');
-    const reach = loadReachability(parsed.positionals, io);
+    const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
     const analysis = reach._connections();
     let focus: number | undefined;
     const focusText = parsed.values.get('focus');

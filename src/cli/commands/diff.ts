@@ -1,7 +1,7 @@
 import { diffClusters, diffMarkdown, diffText } from '../../analysis/diff';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { loadReachability } from '../load';
+import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP } from '../load';
 import { OutputStream } from '../stream';
 
 const FORMATS = ['text', 'markdown', 'json'];
@@ -26,6 +26,8 @@ Options:
   --output FORMAT      text (default), markdown (for a pull-request comment) or json
   --fail-on WHEN       broadening: exit 1 when anything was added; change: exit 1 when anything was
                        added or removed; never (default): exit 0
+${IGNORE_HELP}
+${NAMESPACE_HELP}
   -h, --help           show this help
 
 Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 invalid input or usage.
@@ -34,6 +36,8 @@ Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 in
     const parsed = parseArgs(args, {
       'output': { value: true, alias: 'o' },
       'fail-on': { value: true },
+      'ignore': IGNORE_FLAG,
+      'namespace': NAMESPACE_FLAG,
       'help': { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -48,8 +52,8 @@ Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 in
       throw new UsageError(`give exactly two paths, OLD and NEW (got ${parsed.positionals.length}); a directory reads every manifest in it`);
     }
     if (parsed.positionals.includes('-')) throw new UsageError('diff reads files or directories, not stdin');
-    const older = loadReachability([parsed.positionals[0]], io);
-    const newer = loadReachability([parsed.positionals[1]], io);
+    const older = loadReachability([parsed.positionals[0]], io, inputOptions(parsed));
+    const newer = loadReachability([parsed.positionals[1]], io, inputOptions(parsed));
     const d = diffClusters(older._cluster(), newer._cluster());
     const out = new OutputStream(io);
     if (output === 'json') {

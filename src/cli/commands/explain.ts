@@ -3,7 +3,7 @@ import { policySelects } from '../../semantics/evaluate';
 import { Reachability } from '../../semantics/reachability';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, IGNORE_HELP, loadReachability, PATH_HELP, userQuery } from '../load';
+import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP, PATH_HELP, userQuery } from '../load';
 
 export const explainCommand: Command = {
   name: 'explain',
@@ -22,6 +22,7 @@ Options:
   --port P             the destination port: a number, or a container port name resolved on the destination
   --protocol PROTO     TCP (default), UDP or SCTP
 ${IGNORE_HELP}
+${NAMESPACE_HELP}
   -h, --help           show this help
 
 Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
@@ -33,6 +34,7 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
       port: { value: true },
       protocol: { value: true },
       ignore: IGNORE_FLAG,
+      namespace: NAMESPACE_FLAG,
       help: { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -44,7 +46,7 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
     if (from === undefined) throw new UsageError('--from is required (namespace/name of a pod or workload, or an IP address)');
     if (to === undefined) throw new UsageError('--to is required (namespace/name of a pod or workload, or an IP address)');
     const port = portFromArgs(parsed.values.get('port'), parsed.values.get('protocol'));
-    const reach = loadReachability(parsed.positionals, io, parsed.lists.get('ignore'));
+    const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
     const text = userQuery(() => reach.explain(from, to, port));
     io.stdout(text + '\n' + ipBlockNote(reach, [from, to]));
     return EXIT_OK;

@@ -5,7 +5,7 @@ import { LintSeverity } from '../../lint/severity';
 import { InvalidManifestsError } from '../../manifests/problem';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, readInput } from '../load';
+import { IGNORE_FLAG, inputOptions, NAMESPACE_FLAG, NAMESPACE_HELP, readInput } from '../load';
 
 const FORMATS = ['text', 'json', 'sarif'];
 const FAIL_ON = ['error', 'warning'];
@@ -57,6 +57,7 @@ Options:
   --service-cidr CIDR    the cluster's service range, e.g. 10.96.0.0/12 (repeatable, or comma-separated)
   --ignore GLOB          skip matching files inside directories (repeatable): a glob over the path
                          relative to the directory (* ? **), or over the file name when it has no /
+${NAMESPACE_HELP}
   -h, --help             show this help
 
 Suppress a finding on one object with the annotation
@@ -71,6 +72,7 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
       'output': { value: true, alias: 'o' },
       'fail-on': { value: true },
       'ignore': IGNORE_FLAG,
+      'namespace': NAMESPACE_FLAG,
       'help': { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -90,7 +92,7 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
     });
     const podCidrs = cidrs('pod-cidr');
     const serviceCidrs = cidrs('service-cidr');
-    const read = readInput(parsed.positionals, io, parsed.lists.get('ignore'));
+    const read = readInput(parsed.positionals, io, inputOptions(parsed));
     const result = lintObjects(read.objects, { podCidrs, serviceCidrs }, read.problems);
     if (result.problems.length > 0) throw new InvalidManifestsError(result.problems);
 

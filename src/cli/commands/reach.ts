@@ -1,7 +1,7 @@
 import { matrixLines } from '../../semantics/matrix-text';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, IGNORE_HELP, loadReachability, PATH_HELP, userQuery } from '../load';
+import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP, PATH_HELP, userQuery } from '../load';
 import { OutputStream } from '../stream';
 
 const FORMATS = ['table', 'markdown', 'json', 'mermaid'];
@@ -22,6 +22,7 @@ Options:
   --protocol PROTO     TCP (default), UDP or SCTP
   --output FORMAT      table (default), markdown, json or mermaid
 ${IGNORE_HELP}
+${NAMESPACE_HELP}
   -h, --help           show this help
 
 Rows are sources, columns destinations; self pairs are included (a pod cannot block access to itself).
@@ -33,6 +34,7 @@ Exit status: 0 success, 2 invalid input or usage.
       protocol: { value: true },
       output: { value: true, alias: 'o' },
       ignore: IGNORE_FLAG,
+      namespace: NAMESPACE_FLAG,
       help: { value: false, alias: 'h' },
     });
     if (parsed.switches.has('help')) {
@@ -43,7 +45,7 @@ Exit status: 0 success, 2 invalid input or usage.
     if (!FORMATS.includes(output)) throw new UsageError(`--output ${output} is not supported: use ${FORMATS.join(', ')}`);
     const portText = parsed.values.get('port');
     const port = portFromArgs(portText, parsed.values.get('protocol'));
-    const reach = loadReachability(parsed.positionals, io, parsed.lists.get('ignore'));
+    const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
     const ids = reach.endpoints();
     const m = userQuery(() => reach._matrix(port));
     // Streamed: the output grows with pods², so it is never built as one string.
