@@ -54,13 +54,13 @@ export class Reachability {
    * Evaluates Kubernetes objects given as plain JSON values (`List` objects are unwrapped).
    *
    * @param objects the manifests, e.g. parsed YAML documents
-   * @param namespace the namespace of objects that name none, as `kubectl apply -n`; `default` when left out
+   * @param namespaceName the namespace of objects that name none, as `kubectl apply -n`; `default` when left out
    */
-  public static fromObjects(objects: any[], namespace?: string): Reachability {
+  public static fromObjects(objects: any[], namespaceName?: string): Reachability {
     if (!Array.isArray(objects)) {
       throw new InvalidManifestsError([{ source: 'objects', object: '', path: '', message: 'must be a list of Kubernetes objects', category: 'object' }]);
     }
-    return Reachability._load(...withNamespace(objects.map((object, i) => ({ object, source: `objects[${i}]` })), [], namespace));
+    return Reachability._load(...withNamespace(objects.map((object, i) => ({ object, source: `objects[${i}]` })), [], namespaceName));
   }
 
   /**
@@ -68,16 +68,16 @@ export class Reachability {
    *
    * @param text the manifests
    * @param sourceName the name used in error messages, e.g. a file name; `<yaml>` when left out
-   * @param namespace the namespace of objects that name none, as `kubectl apply -n` (an object naming another one
+   * @param namespaceName the namespace of objects that name none, as `kubectl apply -n` (an object naming another one
    * is an error); `default` when left out
    */
-  public static fromYaml(text: string, sourceName?: string, namespace?: string): Reachability {
+  public static fromYaml(text: string, sourceName?: string, namespaceName?: string): Reachability {
     const problems: Problem[] = [];
     if (typeof text !== 'string') {
       throw new InvalidManifestsError([{ source: sourceName ?? '<yaml>', object: '', path: '', message: 'the manifests must be given as a string', category: 'read' }]);
     }
     const objects = parseManifestText(text, sourceName ?? '<yaml>', problems);
-    return Reachability._load(...withNamespace(objects, problems, namespace));
+    return Reachability._load(...withNamespace(objects, problems, namespaceName));
   }
 
   /**
