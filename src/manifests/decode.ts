@@ -209,7 +209,13 @@ function lineOf(root: ParsedNode | null, path: string, lines: LineCounter): numb
 export function parseManifestText(text: string, source: string, problems: Problem[]): SourcedObject[] {
   // Decoding problems by 0-based document index: documents are numbered once their count is known.
   const pending: { index?: number; message: string; line?: number }[] = [];
-  const fail = (index: number | undefined, message: string, line?: number) => pending.push({ index, message, line });
+  // A Helm or other Go template is not YAML until it is rendered: say so instead of only quoting the parser.
+  const template = /\{\{-?\s*[.$a-zA-Z/]/.test(text);
+  const fail = (index: number | undefined, message: string, line?: number) => pending.push({
+    index,
+    message: template ? `${message}; the file holds Go template syntax ({{ ... }}): render it first (helm template CHART, or your tool's equivalent) and read the output` : message,
+    line,
+  });
   const flush = (many: boolean) => {
     for (const f of pending) {
       const document = many && f.index !== undefined ? f.index + 1 : undefined;

@@ -160,3 +160,18 @@ describe('memory stays bounded', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('templates are not manifests until rendered', () => {
+  test('a Helm template gets "render it first", with file and line', () => {
+    const text = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{ include "app.fullname" . }}\n{{- if .Values.netpol.enabled }}\nspec:\n  podSelector: {}\n{{- end }}\n';
+    const r = runCli(['lint', '-'], text);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>.*render it first \(helm template CHART/);
+  });
+
+  test('plain YAML with braces in a quoted value gets no template hint', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: ns1}\ndata: {a: "{not a template}"}\n---\n: bad\n  - x\n';
+    const r = runCli(['lint', '-'], text);
+    expect(r.stderr).not.toMatch(/render it first/);
+  });
+});
