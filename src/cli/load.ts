@@ -2,6 +2,8 @@ import { parseArgs } from './args';
 import { CliIo, UsageError } from './io';
 import { readManifestPaths, ReadResult } from '../manifests/files';
 import { applyNamespace, namespaceOptionProblem } from '../manifests/namespace';
+import { formatProblem, Problem } from '../manifests/problem';
+import { safeOutput } from '../private/text';
 import { Reachability } from '../semantics/reachability';
 
 /** The `--ignore GLOB` option every command that reads manifests takes. */
@@ -48,7 +50,14 @@ export function readInput(paths: readonly string[], io: CliIo, options: InputOpt
 /** Reads the PATH arguments into a Reachability; invalid manifests throw `InvalidManifestsError`. */
 export function loadReachability(paths: readonly string[], io: CliIo, options: InputOptions = {}): Reachability {
   const { objects, problems } = readInput(paths, io, options);
-  return Reachability._load(objects, problems);
+  const reach = Reachability._load(objects, problems);
+  printNotes(reach._notes(), io);
+  return reach;
+}
+
+/** Notes (the same object twice, the later one used) go to stderr and change no exit status. */
+export function printNotes(notes: readonly Problem[], io: CliIo): void {
+  for (const n of notes) io.stderr(safeOutput(`note: ${formatProblem(n)}\n`));
 }
 
 /** Runs a query whose errors (an unknown endpoint, a bad port) are the user's mistake. */

@@ -51,6 +51,8 @@ export interface LintResult {
   readonly suppressed: Suppressed[];
   /** Objects the API server would reject: when there are any, no rule ran. */
   readonly problems: Problem[];
+  /** The same object in two places (the later one is used, as kubectl apply does). */
+  readonly notes?: Problem[];
 }
 
 export interface LintRunOptions {
@@ -148,7 +150,7 @@ function compare(a: Finding, b: Finding): number {
  * engine, never judges an object it had to guess at.
  */
 export function lintObjects(objects: readonly SourcedObject[], options: LintRunOptions = {}, earlier: readonly Problem[] = []): LintResult {
-  const { cluster, problems } = loadCluster(objects);
+  const { cluster, problems, notes } = loadCluster(objects);
   const allProblems = [...earlier, ...problems];
   if (allProblems.length > 0) return { findings: [], suppressed: [], problems: allProblems };
 
@@ -208,5 +210,5 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
   }
   findings.sort(compare);
   suppressed.sort((a, b) => compare(a.finding, b.finding));
-  return { findings, suppressed, problems: [] };
+  return { findings, suppressed, problems: [], notes };
 }

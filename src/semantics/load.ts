@@ -23,6 +23,11 @@ const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 export interface LoadResult {
   readonly cluster: Cluster;
   readonly problems: Problem[];
+  /**
+   * What the input says twice: the same object in two places. As `kubectl apply -f` of the set applies the later over
+   * the earlier, the later one is used; each note names both places.
+   */
+  readonly notes: Problem[];
 }
 
 /** Where the pod template of each workload kind lives. A Map: a kind named `constructor` is just unknown. */
@@ -39,7 +44,8 @@ const TEMPLATE_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
 export function loadCluster(input: readonly SourcedObject[]): LoadResult {
   const problems: Problem[] = [];
   const objects = expandLists(input, problems);
-  const declared = new Map<string, { labels: Map<string, string> }>();
+  const declared = new Map<string, { labels: Map<string, string>; source: string }>();
+  const notes: Problem[] = [];
   const endpoints = new Map<string, Endpoint>();
   const endpointOwner = new Map<string, string>();
   const policies = new Map<string, Policy>();
@@ -73,6 +79,15 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
     for (const p of schemaProblems) Object.assign(p, { object: objectText, ref });
     const before = problems.length;
     const report: Report = (path, message) => problems.push({ ...where, line: lineOf(path), object: objectText, ref, path, message, category: 'invalid' });
+    // The same object again: kubectl apply of the set applies the later one over the earlier one.
+    const note = (_what: string, earlierSource: string) => notes.push({
+      ...where,
+      line: o.line,
+      object: objectText,
+      ref,
+      path: '',
+      message: `appears again here (first at ${earlierSource}): the later one is used, as kubectl apply of the set applies it over the earlier one`,
+    });
     const flushSchema = () => {
       const covered = problems.slice(before).filter((p) => p.object === objectText).map((p) => p.path);
       for (const p of schemaProblems) {
@@ -105,20 +120,16 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       const labels = readLabels(metadata.labels, 'metadata.labels', report);
 
       if (isNamespace) {
-        if (declared.has(name)) {
-          report('metadata.name', 'duplicate Namespace: each object may appear once');
-          return;
-        }
-        declared.set(name, { labels });
+        const earlier = declared.get(name);
+        if (earlier) note(`Namespace ${name}`, earlier.source);
+        declared.set(name, { labels, source: o.source });
         return;
       }
       if (kindName === 'NetworkPolicy') {
         const policy = parsePolicy(record, namespace!, name, o.source, report);
         const id = `${namespace}/${name}`;
-        if (policies.has(id)) {
-          report('metadata.name', 'duplicate NetworkPolicy: each object may appear once');
-          return;
-        }
+        const earlierPolicy = policies.get(id);
+        if (earlierPolicy) note(`NetworkPolicy ${id}`, earlierPolicy.source);
         // The construct path render writes (cdk8s-netpol.dev/construct), so analyses can name the code behind a rule.
         const annotations = isPlainObject(record.metadata) && isPlainObject(record.metadata.annotations) ? record.metadata.annotations : {};
         const construct = annotations['cdk8s-netpol.dev/construct'];
@@ -157,12 +168,11 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       const ports = readContainerPorts(podSpec, specPath, report);
       const id = `${namespace}/${name}`;
       const owner = endpointOwner.get(id);
-      if (owner !== undefined) {
-        report('metadata.name', owner === kindName
-          ? `duplicate ${kindName}: each object may appear once`
-          : `the endpoint name ${id} is already used by a ${owner}: endpoints are named namespace/name, so give one of them another name`);
+      if (owner !== undefined && owner !== kindName) {
+        report('metadata.name', `the endpoint name ${id} is already used by a ${owner}: endpoints are named namespace/name, so give one of them another name`);
         return;
       }
+      if (owner !== undefined) note(`${kindName} ${id}`, endpoints.get(id)!.source);
       endpointOwner.set(id, kindName);
       endpoints.set(id, { id, namespace: namespace!, name, kind: kindName, labels: podLabels, ips, ports, source: o.source });
     }
@@ -186,6 +196,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       policies: [...policies.values()].sort(byId),
     },
     problems,
+    notes,
   };
 }
 

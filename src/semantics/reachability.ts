@@ -85,10 +85,18 @@ export class Reachability {
    * @internal
    */
   public static _load(objects: SourcedObject[], earlier: Problem[] = []): Reachability {
-    const { cluster, problems } = loadCluster(objects);
+    const { cluster, problems, notes } = loadCluster(objects);
     const all = [...earlier, ...problems];
     if (all.length > 0) throw new InvalidManifestsError(all);
-    return new Reachability(cluster, objects);
+    return new Reachability(cluster, objects, notes);
+  }
+
+  /**
+   * What the input says twice (the same object in two places; the later one is used, as kubectl apply does).
+   * @internal
+   */
+  public _notes(): readonly Problem[] {
+    return this.notes;
   }
 
   private readonly cluster: Cluster;
@@ -98,9 +106,12 @@ export class Reachability {
   private readonly withStandIns = new Map<string, Reachability>();
   private connectionAnalysis?: ConnectionAnalysis;
 
-  private constructor(cluster: Cluster, objects: SourcedObject[]) {
+  private readonly notes: readonly Problem[];
+
+  private constructor(cluster: Cluster, objects: SourcedObject[], notes: readonly Problem[] = []) {
     this.cluster = cluster;
     this.objects = objects;
+    this.notes = notes;
     this.byId = new Map(cluster.endpoints.map((e) => [e.id, e]));
   }
 

@@ -70,3 +70,23 @@ describe('-n/--namespace, as kubectl apply -n', () => {
     expect(() => Reachability.fromYaml(NAMESPACELESS, 'install.yaml', 'Bad')).toThrow(/namespace "Bad"/);
   });
 });
+
+describe('an object set as kubectl apply -f reads it', () => {
+  test('the same NetworkPolicy in two files: the later file wins, and a note names both', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-set-'));
+    fs.writeFileSync(path.join(dir, 'a-install.yaml'), NAMESPACELESS);
+    // A later version of the policy that also admits web's own app label on port 8080 only.
+    fs.writeFileSync(path.join(dir, 'b-patch.yaml'), `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Ingress]
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: client } } }], ports: [{ port: 8080 }] }]
+`);
+    const r = runCli(['explain', dir, '--from', 'default/client', '--to', 'default/web', '--port', '80']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/DENIED/);
+    expect(r.stderr).toMatch(/note: .*b-patch\.yaml:1: NetworkPolicy default\/web: appears again here \(first at .*a-install\.yaml:\d+ \(document 3\)\): the later one is used/);
+  });
+});

@@ -85,8 +85,14 @@ describe('rejects what the API server rejects, naming object and field', () => {
     expect(() => Reachability.fromObjects([d])).toThrow(/Deployment n\/d: spec\.template\.metadata\.labels: label value "no way"/);
   });
 
-  test('duplicate objects', () => {
-    expect(() => Reachability.fromObjects([pod('ns1/a'), pod('ns1/a')])).toThrow(/objects\[1\]: Pod ns1\/a: metadata\.name: duplicate Pod/);
+  test('the same object twice: the later one is used, as kubectl apply of the set does, with a note naming both', () => {
+    const later = { ...pod('ns1/a'), metadata: { name: 'a', namespace: 'ns1', labels: { version: 'later' } } };
+    const reach = Reachability.fromObjects([pod('ns1/a'), later]);
+    expect(reach.endpoints()).toEqual(['ns1/a']);
+    expect(reach._notes().map((n) => `${n.source}: ${n.object}: ${n.message}`)).toEqual([
+      'objects[1]: Pod ns1/a: appears again here (first at objects[0]): the later one is used, as kubectl apply of the set applies it over the earlier one',
+    ]);
+    expect(reach._cluster().endpoints[0].labels.get('version')).toEqual('later');
   });
 
   test('a pod and a workload with the same name', () => {

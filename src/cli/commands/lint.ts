@@ -5,7 +5,7 @@ import { LintSeverity } from '../../lint/severity';
 import { InvalidManifestsError } from '../../manifests/problem';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, inputOptions, NAMESPACE_FLAG, NAMESPACE_HELP, readInput } from '../load';
+import { IGNORE_FLAG, inputOptions, NAMESPACE_FLAG, NAMESPACE_HELP, printNotes, readInput } from '../load';
 
 const FORMATS = ['text', 'json', 'sarif'];
 const FAIL_ON = ['error', 'warning'];
@@ -94,6 +94,7 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
     const serviceCidrs = cidrs('service-cidr');
     const read = readInput(parsed.positionals, io, inputOptions(parsed));
     const result = lintObjects(read.objects, { podCidrs, serviceCidrs }, read.problems);
+    printNotes(result.notes ?? [], io);
     if (result.problems.length > 0) throw new InvalidManifestsError(result.problems);
 
     switch (output) {
