@@ -91,13 +91,6 @@ export class Reachability {
     return new Reachability(cluster, objects, notes);
   }
 
-  /**
-   * What the input says twice (the same object in two places; the later one is used, as kubectl apply does).
-   * @internal
-   */
-  public _notes(): readonly Problem[] {
-    return this.notes;
-  }
 
   private readonly cluster: Cluster;
   private readonly objects: SourcedObject[];
@@ -114,6 +107,14 @@ export class Reachability {
     this.notes = notes;
     this.byId = new Map(cluster.endpoints.map((e) => [e.id, e]));
   }
+  /**
+   * What the input says twice (the same object in two places; the later one is used, as kubectl apply does).
+   * @internal
+   */
+  public _notes(): readonly Problem[] {
+    return this.notes;
+  }
+
 
   /**
    * Whether every pod of `source` may reach every pod of `destination` on `port`.
