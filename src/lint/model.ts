@@ -15,6 +15,11 @@ export interface RawFinding {
   readonly path: string;
   /** What is wrong, naming the object and field, and how to fix it. */
   readonly message: string;
+  /**
+   * A severity for this finding below the rule's own (e.g. hardening advice where the rule's case is covered
+   * otherwise); never above it, so `failOn` keeps meaning what RULES.md says of the rule.
+   */
+  readonly severity?: LintSeverity;
 }
 
 /** A finding as reported: the rule's id and severity, and where the object came from. */

@@ -4,6 +4,7 @@
  */
 import { endpointsIn } from './helpers';
 import { Finding, LintContext, LintRule, LintSettings, RawFinding } from './model';
+import { atLeast } from './rank';
 import { RULES } from './rules';
 import { LintSeverity } from './severity';
 import { SourcedObject } from '../manifests/decode';
@@ -189,7 +190,11 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
       });
       continue;
     }
-    for (const f of raw) found.push({ ...f, ruleId: rule.id, severity: rule.severity, ...placed(f) });
+    for (const f of raw) {
+      // A finding may be below its rule's severity (hardening advice), never above it.
+      const severity = f.severity !== undefined && !atLeast(f.severity, rule.severity) ? f.severity : rule.severity;
+      found.push({ ...f, ruleId: rule.id, severity, ...placed(f) });
+    }
   }
 
   const known = new Set(RULE_DOCS.map((r) => r.id));

@@ -62,3 +62,27 @@ describe('NP015 keeps the readable policy and reports the duplicate another libr
     expect(redundant[0].message).toMatch(/NetworkPolicy shop\/db-flows already selects its pods/);
   });
 });
+
+describe('NP001/NP002: hardening advice where every workload is already isolated by its own policy', () => {
+  /** One policy per workload, each isolating both directions, as many official installs ship them; no default-deny. */
+  const perWorkload = (app: string) => policy(`${app}`, `  podSelector: { matchLabels: { app: ${app} } }
+  policyTypes: [Ingress, Egress]
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: frontend } } }] }]
+  egress:
+    - to: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: kube-system } } }]
+      ports: [{ protocol: UDP, port: 53 }]`);
+
+  test('every workload isolated: info, so a default lint passes', () => {
+    const result = lintYaml([WORKLOADS, perWorkload('frontend'), perWorkload('backend'), perWorkload('db')].join('\n---\n'));
+    const deny = result.findings.filter((f) => f.ruleId === 'NP001' || f.ruleId === 'NP002');
+    expect(deny.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['NP001 info', 'NP002 info']);
+    expect(deny[0].message).toMatch(/every one of its 3 pod\/workloads is isolated for Ingress by a policy of its own/);
+    expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('one workload left open: still an error for ingress', () => {
+    const result = lintYaml([WORKLOADS, perWorkload('frontend'), perWorkload('backend')].join('\n---\n'));
+    const deny = result.findings.filter((f) => f.ruleId === 'NP001');
+    expect(deny.map((f) => f.severity)).toEqual(['error']);
+  });
+});

@@ -1,3 +1,4 @@
+import { policySelects } from '../../semantics/evaluate';
 import { endpointsIn, isEmptySelector, namespacesWithEndpoints, plural, policiesIn } from '../helpers';
 import { LintContext, LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
@@ -15,7 +16,21 @@ export function defaultDenyFindings(context: LintContext, direction: 'Ingress' |
     const policies = policiesIn(cluster, ns);
     const denies = policies.some((p) => isEmptySelector(p.podSelector) && (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress));
     if (denies) continue;
-    const workloads = endpointsIn(cluster, ns).length;
+    const endpoints = endpointsIn(cluster, ns);
+    const workloads = endpoints.length;
+    // Every workload already isolated by a policy of its own (the pattern of many official installs): a namespace-wide
+    // default-deny is hardening for pods added later, not a hole today.
+    const isolates = (p: typeof policies[number]) => (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress);
+    const allIsolated = policies.length > 0 && endpoints.every((e) => policies.some((p) => isolates(p) && policySelects(p, e)));
+    if (allIsolated) {
+      findings.push({
+        object: `Namespace ${ns}`,
+        path: '',
+        severity: LintSeverity.INFO,
+        message: `namespace ${ns}: every one of its ${plural(workloads, 'pod/workload')} is isolated for ${direction} by a policy of its own, but no namespace-wide default-deny covers pods added later. Hardening: add a NetworkPolicy in ${ns} with \`podSelector: {}\` and \`policyTypes: [${direction}]\``,
+      });
+      continue;
+    }
     const why = policies.length === 0
       ? 'has no NetworkPolicy at all, so every pod accepts and opens any connection'
       : `has no default-deny policy for ${direction}, so any pod no policy selects (including pods added later) is not isolated for ${direction}`;
@@ -31,9 +46,11 @@ export function defaultDenyFindings(context: LintContext, direction: 'Ingress' |
 export const NP001: LintRule = {
   id: 'NP001',
   name: 'missing-default-deny-ingress',
+  // An error where a workload of the namespace accepts anything; hardening advice (info) where every workload is
+  // already isolated by its own policy.
   severity: LintSeverity.ERROR,
   summary: 'A namespace with workloads has no default-deny policy for Ingress.',
-  why: 'Pods that no policy selects for Ingress accept connections from anywhere; without a namespace-wide deny, every new workload starts out open.',
+  why: 'Pods that no policy selects for Ingress accept connections from anywhere; without a namespace-wide deny, every new workload starts out open. Where every workload of the namespace is already isolated by a policy of its own, the finding is hardening advice (info).',
   fix: 'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress]` to the namespace (ZeroTrustNamespace does this), then allow the flows you need.',
   check: (context) => defaultDenyFindings(context, 'Ingress'),
 };
