@@ -86,3 +86,24 @@ describe('NP001/NP002: hardening advice where every workload is already isolated
     expect(deny.map((f) => f.severity)).toEqual(['error']);
   });
 });
+
+describe('NP008: an empty rule alone in its direction is the "leave it open" idiom', () => {
+  test('egress: [{}] beside isolated ingress is info; an empty rule next to specific ones is a warning', () => {
+    const idiom = policy('web', `  podSelector: { matchLabels: { app: frontend } }
+  policyTypes: [Ingress, Egress]
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: backend } } }] }]
+  egress: [{}]`);
+    const mistake = policy('db', `  podSelector: { matchLabels: { app: db } }
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{ podSelector: { matchLabels: { app: backend } } }]
+      ports: [{ port: 5432 }]
+    - {}`);
+    const found = lintYaml([WORKLOADS, idiom, mistake].join('\n---\n')).findings.filter((f) => f.ruleId === 'NP008');
+    expect(found.map((f) => `${f.object} ${f.path} ${f.severity}`).sort()).toEqual([
+      'NetworkPolicy shop/db spec.ingress[1] warning',
+      'NetworkPolicy shop/web spec.egress[0] info',
+    ]);
+    expect(found.find((f) => f.severity === 'info')!.message).toMatch(/the idiom for leaving egress open on purpose/);
+  });
+});
