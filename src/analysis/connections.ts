@@ -17,40 +17,11 @@
  */
 import { ExternalRegion, externalRegions, ipBlockCidrs, regionInBlock } from './external';
 import * as ps from '../model/port-set';
+import { Bits } from '../private/bits';
 import { Cidr } from '../private/cidr';
 import { ipBlockContains, policySelects } from '../semantics/evaluate';
 import { Cluster, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
 import { selectorMatches } from '../semantics/selector';
-
-/** A bitset over classes. */
-export class Bits {
-  public readonly words: Uint32Array;
-  constructor(public readonly size: number, all = false) {
-    this.words = new Uint32Array((size + 31) >>> 5);
-    if (all) this.words.fill(0xffffffff);
-  }
-  public set(i: number) { this.words[i >>> 5] |= 1 << (i & 31); }
-  public has(i: number): boolean { return (this.words[i >>> 5] & (1 << (i & 31))) !== 0; }
-  public or(other: Bits) {
-    const w = this.words;
-    const o = other.words;
-    for (let k = 0; k < w.length; k++) w[k] |= o[k];
-  }
-  /** Calls `f` with each set index below `size`, ascending. */
-  public forEach(f: (i: number) => void) {
-    const w = this.words;
-    for (let k = 0; k < w.length; k++) {
-      let x = w[k];
-      while (x !== 0) {
-        const low = x & -x;
-        const i = (k << 5) + 31 - Math.clz32(low);
-        if (i >= this.size) return;
-        f(i);
-        x ^= low;
-      }
-    }
-  }
-}
 
 /** One end of a connection: a pod (or workload) of the input, or a region outside the cluster. */
 export interface End {

@@ -18,6 +18,13 @@ export const NAMESPACE_FLAG = { value: true, alias: 'n' };
 export const NAMESPACE_HELP = `  -n, --namespace NS   the namespace of objects that name none (as kubectl apply -n); an object that names
                        another one is an error. Default: default`;
 
+/** The flags every command that reads manifests takes, besides its own: `--ignore`, `-n`, `-h`. */
+export const INPUT_FLAGS = {
+  ignore: IGNORE_FLAG,
+  namespace: NAMESPACE_FLAG,
+  help: { value: false, alias: 'h' },
+};
+
 /** The input options every command that reads manifests takes. */
 export interface InputOptions {
   readonly ignore?: readonly string[];
@@ -68,3 +75,8 @@ export function userQuery<T>(f: () => T): T {
     throw new UsageError((e as Error).message);
   }
 }
+
+/** The help lines of INPUT_FLAGS. */
+export const INPUT_HELP = `${IGNORE_HELP}
+${NAMESPACE_HELP}
+  -h, --help           show this help`;

@@ -9,6 +9,7 @@
 import { ipBlockContains, portsMatch, resolveQueryPort, Target } from './evaluate';
 import { Cluster, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
 import { selectorMatches } from './selector';
+import { Bits } from '../private/bits';
 
 export interface MatrixOptions {
   /** Put every pod in a class of its own (for testing that grouping changes nothing). */
@@ -22,29 +23,6 @@ export interface Matrix {
   readonly classOf: Int32Array;
   /** Is source endpoint `i` allowed to reach destination endpoint `j`? Self pairs are, when the port exists there. */
   allowed(i: number, j: number): boolean;
-}
-
-class Bits {
-  public static all(size: number): Bits {
-    const b = new Bits(size);
-    b.words.fill(0xffffffff);
-    return b;
-  }
-  public readonly words: Uint32Array;
-  constructor(size: number) {
-    this.words = new Uint32Array((size + 31) >>> 5);
-  }
-  public set(i: number) { this.words[i >>> 5] |= 1 << (i & 31); }
-  public has(i: number): boolean { return (this.words[i >>> 5] & (1 << (i & 31))) !== 0; }
-  public or(other: Bits) {
-    const w = this.words;
-    const o = other.words;
-    for (let k = 0; k < w.length; k++) w[k] |= o[k];
-  }
-  public orAnd(a: Bits, b: Bits) {
-    const w = this.words;
-    for (let k = 0; k < w.length; k++) w[k] |= a.words[k] & b.words[k];
-  }
 }
 
 /** Where a selector can matter: the namespaces of the pods it may be asked about. */

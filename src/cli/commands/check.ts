@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP, userQuery } from '../load';
+import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, userQuery } from '../load';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -25,9 +25,7 @@ Arguments:
 
 Options:
   --expect FILE        the expectations; required
-${IGNORE_HELP}
-${NAMESPACE_HELP}
-  -h, --help           show this help
+${INPUT_HELP}
 
 Exit status: 0 every expectation holds, 1 at least one does not, 2 invalid input or usage (including a
 malformed expectation or an unknown end).
@@ -35,9 +33,7 @@ malformed expectation or an unknown end).
   run(args: string[], io: CliIo): number {
     const parsed = parseArgs(args, {
       expect: { value: true },
-      ignore: IGNORE_FLAG,
-      namespace: NAMESPACE_FLAG,
-      help: { value: false, alias: 'h' },
+      ...INPUT_FLAGS,
     });
     if (parsed.switches.has('help')) {
       io.stdout(this.help);

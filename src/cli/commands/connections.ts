@@ -2,7 +2,7 @@ import { ConnectionAnalysis, End, portSetJson } from '../../analysis/connections
 import * as ps from '../../model/port-set';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP } from '../load';
+import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability } from '../load';
 import { OutputStream } from '../stream';
 
 const FORMATS = ['table', 'markdown', 'json', 'mermaid', 'dot'];
@@ -28,9 +28,7 @@ Options:
   --exposure           instead of connections: which pods any namespace may reach, which some address
                        outside the cluster may reach, and which may reach the whole internet (table,
                        markdown or json)
-${IGNORE_HELP}
-${NAMESPACE_HELP}
-  -h, --help           show this help
+${INPUT_HELP}
 
 Ports print as PROTOCOL/RANGES, e.g. TCP/80,8000-8080 UDP/53; * is every port. Output is sorted by source,
 then destination (pods by name, then address blocks) and written as it is computed.
@@ -41,9 +39,7 @@ Exit status: 0 success, 2 invalid input or usage.
       output: { value: true, alias: 'o' },
       focus: { value: true },
       exposure: { value: false },
-      ignore: IGNORE_FLAG,
-      namespace: NAMESPACE_FLAG,
-      help: { value: false, alias: 'h' },
+      ...INPUT_FLAGS,
     });
     if (parsed.switches.has('help')) {
       io.stdout(this.help);

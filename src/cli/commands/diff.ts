@@ -1,7 +1,7 @@
 import { diffClusters, diffMarkdown, diffText } from '../../analysis/diff';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP } from '../load';
+import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability } from '../load';
 import { OutputStream } from '../stream';
 
 const FORMATS = ['text', 'markdown', 'json'];
@@ -26,9 +26,7 @@ Options:
   --output FORMAT      text (default), markdown (for a pull-request comment) or json
   --fail-on WHEN       broadening: exit 1 when anything was added; change: exit 1 when anything was
                        added or removed; never (default): exit 0
-${IGNORE_HELP}
-${NAMESPACE_HELP}
-  -h, --help           show this help
+${INPUT_HELP}
 
 Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 invalid input or usage.
 `,
@@ -36,9 +34,7 @@ Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 in
     const parsed = parseArgs(args, {
       'output': { value: true, alias: 'o' },
       'fail-on': { value: true },
-      'ignore': IGNORE_FLAG,
-      'namespace': NAMESPACE_FLAG,
-      'help': { value: false, alias: 'h' },
+      ...INPUT_FLAGS,
     });
     if (parsed.switches.has('help')) {
       io.stdout(this.help);

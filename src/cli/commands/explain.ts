@@ -3,7 +3,7 @@ import { policySelects } from '../../semantics/evaluate';
 import { Reachability } from '../../semantics/reachability';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP, PATH_HELP, userQuery } from '../load';
+import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, PATH_HELP, userQuery } from '../load';
 
 export const explainCommand: Command = {
   name: 'explain',
@@ -21,9 +21,7 @@ Options:
   --to NS/NAME|IP      the destination: a pod or workload, or an IP address
   --port P             the destination port: a number, or a container port name resolved on the destination
   --protocol PROTO     TCP (default), UDP or SCTP
-${IGNORE_HELP}
-${NAMESPACE_HELP}
-  -h, --help           show this help
+${INPUT_HELP}
 
 Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
 `,
@@ -33,9 +31,7 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
       to: { value: true },
       port: { value: true },
       protocol: { value: true },
-      ignore: IGNORE_FLAG,
-      namespace: NAMESPACE_FLAG,
-      help: { value: false, alias: 'h' },
+      ...INPUT_FLAGS,
     });
     if (parsed.switches.has('help')) {
       io.stdout(this.help);

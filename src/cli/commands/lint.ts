@@ -5,7 +5,7 @@ import { LintSeverity } from '../../lint/severity';
 import { InvalidManifestsError } from '../../manifests/problem';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, inputOptions, NAMESPACE_FLAG, NAMESPACE_HELP, printNotes, readInput } from '../load';
+import { INPUT_FLAGS, inputOptions, NAMESPACE_HELP, printNotes, readInput } from '../load';
 
 const FORMATS = ['text', 'json', 'sarif'];
 const FAIL_ON = ['error', 'warning'];
@@ -71,9 +71,7 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
     const parsed = parseArgs(rest, {
       'output': { value: true, alias: 'o' },
       'fail-on': { value: true },
-      'ignore': IGNORE_FLAG,
-      'namespace': NAMESPACE_FLAG,
-      'help': { value: false, alias: 'h' },
+      ...INPUT_FLAGS,
     });
     if (parsed.switches.has('help')) {
       io.stdout(this.help);

@@ -1,7 +1,7 @@
 import { matrixLines } from '../../semantics/matrix-text';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { IGNORE_FLAG, IGNORE_HELP, inputOptions, loadReachability, NAMESPACE_FLAG, NAMESPACE_HELP, PATH_HELP, userQuery } from '../load';
+import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, PATH_HELP, userQuery } from '../load';
 import { OutputStream } from '../stream';
 
 const FORMATS = ['table', 'markdown', 'json', 'mermaid'];
@@ -21,9 +21,7 @@ Options:
                        resolved on each destination; required
   --protocol PROTO     TCP (default), UDP or SCTP
   --output FORMAT      table (default), markdown, json or mermaid
-${IGNORE_HELP}
-${NAMESPACE_HELP}
-  -h, --help           show this help
+${INPUT_HELP}
 
 Rows are sources, columns destinations; self pairs are included (a pod cannot block access to itself).
 Exit status: 0 success, 2 invalid input or usage.
@@ -33,9 +31,7 @@ Exit status: 0 success, 2 invalid input or usage.
       port: { value: true },
       protocol: { value: true },
       output: { value: true, alias: 'o' },
-      ignore: IGNORE_FLAG,
-      namespace: NAMESPACE_FLAG,
-      help: { value: false, alias: 'h' },
+      ...INPUT_FLAGS,
     });
     if (parsed.switches.has('help')) {
       io.stdout(this.help);
