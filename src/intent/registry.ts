@@ -86,11 +86,6 @@ export class IntentRegistry {
     this.namespaceOwners.set(namespace, construct);
   }
 
-  /** True when a ZeroTrustNamespace of this app isolates the namespace. */
-  public isIsolated(namespace: string): boolean {
-    return this.namespaceOwners.has(namespace);
-  }
-
   /** Renders every policy, once; returns the problems as validation errors. */
   public render(): string[] {
     if (this.rendered) return this.rendered;
