@@ -5,7 +5,7 @@
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
  */
 import {
-  Cluster, ContainerPort, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector,
+  Cluster, ContainerPort, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector, Service, ServicePort,
 } from './model';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
 import { SourcedObject } from '../manifests/decode';
@@ -49,6 +49,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
   const endpoints = new Map<string, Endpoint>();
   const endpointOwner = new Map<string, string>();
   const policies = new Map<string, Policy>();
+  const services = new Map<string, Service>();
   const usedNamespaces = new Set<string>();
 
   objects.forEach((o) => {
@@ -65,7 +66,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       else problems.push(problem);
     });
     const kind = checked.kind;
-    if (kind === undefined || !isPlainObject(obj) || kind === 'Service') {
+    if (kind === undefined || !isPlainObject(obj)) {
       problems.push(...schemaProblems);
       return;
     }
@@ -143,6 +144,13 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         }
         return;
       }
+      if (kindName === 'Service') {
+        const service = parseService(record, namespace!, name, o.source, report);
+        const earlierService = services.get(service.id);
+        if (earlierService) note(`Service ${service.id}`, earlierService.source);
+        services.set(service.id, service);
+        return;
+      }
       // A pod or a workload standing for its pods.
       let podLabels = labels;
       let podSpec: unknown;
@@ -174,7 +182,19 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       }
       if (owner !== undefined) note(`${kindName} ${id}`, endpoints.get(id)!.source);
       endpointOwner.set(id, kindName);
-      endpoints.set(id, { id, namespace: namespace!, name, kind: kindName, labels: podLabels, ips, ports, source: o.source });
+      const hostNetwork = isPlainObject(podSpec) && podSpec.hostNetwork === true;
+      endpoints.set(id, {
+        id,
+        namespace: namespace!,
+        name,
+        kind: kindName,
+        labels: podLabels,
+        ips,
+        ports,
+        source: o.source,
+        hostNetwork,
+        replicas: replicasOf(record, kindName),
+      });
     }
   });
 
@@ -194,10 +214,61 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       namespaces,
       endpoints: [...endpoints.values()].sort(byId),
       policies: [...policies.values()].sort(byId),
+      services: [...services.values()].sort(byId),
     },
     problems,
     notes,
   };
+}
+
+/** How many pods a workload runs, as its manifest says (absent fields take the API server's defaults). */
+function replicasOf(record: { [key: string]: unknown }, kind: string): number {
+  const spec = isPlainObject(record.spec) ? record.spec : {};
+  const count = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : 1);
+  switch (kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'ReplicaSet':
+      return count(spec.replicas);
+    case 'DaemonSet':
+      return Infinity; // one pod per node
+    case 'Job':
+      return count(spec.parallelism);
+    case 'CronJob': {
+      const job = isPlainObject(spec.jobTemplate) && isPlainObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec : {};
+      return count(job.parallelism);
+    }
+    default:
+      return 1;
+  }
+}
+
+/**
+ * A Service's selector and ports. Only what the engine uses is read; the strict schema has checked the field types.
+ * `targetPort` defaults to `port`, as the API server defaults it.
+ */
+function parseService(record: { [key: string]: unknown }, namespace: string, name: string, source: string, report: Report): Service {
+  const spec = isPlainObject(record.spec) ? record.spec : {};
+  const selector = isPlainObject(spec.selector) && Object.keys(spec.selector).length > 0
+    ? readLabels(spec.selector, 'spec.selector', report)
+    : undefined;
+  const ports: ServicePort[] = [];
+  if (Array.isArray(spec.ports)) {
+    spec.ports.forEach((item, i) => {
+      if (!isPlainObject(item) || typeof item.port !== 'number') return;
+      const protocol = typeof item.protocol === 'string' && item.protocol !== '' ? item.protocol : 'TCP';
+      const target = item.targetPort;
+      const targetPort = typeof target === 'number' && target > 0 ? target
+        : typeof target === 'string' && target !== '' ? target : item.port;
+      if (typeof targetPort === 'string') {
+        const problem = portNameProblem(targetPort);
+        if (problem) report(`spec.ports[${i}].targetPort`, problem);
+      }
+      ports.push({ ...(typeof item.name === 'string' && item.name !== '' ? { name: item.name } : {}), port: item.port, protocol, targetPort });
+    });
+  }
+  const type = typeof spec.type === 'string' && spec.type !== '' ? spec.type : 'ClusterIP';
+  return { id: `${namespace}/${name}`, namespace, name, ...(selector ? { selector } : {}), type, ports, source };
 }
 
 function readLabels(raw: unknown, path: string, report: Report): Map<string, string> {

@@ -52,6 +52,38 @@ export interface Endpoint {
   readonly ips: readonly IpAddress[];
   readonly ports: readonly ContainerPort[];
   readonly source: string;
+  /**
+   * `spec.hostNetwork`: the pod uses its node's network namespace. NetworkPolicy behaviour for such pods is undefined
+   * upstream ("the behavior of NetworkPolicy for host-network pods is undefined"), so flows to and from them cannot be
+   * decided offline.
+   */
+  readonly hostNetwork: boolean;
+  /**
+   * How many pods the endpoint stands for, as far as the manifest says: 1 for a Pod, `spec.replicas` (default 1) for a
+   * Deployment, StatefulSet or ReplicaSet, `parallelism` for a Job, and `Infinity` for a DaemonSet (one per node).
+   */
+  readonly replicas: number;
+}
+
+export interface ServicePort {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: string;
+  /** The pod port: a number, or a container port name resolved on each endpoint pod. Defaults to `port`. */
+  readonly targetPort: number | string;
+}
+
+/** A Service: a stable address in front of the pods its selector matches. */
+export interface Service {
+  /** `ns/name` */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** `spec.selector`; `undefined` when the Service has none (its endpoints are managed by hand or it is ExternalName). */
+  readonly selector?: Labels;
+  readonly type: string;
+  readonly ports: readonly ServicePort[];
+  readonly source: string;
 }
 
 export interface IpBlockPeer {
@@ -109,6 +141,8 @@ export interface Cluster {
   /** Sorted by id. */
   readonly endpoints: readonly Endpoint[];
   readonly policies: readonly Policy[];
+  /** Sorted by id. */
+  readonly services: readonly Service[];
 }
 
 /** The port of a query: one number, or a name resolved on the destination. */

@@ -70,7 +70,7 @@ describe('strict field validation, like kubectl apply', () => {
       /CronJob ns1\/j: spec\.jobTemplate\.spec\.templat: unknown field "templat": did you mean template\?/],
     ['a Namespace field', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ns1, label: {a: b}}\n', /Namespace ns1: metadata\.label: unknown field "label": did you mean labels\?/],
     ['a Service port field', 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns1}\nspec: {ports: [{port: 80, targetport: 8080}]}\n',
-      /Service: spec\.ports\[0\]\.targetport: unknown field "targetport": did you mean targetPort\?/],
+      /Service ns1\/s: spec\.ports\[0\]\.targetport: unknown field "targetport": did you mean targetPort\?/],
     ['a non-string metadata.namespace', 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: 5}\nspec: {containers: []}\n',
       /Pod default\/a: metadata\.namespace: must be a string, got a number/],
     ['a boolean namespace', 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: yes}\nspec: {containers: []}\n',
