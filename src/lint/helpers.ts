@@ -7,7 +7,7 @@ import * as ps from '../model/port-set';
 import { selectorContains } from '../model/selector-containment';
 import { peerMatches as peerMatchesEngine, policySelects } from '../semantics/evaluate';
 import { NAMESPACE_NAME_LABEL } from '../semantics/load';
-import { Cluster, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
+import { Cluster, CustomResource, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
 import { selectorMatches } from '../semantics/selector';
 
 export function policyObject(p: Policy): string {
@@ -96,6 +96,22 @@ export function selectedEndpoints(cluster: Cluster, policy: Policy): Endpoint[] 
 /** True when the input holds at least one pod or workload of the namespace: only then can "matches nothing" be told. */
 export function namespaceKnown(cluster: Cluster, namespace: string): boolean {
   return indexOf(cluster).endpointsByNamespace.has(namespace);
+}
+
+/**
+ * The custom resources of the input that may make pods in a namespace an operator manages: those of the namespace and
+ * the cluster-scoped ones. Where there are any, "selects nothing" is only as far as the input shows.
+ */
+export function podMakersIn(cluster: Cluster, namespaces: readonly string[]): CustomResource[] {
+  const set = new Set(namespaces);
+  return cluster.customResources.filter((r) => r.namespace === undefined || set.has(r.namespace));
+}
+
+/** ` (the input also holds Kafka data/events, which an operator may turn into pods the input does not show)`, or ''. */
+export function podMakersNote(makers: readonly CustomResource[]): string {
+  if (makers.length === 0) return '';
+  const names = makers.map((r) => (r.namespace === undefined ? `${r.kind} ${r.name}` : `${r.kind} ${r.namespace}/${r.name}`));
+  return `; but the input also holds ${list(names, 3)}, which an operator may turn into pods the input does not show, so check those pods' labels`;
 }
 
 /** The pods and workloads a peer of a policy in `policyNamespace` matches, looking only where it can match. */

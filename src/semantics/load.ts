@@ -5,8 +5,9 @@
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
  */
 import {
-  Cluster, ContainerPort, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector, Service, ServicePort,
+  Cluster, ContainerPort, CustomResource, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector, Service, ServicePort,
 } from './model';
+import { isOperatorKind, mayCreatePods, operatorPods } from './operators';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
 import { SourcedObject } from '../manifests/decode';
 import { checkObject, expandLists } from '../manifests/objects';
@@ -50,6 +51,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
   const endpointOwner = new Map<string, string>();
   const policies = new Map<string, Policy>();
   const services = new Map<string, Service>();
+  const customResources: CustomResource[] = [];
   const usedNamespaces = new Set<string>();
 
   objects.forEach((o) => {
@@ -65,9 +67,14 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       if (category === 'invalid' && path !== 'kind' && path !== 'apiVersion') schemaProblems.push(problem);
       else problems.push(problem);
     });
-    const kind = checked.kind;
+    const kind = checked.kind ?? operatorKindOf(obj);
     if (kind === undefined || !isPlainObject(obj)) {
       problems.push(...schemaProblems);
+      if (isPlainObject(obj) && typeof obj.kind === 'string' && typeof obj.apiVersion === 'string' && mayCreatePods(obj.kind, obj.apiVersion)) {
+        const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
+        const crNamespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
+        customResources.push({ kind: obj.kind, ...(crNamespace ? { namespace: crNamespace } : {}), name: typeof meta.name === 'string' ? meta.name : '' });
+      }
       return;
     }
     const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
@@ -156,9 +163,19 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       let podSpec: unknown;
       let specPath = 'spec';
       const ips: IpAddress[] = [];
+      let ports: ContainerPort[];
       if (kindName === 'Pod') {
         podSpec = record.spec;
         readPodIps(record.status, report, ips);
+        ports = readContainerPorts(podSpec, specPath, report);
+      } else if (!TEMPLATE_PATHS.has(kindName)) {
+        // A custom resource whose pods an operator creates: the operator's labels, then spec.podMetadata.labels.
+        const spec = isPlainObject(record.spec) ? record.spec : {};
+        const pods = operatorPods(kindName, name);
+        const podMetadata = isPlainObject(spec.podMetadata) ? spec.podMetadata : {};
+        podLabels = new Map([...pods.labels, ...readLabels(podMetadata.labels, 'spec.podMetadata.labels', report)]);
+        podSpec = spec;
+        ports = [...pods.ports];
       } else {
         const steps = TEMPLATE_PATHS.get(kindName)!;
         let template: unknown = record;
@@ -172,8 +189,8 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         podLabels = readLabels(templateMeta.labels, `${templatePath}.metadata.labels`, report);
         podSpec = template.spec;
         specPath = `${templatePath}.spec`;
+        ports = readContainerPorts(podSpec, specPath, report);
       }
-      const ports = readContainerPorts(podSpec, specPath, report);
       const id = `${namespace}/${name}`;
       const owner = endpointOwner.get(id);
       if (owner !== undefined && owner !== kindName) {
@@ -215,10 +232,17 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       endpoints: [...endpoints.values()].sort(byId),
       policies: [...policies.values()].sort(byId),
       services: [...services.values()].sort(byId),
+      customResources,
     },
     problems,
     notes,
   };
+}
+
+/** The kind of a custom resource whose pods the engine models, if the object is one. */
+function operatorKindOf(obj: unknown): string | undefined {
+  if (!isPlainObject(obj) || typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') return undefined;
+  return isOperatorKind(obj.kind, obj.apiVersion) ? obj.kind : undefined;
 }
 
 /** How many pods a workload runs, as its manifest says (absent fields take the API server's defaults). */
@@ -229,7 +253,11 @@ function replicasOf(record: { [key: string]: unknown }, kind: string): number {
     case 'Deployment':
     case 'StatefulSet':
     case 'ReplicaSet':
+    case 'Alertmanager':
+    case 'ThanosRuler':
       return count(spec.replicas);
+    case 'Prometheus':
+      return count(spec.replicas) * count(spec.shards);
     case 'DaemonSet':
       return Infinity; // one pod per node
     case 'Job':

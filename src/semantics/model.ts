@@ -143,6 +143,18 @@ export interface Cluster {
   readonly policies: readonly Policy[];
   /** Sorted by id. */
   readonly services: readonly Service[];
+  /**
+   * Custom resources of the input that an operator may turn into pods the input does not show (any kind outside
+   * Kubernetes' own API groups, except those the engine models or knows to run no pods), in input order.
+   */
+  readonly customResources: readonly CustomResource[];
+}
+
+export interface CustomResource {
+  readonly kind: string;
+  /** `undefined` for a cluster-scoped resource. */
+  readonly namespace?: string;
+  readonly name: string;
 }
 
 /** The port of a query: one number, or a name resolved on the destination. */

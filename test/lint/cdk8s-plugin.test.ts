@@ -43,7 +43,7 @@ describe('NetpolLintValidation (cdk8s-cli plugin)', () => {
     const lenient = context('warnings-only.yaml');
     new NetpolLintValidation().validate(lenient);
     expect(lenient.status).toBe('success');
-    expect(lenient.violations.map((v) => v.ruleName)).toEqual(['NP009 all-namespaces-peer (warning)']);
+    expect(lenient.violations.map((v) => v.ruleName)).toEqual(['NP010 whole-ip-range-without-ports (warning)']);
 
     const strict = context('warnings-only.yaml');
     new NetpolLintValidation({ failOn: LintSeverity.WARNING }).validate(strict);

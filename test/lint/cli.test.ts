@@ -82,8 +82,8 @@ describe('cdk8s-netpol lint', () => {
 
   test('reads stdin', () => {
     const r = run(['-'], 'apiVersion: v1\nkind: Pod\nmetadata: { name: p, namespace: a }\nspec: { containers: [{ name: c, image: i }] }\n');
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^<stdin>:1: error NP001/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^<stdin>:1: warning NP001/);
   });
 
   test.each([
@@ -138,6 +138,6 @@ spec: { containers: [{ name: c, image: i }] }
     const r = run(['-'], yaml.replace('NP001: the mesh filters ingress', 'NP001'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/error NP016 suppression-without-reason: Namespace a: metadata\.annotations\.cdk8s-netpol\.dev\/suppress: the suppression of NP001 gives no reason/);
-    expect(r.stdout).toMatch(/error NP001/);
+    expect(r.stdout).toMatch(/warning NP001/);
   });
 });

@@ -51,26 +51,26 @@ describe('NetpolLint', () => {
 
   test('does not fail on warnings unless failOn is WARNING', () => {
     const { chart } = chartWithBackend();
-    denyAll(chart, { ...DNS, ingress: [{ from: [{ namespaceSelector: {} }] }] });
+    denyAll(chart, { ...DNS, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] });
     NetpolLint.enable(chart);
     expect(() => chart.toJson()).not.toThrow();
 
     const other = chartWithBackend();
-    denyAll(other.chart, { ...DNS, ingress: [{ from: [{ namespaceSelector: {} }] }] });
+    denyAll(other.chart, { ...DNS, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] });
     NetpolLint.enable(other.chart, { failOn: LintSeverity.WARNING });
-    expect(() => other.chart.toJson()).toThrow(/NP009 all-namespaces-peer at test\/deny: /);
+    expect(() => other.chart.toJson()).toThrow(/NP010 whole-ip-range-without-ports at test\/deny: /);
   });
 
   test('check returns findings of every severity with construct paths', () => {
     const { chart } = chartWithBackend();
-    denyAll(chart, { ...DNS, ingress: [{ from: [{ namespaceSelector: {} }] }] });
+    denyAll(chart, { ...DNS, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] });
     expect(NetpolLint.check(chart)).toEqual([{
-      ruleId: 'NP009',
-      ruleName: 'all-namespaces-peer',
+      ruleId: 'NP010',
+      ruleName: 'whole-ip-range-without-ports',
       severity: LintSeverity.WARNING,
       objectName: 'NetworkPolicy shop/deny',
-      fieldPath: 'spec.ingress[0].from[0].namespaceSelector',
-      message: expect.stringMatching(/matches every pod in every namespace/),
+      fieldPath: 'spec.ingress[0].from[0].ipBlock.cidr',
+      message: expect.stringMatching(/is the whole address space/),
       constructPath: 'test/deny',
     }]);
   });

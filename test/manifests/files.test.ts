@@ -203,7 +203,8 @@ describe('empty input and non-Kubernetes files', () => {
     write('dist/construct-metadata.json', JSON.stringify({ version: '1.0.0', resources: { 'app/pod': { path: 'app/pod' } } }));
     const r = runCli(['lint', path.join(dir, 'dist')]);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(1); // NP001 on ns1
+    expect(r.code).toBe(0); // read: NP001 (a warning) on ns1
+    expect(r.stdout).toMatch(/warning NP001/);
   });
 
   test('another non-Kubernetes file is reported with the way to skip it, and --ignore skips it', () => {
@@ -216,6 +217,7 @@ describe('empty input and non-Kubernetes files', () => {
     expect(r.stderr).toMatch(/not a Kubernetes object: .*values\.yaml:1: no apiVersion or kind/);
     const ignored = runCli(['lint', path.join(dir, 'm'), '--ignore', 'package.json', '--ignore', 'sub/**']);
     expect(ignored.stderr).toBe('');
-    expect(ignored.code).toBe(1);
+    expect(ignored.code).toBe(0);
+    expect(ignored.stdout).toMatch(/warning NP001/);
   });
 });

@@ -52,4 +52,38 @@ describe('the loader reads what the analyses need beyond policies', () => {
     expect(byName.get('agent')!.hostNetwork).toBe(true);
     expect(byName.get('one')!.hostNetwork).toBe(false);
   });
+
+  test('prometheus-operator resources stand for their pods: operator labels, podMetadata labels, named ports, replicas', () => {
+    const { cluster, problems } = load([
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'Prometheus',
+        metadata: { name: 'k8s', namespace: 'monitoring' },
+        spec: { replicas: 2, podMetadata: { labels: { 'app.kubernetes.io/component': 'prometheus' } } },
+      },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', metadata: { name: 'main', namespace: 'monitoring' }, spec: {} },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'sm', namespace: 'monitoring' }, spec: {} },
+      { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'Kafka', metadata: { name: 'events', namespace: 'data' }, spec: {} },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'data' }, spec: {} },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'data' } },
+    ]);
+    expect(problems).toEqual([]);
+    const prometheus = cluster.endpoints.find((e) => e.id === 'monitoring/k8s')!;
+    expect(prometheus.kind).toBe('Prometheus');
+    expect(Object.fromEntries(prometheus.labels)).toEqual({
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/instance': 'k8s',
+      'app.kubernetes.io/managed-by': 'prometheus-operator',
+      'app.kubernetes.io/component': 'prometheus',
+      'prometheus': 'k8s',
+      'operator.prometheus.io/name': 'k8s',
+    });
+    expect(prometheus.ports.find((p) => p.name === 'web')!.port).toBe(9090);
+    expect(prometheus.replicas).toBe(2);
+    const alertmanager = cluster.endpoints.find((e) => e.id === 'monitoring/main')!;
+    expect(alertmanager.labels.get('alertmanager')).toBe('main');
+    expect(alertmanager.ports.map((p) => `${p.protocol}/${p.port}`)).toContain('UDP/9094');
+    // Only resources that may make pods are remembered: not ServiceMonitors, Ingresses or ConfigMaps.
+    expect(cluster.customResources).toEqual([{ kind: 'Kafka', namespace: 'data', name: 'events' }]);
+  });
 });

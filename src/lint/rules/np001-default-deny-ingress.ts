@@ -46,9 +46,9 @@ export function defaultDenyFindings(context: LintContext, direction: 'Ingress' |
 export const NP001: LintRule = {
   id: 'NP001',
   name: 'missing-default-deny-ingress',
-  // An error where a workload of the namespace accepts anything; hardening advice (info) where every workload is
-  // already isolated by its own policy.
-  severity: LintSeverity.ERROR,
+  // A warning where a workload of the namespace accepts anything (a likely gap, but nothing the input declares is
+  // broken); hardening advice (info) where every workload is already isolated by its own policy.
+  severity: LintSeverity.WARNING,
   summary: 'A namespace with workloads has no default-deny policy for Ingress.',
   why: 'Pods that no policy selects for Ingress accept connections from anywhere; without a namespace-wide deny, every new workload starts out open. Where every workload of the namespace is already isolated by a policy of its own, the finding is hardening advice (info).',
   fix: 'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress]` to the namespace (ZeroTrustNamespace does this), then allow the flows you need.',

@@ -1,17 +1,32 @@
-import { Peer, Rule } from '../../semantics/model';
-import { isEmptySelector, policyObject } from '../helpers';
+import { Cluster, Peer, Policy, Rule } from '../../semantics/model';
+import { isEmptySelector, namespaceKnown, peerMatch, policyObject } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
+export interface SplitPeers {
+  readonly nsOnly: Peer;
+  readonly podOnly: Peer;
+  /** True when the input shows the podSelector peer matches nothing in the policy's namespace. */
+  readonly deadLocally: boolean;
+}
+
 /**
- * The namespaceSelector-only and podSelector-only peers of a rule that lists both, if it does. An empty
- * namespaceSelector is left to NP009, which reports it whatever its neighbours.
+ * The namespaceSelector-only and podSelector-only peers of a rule that lists both, when they read as one peer split
+ * in two. Not when the OR is evidently meant:
+ * - `podSelector: {}` in a peer of its own means "every pod of my namespace": it cannot have been meant inside the
+ *   other peer (that would be the namespaceSelector alone);
+ * - the podSelector matches pods of the policy's own namespace in the input: both alternatives select real pods (the
+ *   Kubernetes docs' own example, "pods of namespaces labelled X, or frontend pods of this namespace").
+ * An empty namespaceSelector is left to NP009, which reports it whatever its neighbours.
  */
-export function splitPeers(rule: Rule): { nsOnly: Peer; podOnly: Peer } | undefined {
+export function splitPeers(cluster: Cluster, policy: Policy, rule: Rule): SplitPeers | undefined {
   const peers = rule.peers ?? [];
   const nsOnly = peers.find((x) => x.namespaceSelector && !isEmptySelector(x.namespaceSelector) && !x.podSelector);
-  const podOnly = peers.find((x) => x.podSelector && !x.namespaceSelector);
-  return nsOnly && podOnly ? { nsOnly, podOnly } : undefined;
+  const podOnly = peers.find((x) => x.podSelector && !isEmptySelector(x.podSelector) && !x.namespaceSelector);
+  if (!nsOnly || !podOnly) return undefined;
+  const known = namespaceKnown(cluster, policy.namespace);
+  if (known && peerMatch(cluster, podOnly, policy.namespace).matches.length > 0) return undefined;
+  return { nsOnly, podOnly, deadLocally: known };
 }
 
 export const NP006: LintRule = {
@@ -19,20 +34,21 @@ export const NP006: LintRule = {
   name: 'split-peer',
   severity: LintSeverity.WARNING,
   summary: 'One rule lists a namespaceSelector-only peer and a podSelector-only peer: one combined peer was most likely meant.',
-  why: 'Two list items are ORed: the rule allows every pod of the selected namespaces, plus the selected pods of the policy\'s own namespace. Users who write "pods labelled X in namespace Y" this way (an extra `-`) open the rule to the whole namespace.',
+  why: 'Two list items are ORed: the rule allows every pod of the selected namespaces, plus the selected pods of the policy\'s own namespace. Users who write "pods labelled X in namespace Y" this way (an extra `-`) open the rule to the whole namespace. A warning when the input shows that the podSelector matches no pod of the policy\'s namespace (so the second peer is dead and the first opens a whole namespace); hardening advice (info) when the input holds no pods of that namespace. Nothing is reported for `podSelector: {}` (which means "my namespace") or where the podSelector matches pods of the policy\'s namespace (a deliberate OR, as in the Kubernetes docs\' example).',
   fix: 'Put both selectors in one peer (remove the `-` before `podSelector`). If the OR is intended, suppress the finding with a reason.',
   check: ({ cluster }) => {
     const findings: RawFinding[] = [];
     for (const p of cluster.policies) {
       for (const rule of [...p.ingress, ...p.egress]) {
-        const split = splitPeers(rule);
+        const split = splitPeers(cluster, p, rule);
         if (!split) continue;
         const { nsOnly, podOnly } = split;
         const field = rule.path.startsWith('spec.ingress') ? 'from' : 'to';
         findings.push({
           object: policyObject(p),
+          ...(split.deadLocally ? {} : { severity: LintSeverity.INFO }),
           path: `${rule.path}.${field}`,
-          message: `NetworkPolicy ${p.id}: ${rule.path}.${field} has namespaceSelector ${nsOnly.namespaceSelector!.text} (${nsOnly.path}) and podSelector ${podOnly.podSelector!.text} (${podOnly.path}) as two peers, which allows every pod of those namespaces OR those pods of ${p.namespace}. Fix: if you meant pods matching the podSelector inside those namespaces, put both selectors in one peer (remove the \`-\` before podSelector)`,
+          message: `NetworkPolicy ${p.id}: ${rule.path}.${field} has namespaceSelector ${nsOnly.namespaceSelector!.text} (${nsOnly.path}) and podSelector ${podOnly.podSelector!.text} (${podOnly.path}) as two peers, which allows every pod of those namespaces OR those pods of ${p.namespace}${split.deadLocally ? ` (the input holds no such pod in ${p.namespace})` : ''}. Fix: if you meant pods matching the podSelector inside those namespaces, put both selectors in one peer (remove the \`-\` before podSelector)`,
         });
       }
     }

@@ -5,7 +5,8 @@ import { LintSeverity } from '../severity';
 export const NP009: LintRule = {
   id: 'NP009',
   name: 'all-namespaces-peer',
-  severity: LintSeverity.WARNING,
+  // Hardening advice: the peer says plainly what it allows (every namespace), and platform flows often mean it.
+  severity: LintSeverity.INFO,
   summary: 'A peer `namespaceSelector: {}` without a podSelector (or with `podSelector: {}`) matches every pod of every namespace.',
   why: 'An empty namespaceSelector selects all namespaces. Alone, it allows every pod of the cluster, including namespaces created later; users often write it meaning "my namespace".',
   fix: 'Select the namespaces you mean (e.g. `kubernetes.io/metadata.name: <name>`), and the pods with a podSelector in the same peer; use a podSelector-only peer for the policy\'s own namespace.',
