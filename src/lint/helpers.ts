@@ -2,7 +2,9 @@
  * Questions the rules ask of the engine's model. Matching is the engine's (`peerMatches`, `policySelects`,
  * `selectorMatches`); this file only adds what a linter needs on top: "is the input complete enough to tell?".
  */
+import { LintContext } from './model';
 import { ConnectionAnalysis } from '../analysis/connections';
+import { expandLists, isPlainObject } from '../manifests/objects';
 import * as ps from '../model/port-set';
 import { selectorContains } from '../model/selector-containment';
 import { peerMatches as peerMatchesEngine, policySelects } from '../semantics/evaluate';
@@ -143,6 +145,30 @@ function peerMatches(cluster: Cluster, peer: Peer, policyNamespace: string): End
   return hit;
 }
 
+const RAW = new WeakMap<readonly unknown[], Map<string, { [key: string]: unknown }>>();
+
+/**
+ * The object of the input as written, by `Kind ns/name` (`Namespace name`), for the few rules that read a field the
+ * engine's model leaves out (annotations, how an empty selector was spelt). The later of two copies wins, as in the
+ * loader.
+ */
+export function rawObject(context: LintContext, object: string): { [key: string]: unknown } | undefined {
+  let index = RAW.get(context.objects);
+  if (!index) {
+    index = new Map();
+    for (const o of expandLists(context.objects, [])) {
+      const obj = o.object;
+      if (!isPlainObject(obj) || typeof obj.kind !== 'string') continue;
+      const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
+      const name = typeof metadata.name === 'string' ? metadata.name : '';
+      const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+      index.set(obj.kind === 'Namespace' ? `Namespace ${name}` : `${obj.kind} ${namespace}/${name}`, obj);
+    }
+    RAW.set(context.objects, index);
+  }
+  return index.get(object);
+}
+
 export function isEmptySelector(s: Selector | undefined): boolean {
   return s !== undefined && s.requirements.length === 0;
 }
@@ -175,6 +201,22 @@ export function peerMatch(cluster: Cluster, peer: Peer, policyNamespace: string)
   const onlyName = peer.namespaceSelector.requirements.every((r) => r.key === NAMESPACE_NAME_LABEL);
   const complete = pinned.every((name) => namespaceKnown(cluster, name) && (onlyName || cluster.namespaces.get(name)?.declared === true));
   return { matches, complete };
+}
+
+/**
+ * The pods a rule's ports are resolved on: the pods the policy selects for an ingress rule, the pods of the peers for
+ * an egress rule. `undefined` when the input cannot tell (an egress rule to every peer, or to peers whose pods are not
+ * all in the input); `onlyIpBlocks` when an egress rule's peers are all ipBlocks.
+ */
+export function ruleDestinations(
+  cluster: Cluster, policy: Policy, rule: Rule, ingress: boolean,
+): { endpoints: Endpoint[]; onlyIpBlocks: boolean } | undefined {
+  if (ingress) return { endpoints: selectedEndpoints(cluster, policy), onlyIpBlocks: false };
+  if (rule.peers === undefined) return undefined;
+  const onlyIpBlocks = rule.peers.every((x) => x.ipBlock !== undefined);
+  const matches = rule.peers.filter((x) => !x.ipBlock).map((x) => peerMatch(cluster, x, policy.namespace));
+  if (matches.some((m) => !m.complete)) return undefined;
+  return { endpoints: [...new Set(matches.flatMap((m) => m.matches))], onlyIpBlocks };
 }
 
 /** True when a rule's ports allow `protocol`/`port` whatever the destination (numbers only: a named entry never counts). */

@@ -39,7 +39,7 @@ export const BAD_SUPPRESSION: Omit<LintRule, 'check'> = {
 };
 
 /** Every id a report may contain, with its documentation, in id order. */
-export const RULE_DOCS: readonly Omit<LintRule, 'check'>[] = [RULE_FAILED, ...RULES, BAD_SUPPRESSION];
+export const RULE_DOCS: readonly Omit<LintRule, 'check'>[] = [RULE_FAILED, ...RULES, BAD_SUPPRESSION].sort((a, b) => (a.id < b.id ? -1 : 1));
 
 export interface Suppressed {
   readonly finding: Finding;
@@ -95,9 +95,9 @@ function indexObjects(objects: readonly SourcedObject[]): Map<string, ObjectInfo
     const ref: ObjectRef = obj.kind === 'Namespace' ? { kind: obj.kind, name } : { kind: obj.kind, namespace, name };
     const key = refText(ref);
     const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
-    if (!index.has(key)) {
-      index.set(key, { source: o.source, file: o.file ?? o.source, document: o.document, line: o.line, locate: o.locate, ref, annotations });
-    }
+    // The later of two copies is the one used (kubectl apply of the set applies it over the earlier one): so are its
+    // place and its suppressions.
+    index.set(key, { source: o.source, file: o.file ?? o.source, document: o.document, line: o.line, locate: o.locate, ref, annotations });
   }
   return index;
 }

@@ -33,6 +33,37 @@ ${workload('prometheus', 'web', 9090, 'monitoring')}
 ---
 ${defaultDeny('monitoring')}`;
 
+const service = (name: string, app: string, port: number, targetPort: number | string) => `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: shop }
+spec:
+  selector: { app: ${app} }
+  ports: [{ port: ${port}, targetPort: ${targetPort} }]`;
+// A controller scaffold: the webhook server listens on 9443 (named webhook-server) behind a Service 443 -> 9443.
+const webhook = `${workload('manager', 'webhook-server', 9443)}
+---
+${service('webhook-service', 'manager', 443, 'webhook-server')}`;
+const webhookPolicy = (port: number) => policy('webhook-in', `  podSelector: { matchLabels: { app: manager } }
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{ ipBlock: { cidr: 10.0.0.0/8 } }]
+      ports: [{ port: ${port} }]`);
+const nodeAgent = (hostNetwork: boolean) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent, namespace: shop }
+spec:
+  selector: { matchLabels: { app: agent } }
+  template:
+    metadata: { labels: { app: agent } }
+    spec:
+      hostNetwork: ${hostNetwork}
+      containers: [{ name: main, image: example, ports: [{ name: metrics, containerPort: 9100 }] }]`;
+const agentPolicy = policy('agent-in', `  podSelector: { matchLabels: { app: agent } }
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{ ipBlock: { cidr: 10.0.0.0/8 } }]
+      ports: [{ port: 9100 }]`);
+
 interface Case {
   readonly id: string;
   readonly description: string;
@@ -204,6 +235,55 @@ const CASES: Case[] = [
     triggers: clean(policy('deny-db', '  podSelector: { matchLabels: { app: db } }\n  policyTypes: [Ingress]')),
     passes: clean(policy('deny-db', '  podSelector: { matchLabels: { app: db } }\n  policyTypes: [Ingress]\n  ingress:\n    - from: [{ podSelector: { matchLabels: { app: backend } } }]\n      ports: [{ port: 5432 }]')),
     message: /NetworkPolicy shop\/deny-db is redundant: NetworkPolicy shop\/default-deny/,
+  },
+  {
+    id: 'NP017',
+    description: 'a rule allowing the Service port where the pods listen on the targetPort (443 -> 9443)',
+    triggers: clean(webhook, webhookPolicy(443)),
+    passes: clean(webhook, webhookPolicy(9443)),
+    message: /NetworkPolicy shop\/webhook-in: spec.ingress\[0\].ports\[0\] allows TCP\/443, the port of Service shop\/webhook-service, but NetworkPolicy ports are pod ports and that Service sends TCP\/443 to pod port TCP\/9443 \(targetPort webhook-server\).*Fix: allow port 9443 \(or the named port webhook-server\) instead of 443/,
+  },
+  {
+    id: 'NP017',
+    description: 'a rule allowing a port no selected pod declares (no Service)',
+    triggers: clean(backendFromFrontend.replace('port: 80', 'port: 8081'), frontendToBackend.replace('port: 80', 'port: 8081')),
+    passes: clean(backendFromFrontend, frontendToBackend),
+    message: /spec.ingress\[0\].ports\[0\] allows TCP\/8081, but none of the pods this policy selects \(shop\/backend\) serves it.*TCP\/80/,
+  },
+  {
+    id: 'NP018',
+    description: 'a Service whose isolated pods admit no client',
+    triggers: clean(service('backend-svc', 'backend', 80, 80)),
+    passes: clean(service('backend-svc', 'backend', 80, 80), backendFromFrontend, frontendToBackend),
+    message: /Service shop\/backend-svc \(ports TCP\/80 -> 80\) sends to shop\/backend, which are isolated for Ingress, and no ingress rule of theirs allows any of its target ports from any peer: no client can reach the Service/,
+  },
+  {
+    id: 'NP019',
+    description: 'a namespace relying on the pre-1.7 isolation annotation',
+    triggers: [WORKLOADS.replace('metadata: { name: shop }', 'metadata:\n  name: shop\n  annotations: { net.beta.kubernetes.io/network-policy: \'{"ingress": {"isolation": "DefaultDeny"}}\' }')].join('\n---\n'),
+    passes: [WORKLOADS].join('\n---\n'),
+    message: /namespace shop: metadata.annotations.net.beta.kubernetes.io\/network-policy is the pre-1.7 default-deny annotation, which no network plugin reads since Kubernetes 1.7, and no NetworkPolicy isolates the namespace for Ingress/,
+  },
+  {
+    id: 'NP020',
+    description: 'a policy on a host-network pod',
+    triggers: clean(nodeAgent(true), agentPolicy),
+    passes: clean(nodeAgent(false), agentPolicy),
+    message: /NetworkPolicy shop\/agent-in: spec.podSelector selects DaemonSet shop\/agent, which runs with hostNetwork: true; how a policy applies to host-network pods is undefined/,
+  },
+  {
+    id: 'NP021',
+    description: 'an access policy whose podSelector was left with empty matchLabels',
+    triggers: clean(policy('allow-metrics', '  podSelector: { matchLabels: null }\n  policyTypes: [Ingress]\n  ingress:\n    - ports: [{ port: 9090 }]')),
+    passes: clean(policy('allow-metrics', '  podSelector: { matchLabels: { app: backend } }\n  policyTypes: [Ingress]\n  ingress:\n    - ports: [{ port: 80 }]')),
+    message: /NetworkPolicy shop\/allow-metrics: spec.podSelector is written with an empty `matchLabels`, so it selects every pod of shop \(backend, db, frontend\) and isolates all of them for Ingress/,
+  },
+  {
+    id: 'NP021',
+    description: 'a policy named after one workload that selects every pod',
+    triggers: clean(policy('backend-access', '  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n    - from: [{ podSelector: { matchLabels: { app: frontend } } }]')),
+    passes: clean(policy('backend-access', '  podSelector: { matchLabels: { app: backend } }\n  policyTypes: [Ingress]\n  ingress:\n    - from: [{ podSelector: { matchLabels: { app: frontend } } }]')),
+    message: /spec.podSelector is empty, in a policy named after Deployment shop\/backend/,
   },
 ];
 

@@ -1,5 +1,5 @@
 import { Endpoint } from '../../semantics/model';
-import { list, peerMatch, policyObject, selectedEndpoints } from '../helpers';
+import { list, policyObject, ruleDestinations } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
@@ -35,17 +35,9 @@ export const NP013: LintRule = {
         for (const rule of side.rules) {
           const named = (rule.ports ?? []).map((e, i) => ({ e, i })).filter(({ e }) => e.name !== undefined);
           if (named.length === 0) continue;
-          let destinations: Endpoint[];
-          let onlyIpBlocks = false;
-          if (side.ingress) {
-            destinations = selectedEndpoints(cluster, p);
-          } else {
-            if (rule.peers === undefined) continue;
-            onlyIpBlocks = rule.peers.every((x) => x.ipBlock !== undefined);
-            const matches = rule.peers.filter((x) => !x.ipBlock).map((x) => peerMatch(cluster, x, p.namespace));
-            if (matches.some((m) => !m.complete)) continue;
-            destinations = [...new Set(matches.flatMap((m) => m.matches))];
-          }
+          const dests = ruleDestinations(cluster, p, rule, side.ingress);
+          if (!dests) continue;
+          const { endpoints: destinations, onlyIpBlocks } = dests;
           if (destinations.length === 0 && !onlyIpBlocks) continue; // NP004/NP005 report the selector itself
           for (const { e, i } of named) {
             if (destinations.some((d) => declares(d, e.name!, e.protocol))) continue;

@@ -1,0 +1,44 @@
+import * as ps from '../../model/port-set';
+import { ruleSpec, policySelects } from '../../semantics/evaluate';
+import { Endpoint } from '../../semantics/model';
+import { serviceEndpoints, targetPortOn } from '../../semantics/services';
+import { list, policiesIn } from '../helpers';
+import { LintRule, RawFinding } from '../model';
+import { LintSeverity } from '../severity';
+
+/**
+ * A Service exists to be reached: when every pod behind it is isolated for Ingress and no ingress rule of theirs
+ * allows any of its target ports from anyone, no client can use it.
+ */
+export const NP018: LintRule = {
+  id: 'NP018',
+  name: 'service-unreachable',
+  severity: LintSeverity.ERROR,
+  summary: 'A Service whose pods are all isolated for Ingress and admit no client on any of its ports.',
+  why: 'A Service declares that clients connect to its pods on its ports. When every pod behind it is isolated for Ingress and no ingress rule allows any of its target ports, from any peer, every connection through the Service is denied: usually a default-deny without the allowance it needs, or an allowance on the wrong port. Services without a selector, and host-network pods (whose policy behaviour is undefined), are not judged.',
+  fix: 'Add an ingress rule for the Service\'s target port (the pod port) from the clients that use it, or delete the Service if nothing should reach it.',
+  check: ({ cluster }) => {
+    const findings: RawFinding[] = [];
+    for (const service of cluster.services) {
+      if (service.selector === undefined || service.ports.length === 0) continue;
+      const endpoints = serviceEndpoints(cluster, service);
+      if (endpoints.length === 0 || endpoints.some((e) => e.hostNetwork)) continue;
+      const admits = (e: Endpoint): boolean => {
+        const isolating = policiesIn(cluster, e.namespace).filter((p) => p.isolatesIngress && policySelects(p, e));
+        if (isolating.length === 0) return true;
+        return service.ports.some((sp) => {
+          const target = targetPortOn(sp, e);
+          return target !== undefined && isolating.some((p) => p.ingress.some((r) => ps.specAllows(ruleSpec(r), sp.protocol, target, e.ports)));
+        });
+      };
+      if (endpoints.some(admits)) continue;
+      const ports = service.ports.map((sp) => `${sp.protocol}/${sp.port} -> ${sp.targetPort}`);
+      findings.push({
+        object: `Service ${service.id}`,
+        path: 'spec.ports',
+        message: `Service ${service.id} (ports ${list(ports, 4)}) sends to ${list(endpoints.map((e) => e.id), 3)}, which are isolated for Ingress, and no ingress rule of theirs allows any of its target ports from any peer: no client can reach the Service. Fix: allow the target port from the Service's clients in a policy that selects those pods, or delete the Service`,
+      });
+    }
+    return findings;
+  },
+};
