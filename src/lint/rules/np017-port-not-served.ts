@@ -17,7 +17,9 @@ function servedPorts(services: readonly Service[], e: Endpoint): Set<string> {
 }
 
 /** A Service port that is numbered `port` but sends to another pod port: the Service-port/pod-port confusion. */
-function confusedServicePort(services: readonly Service[], e: Endpoint, protocol: string, port: number): { service: Service; sp: ServicePort; target: number } | undefined {
+function confusedServicePort(
+  services: readonly Service[], e: Endpoint, protocol: string, port: number,
+): { service: Service; sp: ServicePort; target: number } | undefined {
   for (const service of services) {
     for (const sp of service.ports) {
       if (sp.protocol !== protocol || sp.port !== port) continue;

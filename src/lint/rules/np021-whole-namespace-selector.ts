@@ -32,7 +32,8 @@ export const NP021: LintRule = {
       const field = writtenEmpty(spec.podSelector);
       const endpoints = endpointsIn(cluster, p.namespace);
       // Named after one workload of several: "grafana", "allow-grafana-access".
-      const named = endpoints.length > 1 ? endpoints.find((e) => e.name.length >= 3 && p.name.includes(e.name) && !endpoints.every((o) => p.name.includes(o.name))) : undefined;
+      const namedAfter = (e: { name: string }) => e.name.length >= 3 && p.name.includes(e.name);
+      const named = endpoints.length > 1 && !endpoints.every(namedAfter) ? endpoints.find(namedAfter) : undefined;
       if (field === undefined && named === undefined) continue;
       const reads = field !== undefined ? `is written with an empty \`${field}\`` : `is empty, in a policy named after ${named!.kind} ${named!.id}`;
       findings.push({
