@@ -80,7 +80,29 @@ const COMPOSE_OPTIONS = {
   uniqueKeys: true,
   prettyErrors: false,
   customTags: kubectlTags as any,
+  // The library's only warning (a collection as a mapping key) is caught by toPlain: it is a problem of the input.
+  logLevel: 'warn' as const,
 };
+
+/**
+ * Converts a parsed document to plain values. A mapping key that is itself a map or list (`{{ .Values.name }}: x`,
+ * `? [a, b]`) cannot be decoded by kubectl (JSON keys are strings), while the YAML library would make a string of it
+ * and say so only through its logger: the logger's one warning is caught here and becomes the problem. A cheaper
+ * check than walking every node before the conversion.
+ */
+function toPlain(doc: Document.Parsed): { value?: unknown; collectionKey?: boolean } {
+  const emit = process.emitWarning;
+  let collectionKey = false;
+  process.emitWarning = ((warning: string | Error) => {
+    if (String(warning).includes('Keys with collection values')) collectionKey = true;
+  }) as typeof process.emitWarning;
+  try {
+    const value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    return collectionKey ? { collectionKey } : { value };
+  } finally {
+    process.emitWarning = emit;
+  }
+}
 
 /**
  * Bytes to text as kubectl's file reader does: a UTF-16 (LE or BE) or UTF-8 byte order mark decides the encoding;
@@ -243,7 +265,13 @@ export function parseManifestText(text: string, source: string, problems: Proble
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+      const plain = toPlain(doc);
+      if (plain.collectionKey) {
+        const line = doc.contents ? lines.linePos(doc.contents.range[0]).line : undefined;
+        fail(i, 'a mapping key is itself a map or a list, which cannot be decoded (JSON keys are strings; an unquoted `{{ ... }}` is one)', line);
+        return;
+      }
+      value = plain.value;
     } catch (e) {
       const message = (e as Error)?.message ?? '';
       fail(i, /alias/i.test(message)

@@ -1,5 +1,6 @@
 import { Reachability } from '../../src';
-import { InvalidManifestsError } from '../../src/manifests/problem';
+import { parseManifestText } from '../../src/manifests/decode';
+import { InvalidManifestsError, Problem } from '../../src/manifests/problem';
 import { Port } from '../../src/model/port';
 import { runCli } from '../util/cli';
 
@@ -168,6 +169,21 @@ describe('templates are not manifests until rendered', () => {
     const r = runCli(['lint', '-'], text);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>.*render it first \(helm template CHART/);
+  });
+
+  test('a template that happens to parse as YAML (`name: {{ .Values.name }}` is a map key that is a map) is no object either', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n';
+    const r = runCli(['lint', '-'], text);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not YAML\/JSON: <stdin>:1: a mapping key is itself a map or a list, which cannot be decoded.*render it first \(helm template CHART/);
+    expect(r.stderr).not.toMatch(/Warning|stringified/); // the YAML library's own logging never reaches the user
+  });
+
+  test('an explicit collection key (`? [a, b]`) is rejected as kubectl rejects it, and the other documents are read', () => {
+    const problems: Problem[] = [];
+    const objects = parseManifestText('a: 1\n? [x, y]\n: 2\n---\nb: 2\n', 'in.yaml', problems);
+    expect(problems.map((p) => `${p.document}: ${p.message}`)).toEqual(['1: a mapping key is itself a map or a list, which cannot be decoded (JSON keys are strings; an unquoted `{{ ... }}` is one)']);
+    expect(objects.map((o) => o.object)).toEqual([{ b: 2 }]);
   });
 
   test('plain YAML with braces in a quoted value gets no template hint', () => {

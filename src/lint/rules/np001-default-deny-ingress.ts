@@ -27,7 +27,7 @@ export function defaultDenyFindings(context: LintContext, direction: 'Ingress' |
         object: `Namespace ${ns}`,
         path: '',
         severity: LintSeverity.INFO,
-        message: `namespace ${ns}: every one of its ${plural(workloads, 'pod/workload')} is isolated for ${direction} by a policy of its own, but no namespace-wide default-deny covers pods added later. Hardening: add a NetworkPolicy in ${ns} with \`podSelector: {}\` and \`policyTypes: [${direction}]\``,
+        message: `namespace ${ns}: ${workloads === 1 ? 'its one pod/workload is' : `every one of its ${plural(workloads, 'pod/workload')} is`} isolated for ${direction} by a policy of its own, but no namespace-wide default-deny covers pods added later. Hardening: add a NetworkPolicy in ${ns} with \`podSelector: {}\` and \`policyTypes: [${direction}]\``,
       });
       continue;
     }

@@ -1,3 +1,4 @@
+import { emptySelectorField } from './np021-whole-namespace-selector';
 import { isPlainObject } from '../../manifests/objects';
 import { isEmptySelector, policiesIn, rawObject } from '../helpers';
 import { LintRule, RawFinding } from '../model';
@@ -29,7 +30,10 @@ export const NP019: LintRule = {
       const value = annotations[OBSOLETE_ISOLATION_ANNOTATION];
       if (value === undefined) continue;
       const path = `metadata.annotations.${OBSOLETE_ISOLATION_ANNOTATION}`;
-      const covered = policiesIn(context.cluster, ns.name).some((p) => p.isolatesIngress && isEmptySelector(p.podSelector));
+      // A policy whose empty selector was written as `matchLabels: null` isolates the namespace by accident (NP021): it is
+      // no default deny to rely on.
+      const covered = policiesIn(context.cluster, ns.name)
+        .some((p) => p.isolatesIngress && isEmptySelector(p.podSelector) && emptySelectorField(context, p) === undefined);
       findings.push(covered ? {
         object: `Namespace ${ns.name}`,
         path,

@@ -1,6 +1,7 @@
 import { isPlainObject } from '../../manifests/objects';
+import { Policy } from '../../semantics/model';
 import { endpointsIn, isEmptySelector, list, policyObject, rawObject } from '../helpers';
-import { LintRule, RawFinding } from '../model';
+import { LintContext, LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
 const EMPTY_FIELDS = ['matchLabels', 'matchExpressions'];
@@ -9,6 +10,13 @@ const EMPTY_FIELDS = ['matchLabels', 'matchExpressions'];
 function writtenEmpty(selector: unknown): string | undefined {
   if (!isPlainObject(selector)) return undefined;
   return EMPTY_FIELDS.find((f) => f in selector);
+}
+
+/** The empty-selector field a policy was written with, if any: such a policy selects every pod by accident. */
+export function emptySelectorField(context: LintContext, p: Policy): string | undefined {
+  if (!isEmptySelector(p.podSelector)) return undefined;
+  const raw = rawObject(context, policyObject(p));
+  return writtenEmpty(raw && isPlainObject(raw.spec) ? raw.spec.podSelector : undefined);
 }
 
 /**
@@ -27,9 +35,7 @@ export const NP021: LintRule = {
     const findings: RawFinding[] = [];
     for (const p of cluster.policies) {
       if (!isEmptySelector(p.podSelector) || (p.ingress.length === 0 && p.egress.length === 0)) continue;
-      const raw = rawObject(context, policyObject(p));
-      const spec = raw && isPlainObject(raw.spec) ? raw.spec : {};
-      const field = writtenEmpty(spec.podSelector);
+      const field = emptySelectorField(context, p);
       const endpoints = endpointsIn(cluster, p.namespace);
       // Named after one workload of several: "grafana", "allow-grafana-access".
       const namedAfter = (e: { name: string }) => e.name.length >= 3 && p.name.includes(e.name);
