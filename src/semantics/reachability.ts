@@ -333,6 +333,14 @@ export class Reachability {
     return this.cluster;
   }
 
+  /**
+   * A query end by text (`namespace/name` or an IP), as the queries read it; throws for an unknown end.
+   * @internal
+   */
+  public _target(text: string): Target {
+    return this.target(text);
+  }
+
   private matrixOf(port: Port): Matrix {
     const q = queryPort(port);
     const key = `${q.protocol}/${q.name ?? q.port}`;
