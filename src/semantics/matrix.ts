@@ -21,6 +21,8 @@ export interface Matrix {
   readonly classCount: number;
   /** Class index of each endpoint. */
   readonly classOf: Int32Array;
+  /** True when some pair is undecidable. */
+  readonly anyUndecidable: boolean;
   /**
    * Is source endpoint `i` known to be allowed to reach destination endpoint `j`? Self pairs of an endpoint that
    * stands for one pod are, when the port exists there; for an endpoint of several pods (`replicas > 1`, DaemonSets)
@@ -29,8 +31,6 @@ export interface Matrix {
   allowed(i: number, j: number): boolean;
   /** Why the pair cannot be decided offline (an end uses the host network), or `undefined`. */
   undecidable(i: number, j: number): string | undefined;
-  /** True when some pair is undecidable. */
-  readonly anyUndecidable: boolean;
 }
 
 /** Where a selector can matter: the namespaces of the pods it may be asked about. */

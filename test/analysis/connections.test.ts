@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import { Port, Protocol, Reachability } from '../../src';
 import { ConnectionAnalysis } from '../../src/analysis/connections';
-import { evaluateFlow } from '../../src/semantics/evaluate';
 import { cidrContainsIp, parseIp } from '../../src/private/cidr';
+import { evaluateFlow } from '../../src/semantics/evaluate';
 import { clusterArb, workloadClusterArb } from '../semantics/arbitraries';
 import { namespace, pod, policy } from '../semantics/util';
 
@@ -58,7 +58,8 @@ describe('connection sets agree with the one-port engine', () => {
           // The analysis says what the policies say; a pod to itself is no connection.
           const expected = v.self ? false : v.policiesAllow;
           const set = analysis.between(i, j);
-          const got = [...set.byProtocol].some(([protocol, ranges]) => protocol === port.protocol && ranges.some(([lo, hi]) => lo <= port.number! && port.number! <= hi));
+          const n = port.number!;
+          const got = [...set.byProtocol].some(([protocol, ranges]) => protocol === port.protocol && ranges.some(([lo, hi]) => lo <= n && n <= hi));
           expect(`${a.id} -> ${b.id} ${port}: ${got}`).toBe(`${a.id} -> ${b.id} ${port}: ${expected}`);
           any ||= got;
         }

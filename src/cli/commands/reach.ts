@@ -1,5 +1,5 @@
-import { matrixLegend, matrixLines, matrixMark, undecidableNotes } from '../../semantics/matrix-text';
 import { isReplicated } from '../../semantics/evaluate';
+import { matrixLegend, matrixLines, matrixMark, undecidableNotes } from '../../semantics/matrix-text';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
 import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, PATH_HELP, userQuery } from '../load';
