@@ -253,10 +253,12 @@ export class Reachability {
   }
 
   /**
-   * The matrix for one port as fixed-width text: a row per source, a column per destination (numbered, with a
-   * legend), `✓` allowed, `·` denied and `?` undecidable offline (an end uses the host network; a line under the table
-   * says why). Self pairs are included: a pod to itself is allowed, and a workload of several pods to itself is the
-   * verdict between two of its replicas. Deterministic, so it works as a jest snapshot.
+   * The matrix for one port as fixed-width text.
+   *
+   * A row per source, a column per destination (numbered, with a legend), `✓` allowed, `·` denied and `?` undecidable
+   * offline (an end uses the host network; a line under the table says why). Self pairs are included: a pod to itself
+   * is allowed, and a workload of several pods to itself is the verdict between two of its replicas. Deterministic, so
+   * it works as a jest snapshot.
    */
   public matrix(port: Port): string {
     const lines: string[] = [];
