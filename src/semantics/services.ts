@@ -156,6 +156,27 @@ export function explainServiceFlow(cluster: Cluster, from: QueryEnds, to: QueryE
     lines.push(`  endpoints of Service ${e.service.service.id}: ${backends.join(', ')}`);
     for (const s of e.service.skipped) lines.push(`  not an endpoint: ${s}`);
   }
-  for (const p of pairs) lines.push(...explainFlow(cluster, p.src, p.dst, p.q).split('\n').map((l) => `  ${l}`));
+  for (const p of pairs) {
+    lines.push(...explainFlow(cluster, p.src, p.dst, p.q).split('\n').map((l) => `  ${l}`));
+    if (to.service) lines.push(...servicePortConfusion(cluster, p, to.service.servicePort!));
+  }
   return lines.join('\n');
+}
+
+/**
+ * A note for a side that denies the pod port but has a rule for the Service port: NetworkPolicy ports are pod ports,
+ * so a rule written for the Service port (443 in front of 9443) does not apply (a known scaffolding bug).
+ */
+function servicePortConfusion(cluster: Cluster, p: { src: Target; dst: Target; q: QueryPort; v: FlowVerdict }, servicePort: ServicePort): string[] {
+  if (p.v.allowed || p.v.port === undefined || p.v.port === servicePort.port) return [];
+  const asService = evaluateFlow(cluster, p.src, p.dst, { protocol: p.q.protocol, port: servicePort.port });
+  const out: string[] = [];
+  for (const side of ['egress', 'ingress'] as const) {
+    const now = p.v[side];
+    const then = asService[side];
+    if (!now || now.allowed || !then || then.allowedBy.length === 0) continue;
+    out.push(`    note: ${then.allowedBy.join(', ')} ${then.allowedBy.length === 1 ? 'allows' : 'allow'} ${p.q.protocol}/${servicePort.port}, the Service port; `
+      + `NetworkPolicy ports are pod ports (after the Service), so allow ${p.q.protocol}/${p.v.port}, the targetPort on ${p.dst.id}`);
+  }
+  return out;
 }

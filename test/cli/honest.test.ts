@@ -113,6 +113,9 @@ describe('explain with a Service', () => {
     expect(lines[1]).toBe('  endpoints of Service system/webhook-service: system/controller-manager (pod port TCP/9443), system/controller-manager-canary (pod port TCP/9443)');
     expect(lines).toContain('  clients/caller -> system/controller-manager on TCP/9443: ALLOWED');
     expect(lines).toContain('  clients/caller -> system/controller-manager-canary on TCP/9443: DENIED');
+    // The shipped policy allows the Service port, 443: the note names it and the pod port to allow instead.
+    expect(lines[lines.length - 2]).toBe('    note: policy system/allow-webhook-traffic spec.ingress[0] allows TCP/443, the Service port; NetworkPolicy ports are '
+      + 'pod ports (after the Service), so allow TCP/9443, the targetPort on system/controller-manager-canary');
   });
 
   test('a named targetPort is resolved on each endpoint pod; --port may name the Service port', () => {
