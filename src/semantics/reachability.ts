@@ -24,6 +24,11 @@ import { parseIp } from '../private/cidr';
  * from or to outside the cluster: only the pod end's policies apply then. Objects the API server would reject make
  * the factories throw, listing file (or chart), object and field; nothing is evaluated silently.
  *
+ * A workload of several pods (`spec.replicas` above 1, a DaemonSet) to itself means two of its replicas, which the
+ * policies decide like any other pair. A flow to or from a pod that uses the host network cannot be decided offline
+ * (upstream leaves NetworkPolicy behaviour for such pods undefined): `isAllowed` answers false, `undecidableReason`
+ * says why, and `allows` and `denies` both throw.
+ *
  * @example
  * const reach = Reachability.of(this);
  * reach.allows('shop/frontend', 'shop/backend', Port.tcp(8080));
