@@ -241,9 +241,16 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
   const replicated = new Uint8Array(endpoints.length);
   endpoints.forEach((e, i) => { replicated[i] = isReplicated(e) ? 1 : 0; });
   const hostNetwork = endpoints.some((e) => e.hostNetwork);
+  // The reason of a pair with one host-network end depends on that end only: built once per such end.
+  const reasons = new Map<number, string>();
   const undecidable = (i: number, j: number): string | undefined => {
-    if (!hostNetwork || (i === j && !replicated[i]) || !resolvable.has(classOf[j])) return undefined;
-    return hostNetworkReason(targetOf(endpoints[i]), targetOf(endpoints[j]));
+    if (!hostNetwork || (!endpoints[i].hostNetwork && !endpoints[j].hostNetwork)) return undefined;
+    if ((i === j && !replicated[i]) || !resolvable.has(classOf[j])) return undefined;
+    if (i !== j && endpoints[i].hostNetwork && endpoints[j].hostNetwork) return hostNetworkReason(targetOf(endpoints[i]), targetOf(endpoints[j]));
+    const k = endpoints[i].hostNetwork ? i : j;
+    let reason = reasons.get(k);
+    if (reason === undefined) reasons.set(k, (reason = hostNetworkReason(targetOf(endpoints[k]), targetOf(endpoints[k]))!));
+    return reason;
   };
   const classPair = (i: number, j: number) => classAllowed[classOf[i] * C + classOf[j]] === 1;
   return {
@@ -254,7 +261,7 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
       && endpoints.some((_, j) => undecidable(h, j) !== undefined || undecidable(j, h) !== undefined)),
     undecidable,
     allowed: (i, j) => {
-      if (hostNetwork && (endpoints[i].hostNetwork || endpoints[j].hostNetwork) && undecidable(i, j) !== undefined) return false;
+      if (hostNetwork && undecidable(i, j) !== undefined) return false;
       if (i === j && !replicated[i]) return resolvable.has(classOf[i]);
       return classPair(i, j);
     },

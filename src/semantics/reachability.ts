@@ -299,7 +299,7 @@ export class Reachability {
   public connections(): Connection[] {
     const out: Connection[] = [];
     this._connections().forEach((from, to, set) => {
-      if (undecidableEnd(from) !== undefined || undecidableEnd(to) !== undefined) return;
+      if (from.endpoint?.hostNetwork || to.endpoint?.hostNetwork) return; // undecidable: listed by undecidableEndpoints()
       out.push({ source: from.id, destination: to.id, allowed: allowedPortsOf(set), text: `${from.id} -> ${to.id}: ${portSetText(set)}` });
     });
     return out;

@@ -76,7 +76,7 @@ Exit status: 0 success, 2 invalid input or usage.
 /** The pairs of the analysis that can be decided offline: those of host-network ends are left out (listed apart). */
 function decided(analysis: ConnectionAnalysis): (f: (from: End, to: End, set: ps.PortSet) => void, focus?: number) => void {
   return (f, focus) => analysis.forEach((from, to, set) => {
-    if (undecidableEnd(from) === undefined && undecidableEnd(to) === undefined) f(from, to, set);
+    if (!from.endpoint?.hostNetwork && !to.endpoint?.hostNetwork) f(from, to, set);
   }, focus);
 }
 
