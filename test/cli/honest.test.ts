@@ -146,6 +146,13 @@ describe('explain with a Service', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  test('a Service in front of a host-network DaemonSet is UNDECIDABLE, not DENIED', () => {
+    const r = run(['explain', nodeExporter, '--from', 'monitoring/prometheus', '--to', 'svc/monitoring/node-exporter:https']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('monitoring/prometheus -> Service monitoring/node-exporter:9100 (TCP/9100 -> targetPort https): '
+      + 'UNDECIDABLE: allowed to 0 of 1 endpoint, undecidable offline to 1');
+  });
+
   test('explain --help documents Service ends', () => {
     expect(run(['explain', '--help']).stdout).toMatch(/svc\/NS\/NAME:PORT/);
   });
