@@ -58,3 +58,13 @@ export interface ConnectionChange {
   readonly text: string;
 }
 
+
+/**
+ * A pod or workload whose connections cannot be decided offline, and why.
+ */
+export interface UndecidableEndpoint {
+  /** `namespace/name` of the pod or workload. */
+  readonly endpoint: string;
+  /** Why, e.g. it uses the host network, where upstream leaves NetworkPolicy behaviour undefined. */
+  readonly reason: string;
+}

@@ -19,7 +19,7 @@ import { ExternalRegion, externalRegions, ipBlockCidrs, regionInBlock } from './
 import * as ps from '../model/port-set';
 import { Bits } from '../private/bits';
 import { Cidr } from '../private/cidr';
-import { ipBlockContains, policySelects } from '../semantics/evaluate';
+import { hostNetworkReason, ipBlockContains, isReplicated, policySelects } from '../semantics/evaluate';
 import { Cluster, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
 import { selectorMatches } from '../semantics/selector';
 
@@ -105,9 +105,12 @@ export class ConnectionAnalysis {
     this.prepare();
   }
 
-  /** Port set from end `i` to end `j` (indexes into `ends`); empty for `i === j`. */
+  /**
+   * Port set from end `i` to end `j` (indexes into `ends`). For `i === j`: empty, except for an endpoint of several
+   * pods (`replicas > 1`, DaemonSets), where it is the set between two different replicas.
+   */
   public between(i: number, j: number): ps.PortSet {
-    if (i === j) return ps.EMPTY;
+    if (i === j && !this.replicated(i)) return ps.EMPTY;
     const P = this.endpoints.length;
     if (i >= P && j >= P) return ps.EMPTY; // outside to outside: not the cluster's business
     if (i >= P) return this.fromRegion[this.classOf[j]][i - P];
@@ -116,8 +119,9 @@ export class ConnectionAnalysis {
   }
 
   /**
-   * Calls `f` for every ordered pair of distinct ends with a non-empty port set: sorted by source, then
-   * destination (pods in id order, then regions). Streams: memory stays proportional to one source's row.
+   * Calls `f` for every ordered pair of distinct ends with a non-empty port set, and for the pair of an endpoint of
+   * several pods with itself (two different replicas): sorted by source, then destination (pods in id order, then
+   * regions). Streams: memory stays proportional to one source's row.
    */
   public forEach(f: (from: End, to: End, allowed: ps.PortSet) => void, focus?: number) {
     const P = this.endpoints.length;
@@ -139,7 +143,8 @@ export class ConnectionAnalysis {
         continue;
       }
       const a = this.classOf[i];
-      for (const { j, set } of this.row(a)) if (j !== i) f(ends[i], ends[j], set);
+      const self = this.replicated(i);
+      for (const { j, set } of this.row(a)) if (j !== i || self) f(ends[i], ends[j], set);
       for (let k = 0; k < this.regions.length; k++) {
         const set = this.toRegion[a][k];
         if (!ps.isEmpty(set)) f(ends[i], ends[P + k], set);
@@ -240,6 +245,11 @@ export class ConnectionAnalysis {
   }
 
   // --------------------------------------------------------------------------------------------------- internals
+
+  /** A pod or workload of the input that stands for more than one pod. */
+  private replicated(i: number): boolean {
+    return i < this.endpoints.length && isReplicated(this.endpoints[i]);
+  }
 
   private row(a: number): { j: number; set: ps.PortSet }[] {
     const cached = this.pairCache.get(a);
@@ -446,6 +456,15 @@ export class ConnectionAnalysis {
       this.fromRegion.push(towards(this.ingressRules[c], rep.ports));
     }
   }
+}
+
+/**
+ * Why the connections of an end cannot be decided offline (it uses the host network), or `undefined`. The analysis
+ * itself computes what the policies say; the outputs (`connections`, `Reachability.connections()`) leave the pairs
+ * of such ends out and list the ends apart.
+ */
+export function undecidableEnd(e: End): string | undefined {
+  return e.endpoint?.hostNetwork ? hostNetworkReason({ endpoint: e.endpoint, id: e.id }, { endpoint: e.endpoint, id: e.id }) : undefined;
 }
 
 /** `[{protocol, ports: [[lo, hi], ...]}]`, the JSON form of a port set. */

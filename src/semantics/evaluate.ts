@@ -29,9 +29,22 @@ export interface SideVerdict {
 }
 
 export interface FlowVerdict {
+  /** Known to be allowed. False when denied, and when the flow cannot be decided offline (`undecidable`). */
   readonly allowed: boolean;
   /** Source and destination are the same pod: a pod cannot block access to itself. */
   readonly self: boolean;
+  /**
+   * Source and destination are the same workload standing for more than one pod: the verdict is the one between two
+   * different replicas (a replica reaching itself is always allowed, see `self`).
+   */
+  readonly replicas?: boolean;
+  /**
+   * Why the flow cannot be decided offline (an end uses the host network); `allowed` is then false, and
+   * `policiesAllow` says what the policies alone would answer.
+   */
+  readonly undecidable?: string;
+  /** What the policies alone say; differs from `allowed` only for an undecidable flow. */
+  readonly policiesAllow: boolean;
   /** The destination port number, after resolving a named query port. */
   readonly port?: number;
   /** Why the query port has no number on this destination. */
@@ -123,17 +136,49 @@ function evaluateSide(
  * @param ignoreSelf evaluate as if the two ends were distinct pods (replicas of one workload)
  */
 export function evaluateFlow(cluster: Cluster, src: Target, dst: Target, q: QueryPort, ignoreSelf = false): FlowVerdict {
-  const self = !ignoreSelf && src.endpoint !== undefined && src.endpoint === dst.endpoint;
+  const same = src.endpoint !== undefined && src.endpoint === dst.endpoint;
+  // A workload of several pods to itself means one replica to another: the policies decide it like any other pair.
+  const replicas = same && isReplicated(src.endpoint!);
+  const self = same && !ignoreSelf && !replicas;
   const resolved = resolveQueryPort(q, dst);
   if (resolved.port === undefined) {
-    return { allowed: false, self, portProblem: resolved.problem };
+    return { allowed: false, policiesAllow: false, self, ...(replicas ? { replicas } : {}), portProblem: resolved.problem };
   }
   const port = resolved.port;
   const egress = src.endpoint ? evaluateSide(cluster, 'egress', src.endpoint, dst, dst, q.protocol, port) : undefined;
   const ingress = dst.endpoint ? evaluateSide(cluster, 'ingress', dst.endpoint, src, dst, q.protocol, port) : undefined;
   // "A pod cannot block access to itself" (Kubernetes docs, Network Policies).
-  const allowed = self || ((egress?.allowed ?? true) && (ingress?.allowed ?? true));
-  return { allowed, self, port, egress, ingress };
+  const policiesAllow = self || ((egress?.allowed ?? true) && (ingress?.allowed ?? true));
+  const undecidable = self ? undefined : hostNetworkReason(src, dst);
+  return {
+    allowed: policiesAllow && undecidable === undefined,
+    policiesAllow,
+    self,
+    ...(replicas ? { replicas } : {}),
+    ...(undecidable !== undefined ? { undecidable } : {}),
+    port,
+    egress,
+    ingress,
+  };
+}
+
+/** An endpoint that stands for more than one pod: `replicas > 1`, or a DaemonSet (one pod per node). */
+export function isReplicated(e: Endpoint): boolean {
+  return e.replicas > 1;
+}
+
+/**
+ * Why a flow between two ends cannot be decided offline, or `undefined`: an end that uses the host network.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods
+ */
+export function hostNetworkReason(src: Target, dst: Target): string | undefined {
+  const ends = [src.endpoint, dst.endpoint].filter((e, k, all): e is Endpoint => e !== undefined && e.hostNetwork && all.indexOf(e) === k);
+  if (ends.length === 0) return undefined;
+  const names = ends.map((e) => `${e.kind} ${e.id}`).join(' and ');
+  return `${names} ${ends.length === 1 ? 'uses' : 'use'} the host network (spec.hostNetwork: true), and the behaviour of NetworkPolicy `
+    + 'for host-network pods is undefined upstream: most network plugins cannot tell their traffic from their node\'s, usually let '
+    + 'ingress to them in, and ignore policies that select them; check it in the cluster';
 }
 
 /** Multi-line, human-readable reasons for a verdict. */
@@ -141,7 +186,9 @@ export function explainFlow(cluster: Cluster, src: Target, dst: Target, q: Query
   const v = evaluateFlow(cluster, src, dst, q);
   const lines: string[] = [];
   const portText = q.name !== undefined && v.port !== undefined ? `${queryPortText(q)} (= ${q.protocol}/${v.port} on ${dst.id})` : queryPortText(q);
-  lines.push(`${src.id} -> ${dst.id} on ${portText}: ${v.allowed ? 'ALLOWED' : 'DENIED'}`);
+  const verdict = v.undecidable !== undefined ? 'UNDECIDABLE' : v.allowed ? 'ALLOWED' : 'DENIED';
+  const between = v.replicas ? ` between two different replicas (${replicaCount(src.endpoint!)})` : '';
+  lines.push(`${src.id} -> ${dst.id} on ${portText}: ${verdict}${between}`);
   if (v.portProblem) {
     lines.push(`  port: ${v.portProblem}, so there is nothing to connect to`);
     return lines.join('\n');
@@ -150,13 +197,28 @@ export function explainFlow(cluster: Cluster, src: Target, dst: Target, q: Query
     lines.push('  same pod: a pod cannot block access to itself (Kubernetes docs, "Network Policies"), so no policy is consulted');
     if (src.endpoint!.kind !== 'Pod') {
       const replicas = evaluateFlow(cluster, src, dst, q, true);
-      lines.push(`  between two different replicas of ${src.endpoint!.kind} ${src.id}, policies would ${replicas.allowed ? 'ALLOW' : 'DENY'} it:`);
+      const would = replicas.undecidable !== undefined ? 'be UNDECIDABLE offline' : replicas.allowed ? 'ALLOW it' : 'DENY it';
+      lines.push(`  if ${src.endpoint!.kind} ${src.id} ran more than one replica (it declares ${src.endpoint!.replicas}), between two of them policies would ${would}:`);
       lines.push(...sideLines(replicas, src, dst).map((l) => `  ${l}`));
     }
     return lines.join('\n');
   }
-  lines.push(...sideLines(v, src, dst));
+  if (v.undecidable !== undefined) {
+    lines.push(`  undecidable offline: ${v.undecidable}`);
+    lines.push(`  the policies alone would ${v.policiesAllow ? 'ALLOW' : 'DENY'} it:`);
+    lines.push(...sideLines(v, src, dst).map((l) => `  ${l}`));
+  } else {
+    lines.push(...sideLines(v, src, dst));
+  }
+  if (v.replicas) {
+    lines.push('  the same pod (a replica reaching itself) is always allowed: a pod cannot block access to itself (Kubernetes docs, "Network Policies")');
+  }
   return lines.join('\n');
+}
+
+function replicaCount(e: Endpoint): string {
+  if (e.replicas === Infinity) return `${e.kind} ${e.id}: one pod per node`;
+  return `${e.kind} ${e.id}: ${e.replicas} ${e.kind === 'Job' ? 'in parallel' : 'replicas'}`;
 }
 
 function sideLines(v: FlowVerdict, src: Target, dst: Target): string[] {

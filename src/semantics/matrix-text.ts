@@ -1,12 +1,29 @@
 /**
  * The one-port matrix as fixed-width text, line by line, so the CLI can stream it (the text grows with pods²).
  */
+import { hostNetworkReason } from './evaluate';
 import { Matrix } from './matrix';
+
+/** The legend of a matrix: `?` only appears when some pair is undecidable, so other matrices read as before. */
+export function matrixLegend(m: Matrix): string {
+  return `rows: from, columns: to; ✓ allowed, · denied${m.anyUndecidable ? ', ? undecidable offline' : ''}`;
+}
+
+/** `✓`, `·` or `?` for one pair. */
+export function matrixMark(m: Matrix, i: number, j: number): string {
+  return m.allowed(i, j) ? '✓' : m.anyUndecidable && m.undecidable(i, j) !== undefined ? '?' : '·';
+}
+
+/** One line per host-network endpoint saying why its flows are `?`; none when no pair is undecidable. */
+export function undecidableNotes(m: Matrix): string[] {
+  if (!m.anyUndecidable) return [];
+  return m.endpoints.filter((e) => e.hostNetwork).map((e) => `? ${hostNetworkReason({ endpoint: e, id: e.id }, { endpoint: e, id: e.id })}`);
+}
 
 export function matrixLines(m: Matrix, portText: string, emit: (line: string) => void): void {
   const ids = m.endpoints.map((e) => e.id);
   const n = ids.length;
-  emit(`reachability on ${portText} (rows: from, columns: to; ✓ allowed, · denied)`);
+  emit(`reachability on ${portText} (${matrixLegend(m)})`);
   if (n === 0) {
     emit('(no pods or workloads)');
     return;
@@ -20,11 +37,11 @@ export function matrixLines(m: Matrix, portText: string, emit: (line: string) =>
   const header: string[] = [pad('', width)];
   for (let j = 0; j < n; j++) header.push(padLeft(String(j + 1), cell));
   emit(header.join(''));
-  const yes = padLeft('✓', cell);
-  const no = padLeft('·', cell);
+  const marks = new Map(['✓', '·', '?'].map((x) => [x, padLeft(x, cell)]));
   for (let i = 0; i < n; i++) {
     const row: string[] = [pad(`${padLeft(String(i + 1), String(n).length)}. ${ids[i]}`, width)];
-    for (let j = 0; j < n; j++) row.push(m.allowed(i, j) ? yes : no);
+    for (let j = 0; j < n; j++) row.push(marks.get(matrixMark(m, i, j))!);
     emit(row.join(''));
   }
+  for (const note of undecidableNotes(m)) emit(note);
 }

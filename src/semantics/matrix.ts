@@ -6,7 +6,7 @@
  * evaluated pairwise with bitsets (one bit per class) and the answer is expanded back to pods. Evaluating the
  * representative of a class is exact, because nothing else about a pod is visible to NetworkPolicy semantics.
  */
-import { ipBlockContains, portsMatch, resolveQueryPort, Target } from './evaluate';
+import { hostNetworkReason, ipBlockContains, isReplicated, portsMatch, resolveQueryPort, Target } from './evaluate';
 import { Cluster, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
 import { selectorMatches } from './selector';
 import { Bits } from '../private/bits';
@@ -21,8 +21,16 @@ export interface Matrix {
   readonly classCount: number;
   /** Class index of each endpoint. */
   readonly classOf: Int32Array;
-  /** Is source endpoint `i` allowed to reach destination endpoint `j`? Self pairs are, when the port exists there. */
+  /** True when some pair is undecidable. */
+  readonly anyUndecidable: boolean;
+  /**
+   * Is source endpoint `i` known to be allowed to reach destination endpoint `j`? Self pairs of an endpoint that
+   * stands for one pod are, when the port exists there; for an endpoint of several pods (`replicas > 1`, DaemonSets)
+   * the self pair is the verdict between two different replicas. False for an undecidable pair.
+   */
   allowed(i: number, j: number): boolean;
+  /** Why the pair cannot be decided offline (an end uses the host network), or `undefined`. */
+  undecidable(i: number, j: number): string | undefined;
 }
 
 /** Where a selector can matter: the namespaces of the pods it may be asked about. */
@@ -227,10 +235,39 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
       if (resolvable.has(b) && out.has(b) && ingressFrom[b].has(a)) classAllowed[a * C + b] = 1;
     }
   }
+  // 9. The diagonal: a pod to itself is always allowed (when the port exists there); an endpoint of several pods
+  // means two different replicas, which is its class paired with itself. Host-network ends are undecidable, except
+  // for a pod to itself; like the evaluator, a port the destination lacks is a decided "denied".
+  const replicated = new Uint8Array(endpoints.length);
+  endpoints.forEach((e, i) => { replicated[i] = isReplicated(e) ? 1 : 0; });
+  const hostNetwork = endpoints.some((e) => e.hostNetwork);
+  // The reason of a pair with one host-network end depends on that end only: built once per such end.
+  const reasons = new Map<number, string>();
+  const undecidable = (i: number, j: number): string | undefined => {
+    if (!hostNetwork || (!endpoints[i].hostNetwork && !endpoints[j].hostNetwork)) return undefined;
+    if ((i === j && !replicated[i]) || !resolvable.has(classOf[j])) return undefined;
+    if (i !== j && endpoints[i].hostNetwork && endpoints[j].hostNetwork) return hostNetworkReason(targetOf(endpoints[i]), targetOf(endpoints[j]));
+    const k = endpoints[i].hostNetwork ? i : j;
+    let reason = reasons.get(k);
+    if (reason === undefined) reasons.set(k, (reason = hostNetworkReason(targetOf(endpoints[k]), targetOf(endpoints[k]))!));
+    return reason;
+  };
+  const classPair = (i: number, j: number) => classAllowed[classOf[i] * C + classOf[j]] === 1;
   return {
     endpoints,
     classCount: C,
     classOf,
-    allowed: (i, j) => (i === j ? resolvable.has(classOf[i]) : classAllowed[classOf[i] * C + classOf[j]] === 1),
+    anyUndecidable: hostNetwork && endpoints.some((e, h) => e.hostNetwork
+      && endpoints.some((_, j) => undecidable(h, j) !== undefined || undecidable(j, h) !== undefined)),
+    undecidable,
+    allowed: (i, j) => {
+      if (hostNetwork && undecidable(i, j) !== undefined) return false;
+      if (i === j && !replicated[i]) return resolvable.has(classOf[i]);
+      return classPair(i, j);
+    },
   };
+}
+
+function targetOf(e: Endpoint): Target {
+  return { endpoint: e, id: e.id };
 }

@@ -1,13 +1,13 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { evaluateFlow, explainFlow, Target } from './evaluate';
+import { evaluateFlow, explainFlow, isReplicated, Target } from './evaluate';
 import { loadCluster } from './load';
 import { computeMatrix, Matrix } from './matrix';
 import { matrixLines } from './matrix-text';
 import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
 import { peerEnds } from './peers';
-import { Connection } from '../analysis/api';
-import { ConnectionAnalysis } from '../analysis/connections';
+import { Connection, UndecidableEndpoint } from '../analysis/api';
+import { ConnectionAnalysis, undecidableEnd } from '../analysis/connections';
 import { allowedPortsOf } from '../analysis/convert';
 import { parseManifestText, SourcedObject } from '../manifests/decode';
 import { applyNamespace, namespaceOptionProblem } from '../manifests/namespace';
@@ -23,6 +23,11 @@ import { parseIp } from '../private/cidr';
  * CronJob) standing for the pods of its template. A source or destination may also be an IP address, for traffic
  * from or to outside the cluster: only the pod end's policies apply then. Objects the API server would reject make
  * the factories throw, listing file (or chart), object and field; nothing is evaluated silently.
+ *
+ * A workload of several pods (`spec.replicas` above 1, a DaemonSet) to itself means two of its replicas, which the
+ * policies decide like any other pair. A flow to or from a pod that uses the host network cannot be decided offline
+ * (upstream leaves NetworkPolicy behaviour for such pods undefined): `isAllowed` answers false, `undecidableReason`
+ * says why, and `allows` and `denies` both throw.
  *
  * @example
  * const reach = Reachability.of(this);
@@ -124,7 +129,7 @@ export class Reachability {
    * from its selectors; an address block stands for one address inside it, outside its exceptions.
    */
   public isFlowAllowed(source: IPeer, destination: IPeer, port: Port): boolean {
-    return this.flowVerdicts(source, destination, port).every((v) => v.allowed);
+    return this.flowVerdicts(source, destination, port).every((v) => v.allowed && v.undecidable === undefined);
   }
 
   /**
@@ -132,9 +137,12 @@ export class Reachability {
    * each denied pair otherwise. For tests: `reach.allowsFlow(web, api, Port.tcp(8080))`.
    */
   public allowsFlow(source: IPeer, destination: IPeer, port: Port): void {
-    const denied = this.flowVerdicts(source, destination, port).filter((v) => !v.allowed);
-    if (denied.length > 0) {
-      throw new Error(`expected ${source.peerId} -> ${destination.peerId} on ${port} to be allowed, but ${denied.length} pair(s) are denied:\n${denied.map((v) => v.explain()).join('\n')}`);
+    const verdicts = this.flowVerdicts(source, destination, port);
+    const denied = verdicts.filter((v) => !v.allowed && v.undecidable === undefined);
+    const undecidable = verdicts.filter((v) => v.undecidable !== undefined);
+    if (denied.length + undecidable.length > 0) {
+      throw new Error(`expected ${source.peerId} -> ${destination.peerId} on ${port} to be allowed, but ${failedPairs(denied.length, undecidable.length)}:\n`
+        + `${[...denied, ...undecidable].map((v) => v.explain()).join('\n')}`);
     }
   }
 
@@ -143,13 +151,16 @@ export class Reachability {
    * allowed pair otherwise.
    */
   public deniesFlow(source: IPeer, destination: IPeer, port: Port): void {
-    const allowed = this.flowVerdicts(source, destination, port).filter((v) => v.allowed);
-    if (allowed.length > 0) {
-      throw new Error(`expected ${source.peerId} -> ${destination.peerId} on ${port} to be denied, but ${allowed.length} pair(s) are allowed:\n${allowed.map((v) => v.explain()).join('\n')}`);
+    const verdicts = this.flowVerdicts(source, destination, port);
+    const allowed = verdicts.filter((v) => v.allowed);
+    const undecidable = verdicts.filter((v) => v.undecidable !== undefined);
+    if (allowed.length + undecidable.length > 0) {
+      throw new Error(`expected ${source.peerId} -> ${destination.peerId} on ${port} to be denied, but ${failedPairs(allowed.length, undecidable.length, 'allowed')}:\n`
+        + `${[...allowed, ...undecidable].map((v) => v.explain()).join('\n')}`);
     }
   }
 
-  private flowVerdicts(source: IPeer, destination: IPeer, port: Port): { allowed: boolean; explain: () => string }[] {
+  private flowVerdicts(source: IPeer, destination: IPeer, port: Port): { allowed: boolean; undecidable?: string; explain: () => string }[] {
     for (const [what, peer] of [['source', source], ['destination', destination]] as const) {
       if (!isPeer(peer)) throw new Error(`${what} ${JSON.stringify(peer)} is not a peer: pass a Tier, a ZeroTrustNamespace or a Peer value`);
     }
@@ -167,11 +178,14 @@ export class Reachability {
       reach = extended;
     }
     const ends = (e: typeof src) => [...e.endpointIds, ...e.addresses, ...(e.standInId ? [e.standInId] : [])];
-    const out: { allowed: boolean; explain: () => string }[] = [];
+    const out: { allowed: boolean; undecidable?: string; explain: () => string }[] = [];
+    const q = queryPort(port);
     for (const a of ends(src)) {
       for (const b of ends(dst)) {
-        if (a === b) continue;
-        out.push({ allowed: reach.isAllowed(a, b, port), explain: () => reach.explain(a, b, port) });
+        // A pod to itself is always allowed; a workload of several pods to itself is two of its replicas.
+        if (a === b && !(reach.byId.has(a) && isReplicated(reach.byId.get(a)!))) continue;
+        const v = evaluateFlow(reach.cluster, reach.target(a), reach.target(b), q);
+        out.push({ allowed: v.allowed, undecidable: v.undecidable, explain: () => reach.explain(a, b, port) });
       }
     }
     return out;
@@ -185,7 +199,11 @@ export class Reachability {
   }
 
   /**
-   * Whether a connection from `source` to `destination` on `port` is allowed.
+   * Whether a connection from `source` to `destination` on `port` is known to be allowed.
+   *
+   * False when it is denied, and when it cannot be decided offline (an end uses the host network: see
+   * `undecidableReason`), so a test never passes on a guess. A workload of several pods (`spec.replicas` above 1, a
+   * DaemonSet) to itself means two of its replicas; a pod to itself is always allowed.
    *
    * @param source `namespace/name` of a pod or workload, or an IP address outside the cluster
    * @param destination `namespace/name` of a pod or workload, or an IP address
@@ -196,6 +214,19 @@ export class Reachability {
   }
 
   /**
+   * Why a connection cannot be decided offline, or `undefined` when it can.
+   *
+   * A flow to or from a pod that uses the host network (`spec.hostNetwork: true`) cannot: upstream leaves the
+   * behaviour of NetworkPolicy for such pods undefined, and most network plugins cannot tell their traffic from
+   * their node's. `isAllowed` answers false for such a flow, and `allows` and `denies` both throw.
+   *
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods
+   */
+  public undecidableReason(source: string, destination: string, port: Port): string | undefined {
+    return evaluateFlow(this.cluster, this.target(source), this.target(destination), queryPort(port)).undecidable;
+  }
+
+  /**
    * Why a connection is allowed or denied: which policies isolate each end and which rules allow it.
    */
   public explain(source: string, destination: string, port: Port): string {
@@ -203,26 +234,36 @@ export class Reachability {
   }
 
   /**
-   * Asserts that the connection is allowed; throws an Error with the explanation otherwise. For tests.
+   * Asserts that the connection is allowed; throws an Error with the explanation otherwise (also when it cannot be
+   * decided offline). For tests.
    */
   public allows(source: string, destination: string, port: Port): void {
-    if (!this.isAllowed(source, destination, port)) {
-      throw new Error(`expected ${source} -> ${destination} on ${port} to be allowed, but it is denied:\n${this.explain(source, destination, port)}`);
+    const v = evaluateFlow(this.cluster, this.target(source), this.target(destination), queryPort(port));
+    if (!v.allowed) {
+      const what = v.undecidable !== undefined ? 'it cannot be decided offline' : 'it is denied';
+      throw new Error(`expected ${source} -> ${destination} on ${port} to be allowed, but ${what}:\n${this.explain(source, destination, port)}`);
     }
   }
 
   /**
-   * Asserts that the connection is denied; throws an Error with the explanation otherwise. For tests.
+   * Asserts that the connection is denied; throws an Error with the explanation otherwise (also when it cannot be
+   * decided offline). For tests.
    */
   public denies(source: string, destination: string, port: Port): void {
-    if (this.isAllowed(source, destination, port)) {
-      throw new Error(`expected ${source} -> ${destination} on ${port} to be denied, but it is allowed:\n${this.explain(source, destination, port)}`);
+    const v = evaluateFlow(this.cluster, this.target(source), this.target(destination), queryPort(port));
+    if (v.allowed || v.undecidable !== undefined) {
+      const what = v.undecidable !== undefined ? 'it cannot be decided offline' : 'it is allowed';
+      throw new Error(`expected ${source} -> ${destination} on ${port} to be denied, but ${what}:\n${this.explain(source, destination, port)}`);
     }
   }
 
   /**
-   * The matrix for one port as fixed-width text: a row per source, a column per destination (numbered, with a
-   * legend), `✓` allowed and `·` denied. Self pairs are included. Deterministic, so it works as a jest snapshot.
+   * The matrix for one port as fixed-width text.
+   *
+   * A row per source, a column per destination (numbered, with a legend), `✓` allowed, `·` denied and `?` undecidable
+   * offline (an end uses the host network; a line under the table says why). Self pairs are included: a pod to itself
+   * is allowed, and a workload of several pods to itself is the verdict between two of its replicas. Deterministic, so
+   * it works as a jest snapshot.
    */
   public matrix(port: Port): string {
     const lines: string[] = [];
@@ -231,13 +272,16 @@ export class Reachability {
   }
 
   /**
-   * Every allowed flow between two different endpoints on one port, as sorted `"a/b -> c/d"` strings.
+   * Every allowed flow between two different pods on one port, as sorted `"a/b -> c/d"` strings.
+   *
+   * A workload of several pods appears with itself (`"ns/web -> ns/web"`) when two of its replicas may connect.
+   * Undecidable flows (see `undecidableReason`) are left out.
    */
   public allowedFlows(port: Port): string[] {
     const m = this.matrixOf(port);
     const out: string[] = [];
     m.endpoints.forEach((a, i) => m.endpoints.forEach((b, j) => {
-      if (i !== j && m.allowed(i, j)) out.push(`${a.id} -> ${b.id}`);
+      if ((i !== j || isReplicated(a)) && m.allowed(i, j)) out.push(`${a.id} -> ${b.id}`);
     }));
     return out;
   }
@@ -248,14 +292,30 @@ export class Reachability {
    * Ends are the pods and workloads (`namespace/name`), and the blocks of addresses outside the cluster that the
    * ipBlocks of the input tell apart (named by CIDR, e.g. `0.0.0.0/0 except 10.0.0.0/8`; the IPv4 internet is always
    * one of them). Named ports are resolved on each destination. Pairs with nothing allowed are left out; sorted by
-   * source then destination, pods before address blocks. Use `c.text` for a snapshot.
+   * source then destination, pods before address blocks. A workload of several pods appears with itself when two of
+   * its replicas may connect. The pairs of an end that uses the host network cannot be decided offline and are left
+   * out: `undecidableEndpoints()` lists those ends. Use `c.text` for a snapshot.
    */
   public connections(): Connection[] {
     const out: Connection[] = [];
     this._connections().forEach((from, to, set) => {
+      if (from.endpoint?.hostNetwork || to.endpoint?.hostNetwork) return; // undecidable: listed by undecidableEndpoints()
       out.push({ source: from.id, destination: to.id, allowed: allowedPortsOf(set), text: `${from.id} -> ${to.id}: ${portSetText(set)}` });
     });
     return out;
+  }
+
+  /**
+   * The pods and workloads whose connections cannot be decided offline, with the reason, sorted by id.
+   *
+   * Those that use the host network (`spec.hostNetwork: true`): upstream leaves the behaviour of NetworkPolicy for
+   * them undefined. `connections()` leaves their pairs out.
+   */
+  public undecidableEndpoints(): UndecidableEndpoint[] {
+    return this._connections().ends.flatMap((e) => {
+      const reason = undecidableEnd(e);
+      return reason === undefined ? [] : [{ endpoint: e.id, reason }];
+    });
   }
 
   /**
@@ -278,6 +338,14 @@ export class Reachability {
   /** @internal */
   public _cluster(): Cluster {
     return this.cluster;
+  }
+
+  /**
+   * A query end by text (`namespace/name` or an IP), as the queries read it; throws for an unknown end.
+   * @internal
+   */
+  public _target(text: string): Target {
+    return this.target(text);
   }
 
   private matrixOf(port: Port): Matrix {
@@ -306,6 +374,12 @@ export class Reachability {
       `Known endpoints: ${known.length ? known.join(', ') : '(none)'}`,
     );
   }
+}
+
+/** `2 pair(s) are denied and 1 cannot be decided offline` */
+function failedPairs(wrong: number, undecidable: number, verdict = 'denied'): string {
+  const parts = [...(wrong > 0 ? [`${wrong} pair(s) are ${verdict}`] : []), ...(undecidable > 0 ? [`${undecidable} pair(s) cannot be decided offline`] : [])];
+  return parts.join(' and ');
 }
 
 /** One port of one protocol: what a single connection targets. */

@@ -2,7 +2,8 @@ import * as fc from 'fast-check';
 import { Port, Protocol, Reachability } from '../../src';
 import { ConnectionAnalysis } from '../../src/analysis/connections';
 import { cidrContainsIp, parseIp } from '../../src/private/cidr';
-import { clusterArb } from '../semantics/arbitraries';
+import { evaluateFlow } from '../../src/semantics/evaluate';
+import { clusterArb, workloadClusterArb } from '../semantics/arbitraries';
 import { namespace, pod, policy } from '../semantics/util';
 
 // Ports around the edges of the random clusters' rules (70-80, 8079, 8080, 9000, 53) and far from them.
@@ -40,6 +41,33 @@ describe('connection sets agree with the one-port engine', () => {
         }
       }
     }), { numRuns: 150 });
+  });
+
+  test('with workloads of several replicas and host-network pods: the diagonal is two replicas, host-network pairs are left out', () => {
+    fc.assert(fc.property(workloadClusterArb, (objects) => {
+      const reach = Reachability.fromObjects(objects);
+      const cluster = reach._cluster();
+      const analysis = new ConnectionAnalysis(cluster);
+      const listed = new Set(reach.connections().map((c) => `${c.source} -> ${c.destination}`));
+      cluster.endpoints.forEach((a, i) => cluster.endpoints.forEach((b, j) => {
+        const ta = { endpoint: a, id: a.id };
+        const tb = { endpoint: b, id: b.id };
+        let any = false;
+        for (const port of PROBES) {
+          const v = evaluateFlow(cluster, ta, tb, { protocol: port.protocol, port: port.number });
+          // The analysis says what the policies say; a pod to itself is no connection.
+          const expected = v.self ? false : v.policiesAllow;
+          const set = analysis.between(i, j);
+          const n = port.number!;
+          const got = [...set.byProtocol].some(([protocol, ranges]) => protocol === port.protocol && ranges.some(([lo, hi]) => lo <= n && n <= hi));
+          expect(`${a.id} -> ${b.id} ${port}: ${got}`).toBe(`${a.id} -> ${b.id} ${port}: ${expected}`);
+          any ||= got;
+        }
+        if (a.hostNetwork || b.hostNetwork) expect(listed.has(`${a.id} -> ${b.id}`)).toBe(false);
+        else if (any) expect(listed.has(`${a.id} -> ${b.id}`)).toBe(true);
+      }));
+      expect(reach.undecidableEndpoints().map((u) => u.endpoint)).toEqual(cluster.endpoints.filter((e) => e.hostNetwork).map((e) => e.id));
+    }), { numRuns: 100 });
   });
 
   test('on random small clusters, between pods and addresses outside the cluster', () => {

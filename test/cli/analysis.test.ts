@@ -13,7 +13,8 @@ describe('connections', () => {
     const r = run(['connections', base, '-o', 'json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['connections']);
+    expect(Object.keys(doc)).toEqual(['connections', 'undecidable']);
+    expect(doc.undecidable).toEqual([]);
     expect(doc.connections).toEqual([
       { from: 'secure-app/backend', to: 'secure-app/database', allowed: [{ protocol: 'TCP', ports: [[5432, 5432]] }] },
       { from: 'secure-app/backend', to: '203.0.113.0/24', allowed: [{ protocol: 'TCP', ports: [[443, 443]] }] },

@@ -52,6 +52,8 @@ describe('migrating the shop from cdk8s-plus connections to cdk8s-netpol', () =>
     // The database reachable from the jobs namespace, the database reaching web: never declared.
     expect(removed).toContain('jobs/worker -> store/db: TCP/*');
     expect(removed).toContain('store/db -> store/web: TCP/*');
+    // Two replicas of one workload (cdk8s-plus Deployments default to 2): the old version let them reach each other.
+    expect(removed).toContain('store/db -> store/db: TCP/*');
     // Every declared flow stays allowed (the test above): the removals are what was never declared. The whole list,
     // for review:
     expect(removed).toMatchSnapshot();

@@ -66,3 +66,34 @@ export const clusterArb = fc.record({
   })),
 ]);
 
+
+/**
+ * Random small clusters where some pods become workloads of one to three replicas (or DaemonSets, one pod per node)
+ * and some use the host network: for the laws on replica-to-replica verdicts and undecidable flows.
+ */
+export const workloadClusterArb = fc.tuple(
+  clusterArb,
+  fc.array(fc.record({
+    kind: fc.constantFrom('Pod', 'Deployment', 'StatefulSet', 'DaemonSet'),
+    replicas: fc.constantFrom(1, 2, 3),
+    hostNetwork: fc.constantFrom(false, false, false, true),
+  }), { minLength: 5, maxLength: 5 }),
+).map(([objects, shapes]) => {
+  let k = 0;
+  return objects.map((o: any) => {
+    if (o.kind !== 'Pod') return o;
+    const shape = shapes[k++];
+    const spec = { ...o.spec, ...(shape.hostNetwork ? { hostNetwork: true } : {}) };
+    if (shape.kind === 'Pod') return { ...o, spec };
+    return {
+      apiVersion: 'apps/v1',
+      kind: shape.kind,
+      metadata: { name: o.metadata.name, namespace: o.metadata.namespace },
+      spec: {
+        ...(shape.kind === 'DaemonSet' ? {} : { replicas: shape.replicas }),
+        selector: { matchLabels: o.metadata.labels },
+        template: { metadata: { labels: o.metadata.labels }, spec },
+      },
+    };
+  });
+});

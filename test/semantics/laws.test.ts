@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
-import { clusterArb, QUERIES, ruleArb } from './arbitraries';
+import { clusterArb, QUERIES, ruleArb, workloadClusterArb } from './arbitraries';
 import { oracleAllowed } from './oracle';
 import { Reachability } from '../../src';
+import { evaluateFlow } from '../../src/semantics/evaluate';
 import { computeMatrix } from '../../src/semantics/matrix';
 import { QueryPort } from '../../src/semantics/model';
 
@@ -85,6 +86,61 @@ describe('laws', () => {
         };
       });
       expect(decisions(shuffled)).toEqual(decisions(objects));
+    }), RUNS);
+  });
+});
+
+describe('laws with workloads of several replicas and host-network pods', () => {
+  const queries: QueryPort[] = [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', name: 'http' }, { protocol: 'UDP', port: 53 }];
+
+  test('the matrix, grouped or not, agrees with the direct evaluator on every pair, the diagonal included', () => {
+    fc.assert(fc.property(workloadClusterArb, (objects) => {
+      const cluster = Reachability.fromObjects(objects)._cluster();
+      const ends = cluster.endpoints.map((endpoint) => ({ endpoint, id: endpoint.id }));
+      for (const q of queries) {
+        const grouped = computeMatrix(cluster, q);
+        const single = computeMatrix(cluster, q, { noGrouping: true });
+        ends.forEach((a, i) => ends.forEach((b, j) => {
+          const v = evaluateFlow(cluster, a, b, q);
+          const expected = { flow: `${a.id}->${b.id} ${q.protocol}/${q.port ?? q.name}`, allowed: v.allowed, undecidable: v.undecidable };
+          expect({ ...expected, allowed: grouped.allowed(i, j), undecidable: grouped.undecidable(i, j) }).toEqual(expected);
+          expect({ ...expected, allowed: single.allowed(i, j), undecidable: single.undecidable(i, j) }).toEqual(expected);
+        }));
+      }
+    }), RUNS);
+  });
+
+  test('a workload of several pods to itself is the verdict between two distinct pods; one pod to itself is allowed', () => {
+    fc.assert(fc.property(workloadClusterArb, (objects) => {
+      const cluster = Reachability.fromObjects(objects)._cluster();
+      for (const e of cluster.endpoints) {
+        const t = { endpoint: e, id: e.id };
+        for (const q of queries) {
+          const v = evaluateFlow(cluster, t, t, q);
+          if (e.replicas > 1) {
+            expect(v.self).toBe(false);
+            expect(v.allowed).toBe(evaluateFlow(cluster, t, t, q, true).allowed);
+          } else {
+            expect(v.undecidable).toBeUndefined();
+            expect(v.allowed).toBe(v.port !== undefined);
+          }
+        }
+      }
+    }), RUNS);
+  });
+
+  test('a flow is undecidable exactly when an end uses the host network (a pod to itself aside), and never allowed then', () => {
+    fc.assert(fc.property(workloadClusterArb, (objects) => {
+      const cluster = Reachability.fromObjects(objects)._cluster();
+      const ends = cluster.endpoints.map((endpoint) => ({ endpoint, id: endpoint.id }));
+      for (const a of ends) {
+        for (const b of ends) {
+          const v = evaluateFlow(cluster, a, b, { protocol: 'TCP', port: 80 });
+          const hostNetwork = a.endpoint.hostNetwork || b.endpoint.hostNetwork;
+          expect(v.undecidable !== undefined).toBe(hostNetwork && !v.self);
+          if (v.undecidable !== undefined) expect(v.allowed).toBe(false);
+        }
+      }
     }), RUNS);
   });
 });

@@ -130,9 +130,9 @@ describe('workloads and self traffic', () => {
     expect(reach.explain('ns1/a', 'ns1/a', Port.tcp(80))).toMatch(/cannot block access to itself/);
   });
 
-  test('explains what policies say between two replicas of a workload', () => {
+  test('explains what policies would say between two replicas of a workload of one replica', () => {
     const reach = Reachability.fromObjects([deployment('ns1/a', { app: 'a' }), denyAll('ns1')]);
-    expect(reach.explain('ns1/a', 'ns1/a', Port.tcp(80))).toMatch(/two different replicas of Deployment ns1\/a, policies would DENY it/);
+    expect(reach.explain('ns1/a', 'ns1/a', Port.tcp(80))).toMatch(/if Deployment ns1\/a ran more than one replica \(it declares 1\), between two of them policies would DENY it/);
   });
 
   test.each([

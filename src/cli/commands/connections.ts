@@ -1,4 +1,4 @@
-import { ConnectionAnalysis, End, portSetJson } from '../../analysis/connections';
+import { ConnectionAnalysis, End, portSetJson, undecidableEnd } from '../../analysis/connections';
 import * as ps from '../../model/port-set';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
@@ -31,7 +31,11 @@ Options:
 ${INPUT_HELP}
 
 Ports print as PROTOCOL/RANGES, e.g. TCP/80,8000-8080 UDP/53; * is every port. Output is sorted by source,
-then destination (pods by name, then address blocks) and written as it is computed.
+then destination (pods by name, then address blocks) and written as it is computed. A workload of several
+pods (spec.replicas above 1, a DaemonSet) is listed with itself when two of its replicas may connect. The
+connections of a pod that uses the host network cannot be decided offline (NetworkPolicy behaviour is
+undefined upstream for such pods): they are left out, and the pod is listed apart with the reason
+(JSON: "undecidable": [{"endpoint", "reason"}]).
 Exit status: 0 success, 2 invalid input or usage.
 `,
   run(args: string[], io: CliIo): number {
@@ -69,7 +73,24 @@ Exit status: 0 success, 2 invalid input or usage.
   },
 };
 
+/** The pairs of the analysis that can be decided offline: those of host-network ends are left out (listed apart). */
+function decided(analysis: ConnectionAnalysis): (f: (from: End, to: End, set: ps.PortSet) => void, focus?: number) => void {
+  return (f, focus) => analysis.forEach((from, to, set) => {
+    if (!from.endpoint?.hostNetwork && !to.endpoint?.hostNetwork) f(from, to, set);
+  }, focus);
+}
+
+/** Ends whose connections cannot be decided offline, with the reason. */
+function undecidableEnds(analysis: ConnectionAnalysis): { endpoint: string; reason: string }[] {
+  return analysis.ends.flatMap((e) => {
+    const reason = undecidableEnd(e);
+    return reason === undefined ? [] : [{ endpoint: e.id, reason }];
+  });
+}
+
 function printConnections(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: number | undefined): void {
+  const each = decided(analysis);
+  const undecidable = undecidableEnds(analysis);
   switch (output) {
     case 'json': {
       // Pairs of the same two classes share one port-set value: its JSON is written once and reused.
@@ -82,41 +103,46 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
       const sets = new WeakMap<ps.PortSet, string>();
       out.write('{ "connections": [');
       let first = true;
-      analysis.forEach((from, to, set) => {
+      each((from, to, set) => {
         let allowed = sets.get(set);
         if (allowed === undefined) sets.set(set, (allowed = JSON.stringify(portSetJson(set))));
         out.write(`${first ? '' : ','}\n  {"from":${idJson(from)},"to":${idJson(to)},"allowed":${allowed}}`);
         first = false;
       }, focus);
-      out.write(`${first ? '' : '\n'}] }\n`);
+      out.write(`${first ? '' : '\n'}], "undecidable": [${undecidable.map((u, k) => `${k === 0 ? '' : ','}\n  ${JSON.stringify(u)}`).join('')}`);
+      out.write(`${undecidable.length === 0 ? '' : '\n'}] }\n`);
       return;
     }
     case 'markdown': {
       out.line('| from | to | allowed |');
       out.line('|---|---|---|');
       let any = false;
-      analysis.forEach((from, to, set) => {
+      each((from, to, set) => {
         any = true;
         out.line(`| \`${from.id}\` | \`${to.id}\` | ${ps.portSetText(set)} |`);
       }, focus);
       if (!any) out.line('| (none) | | |');
+      if (undecidable.length > 0) out.line('');
+      for (const u of undecidable) out.line(`Undecidable offline, left out: \`${u.endpoint}\`: ${u.reason}.`);
       return;
     }
     case 'mermaid':
     case 'dot':
       printGraph(analysis, output, out, focus);
+      for (const u of undecidable) out.line(`${output === 'dot' ? '//' : '%%'} undecidable offline, left out: ${u.endpoint}: ${u.reason}`);
       return;
     default: {
       const ids = focus === undefined ? analysis.ends.map((e) => e.id) : [analysis.ends[focus].id];
       const width = Math.min(60, ids.reduce((w, id) => Math.max(w, id.length), 4));
       const pad = (s: string, w: number) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
       let any = false;
-      analysis.forEach((from, to, set) => {
+      each((from, to, set) => {
         if (!any) out.line(`${pad('FROM', width)}  ${pad('TO', width)}  ALLOWED`);
         any = true;
         out.line(`${pad(from.id, width)}  ${pad(to.id, width)}  ${ps.portSetText(set)}`);
       }, focus);
       if (!any) out.line('no connection is allowed between different ends');
+      for (const u of undecidable) out.line(`undecidable offline, left out: ${u.endpoint}: ${u.reason}`);
     }
   }
 }
@@ -131,9 +157,10 @@ function labelOf(e: End): string {
 }
 
 function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: number | undefined): void {
+  const each = decided(analysis);
   // First pass: the ends that appear in an edge (a graph of every pod with no edge is noise).
   const used = new Set<number>();
-  analysis.forEach((from, to) => {
+  each((from, to) => {
     used.add(from.index);
     used.add(to.index);
   }, focus);
@@ -154,7 +181,7 @@ function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStr
       for (const e of groups.get(g)!) out.line(`    n${e.index}["${quote(labelOf(e))}"]`);
       out.line('  end');
     });
-    analysis.forEach((from, to, set) => out.line(`  n${from.index} -->|"${ps.portSetText(set)}"| n${to.index}`), focus);
+    each((from, to, set) => out.line(`  n${from.index} -->|"${ps.portSetText(set)}"| n${to.index}`), focus);
     return;
   }
   out.line('digraph connections {');
@@ -166,14 +193,16 @@ function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStr
     for (const e of groups.get(g)!) out.line(`    "${quote(e.id)}" [label="${quote(labelOf(e))}"];`);
     out.line('  }');
   });
-  analysis.forEach((from, to, set) => out.line(`  "${quote(from.id)}" -> "${quote(to.id)}" [label="${ps.portSetText(set)}"];`), focus);
+  each((from, to, set) => out.line(`  "${quote(from.id)}" -> "${quote(to.id)}" [label="${ps.portSetText(set)}"];`), focus);
   out.line('}');
 }
 
 function printExposure(analysis: ConnectionAnalysis, output: string, out: OutputStream): void {
   const rows: { id: string; fromEveryNamespace: ps.PortSet; fromOutside: ps.PortSet; toWholeInternet: ps.PortSet }[] = [];
   const pods = analysis.ends.filter((e) => e.endpoint !== undefined);
+  const undecidable = undecidableEnds(analysis);
   for (const e of pods) {
+    if (undecidableEnd(e) !== undefined) continue;
     const x = analysis.exposure(e.index);
     if (ps.isEmpty(x.fromEveryNamespace) && ps.isEmpty(x.fromOutside) && ps.isEmpty(x.toWholeInternet)) continue;
     rows.push({ id: e.id, ...x });
@@ -186,7 +215,8 @@ function printExposure(analysis: ConnectionAnalysis, output: string, out: Output
       fromOutside: portSetJson(r.fromOutside),
       toWholeInternet: portSetJson(r.toWholeInternet),
     })}`));
-    out.write(`${rows.length === 0 ? '' : '\n'}] }\n`);
+    out.write(`${rows.length === 0 ? '' : '\n'}], "undecidable": [${undecidable.map((u, k) => `${k === 0 ? '' : ','}\n  ${JSON.stringify(u)}`).join('')}`);
+    out.write(`${undecidable.length === 0 ? '' : '\n'}] }\n`);
     return;
   }
   const head = ['endpoint', 'from every namespace', 'from outside the cluster', 'to the whole internet'];
@@ -201,4 +231,5 @@ function printExposure(analysis: ConnectionAnalysis, output: string, out: Output
     if (rows.length > 0) for (const c of cells) out.line(c.map((x, k) => (k === c.length - 1 ? x : x.padEnd(widths[k]))).join('  '));
   }
   out.line(`${output === 'markdown' ? '\n' : ''}${rows.length} of ${pods.length} pods and workloads exposed (- means nothing)`);
+  for (const u of undecidable) out.line(`undecidable offline, left out: ${u.endpoint}: ${u.reason}`);
 }

@@ -1,6 +1,8 @@
 import { cidrsOverlap, parseCidr } from '../../private/cidr';
 import { policySelects } from '../../semantics/evaluate';
+import { QueryPort } from '../../semantics/model';
 import { Reachability } from '../../semantics/reachability';
+import { explainServiceFlow, isServiceRef, parseServiceRef, QueryEnds, resolveService, ServiceRef } from '../../semantics/services';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
 import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, PATH_HELP, userQuery } from '../load';
@@ -8,22 +10,37 @@ import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, PATH_HELP, use
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'explain why one connection is allowed or denied',
-  help: `Usage: cdk8s-netpol explain PATH... --from NS/NAME|IP --to NS/NAME|IP --port P [--protocol TCP|UDP|SCTP]
+  help: `Usage: cdk8s-netpol explain PATH... --from NS/NAME|IP|svc/NS/NAME --to NS/NAME|IP|svc/NS/NAME:PORT --port P
+                              [--protocol TCP|UDP|SCTP]
 
 Explain whether a connection is allowed under the NetworkPolicies in PATH: which policies isolate each
-end, and which rule (policy ns/name spec.ingress[i]) allows it, or that none does.
+end, and which rule (policy ns/name spec.ingress[i]) allows it, or that none does. The first line is
+the verdict: ALLOWED, DENIED, or UNDECIDABLE with the reason (a pod that uses the host network, where
+NetworkPolicy behaviour is undefined upstream). From a workload of several pods (spec.replicas above
+1, a DaemonSet) to itself, the verdict is the one between two different replicas.
 
 Arguments:
 ${PATH_HELP}
 
 Options:
-  --from NS/NAME|IP    the source: a pod or workload, or an IP address outside the cluster
-  --to NS/NAME|IP      the destination: a pod or workload, or an IP address
-  --port P             the destination port: a number, or a container port name resolved on the destination
-  --protocol PROTO     TCP (default), UDP or SCTP
+  --from END           the source: a pod or workload (NS/NAME), an IP address outside the cluster, or
+                       svc/NS/NAME: the endpoint pods of a Service (svc/NS/NAME:PORT keeps those that
+                       serve that Service port)
+  --to END             the destination: a pod or workload, an IP address, or svc/NS/NAME:PORT: the
+                       Service's endpoint pods, each on the pod port its targetPort names there (a
+                       number, or a container port name resolved on each pod); PORT is a Service port
+                       number or name, or give it with --port
+  --port P             the destination port: a number, or a container port name resolved on the
+                       destination; for a Service destination, the Service port
+  --protocol PROTO     TCP (default), UDP or SCTP; for a Service, only its ports of that protocol
 ${INPUT_HELP}
 
-Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
+With a Service, the first line sums up (allowed to N of M endpoints) and each endpoint is explained
+below it. The pods of a Service are those of its namespace with every label of spec.selector.
+
+Exit status: 0 when explained (allowed, denied or undecidable), 2 invalid input or usage (also an
+unknown Service or Service port, a Service without selector or without endpoints in the input, a
+named targetPort that no endpoint declares).
 `,
   run(args: string[], io: CliIo): number {
     const parsed = parseArgs(args, {
@@ -41,6 +58,7 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
     const to = parsed.values.get('to');
     if (from === undefined) throw new UsageError('--from is required (namespace/name of a pod or workload, or an IP address)');
     if (to === undefined) throw new UsageError('--to is required (namespace/name of a pod or workload, or an IP address)');
+    if (isServiceRef(from) || isServiceRef(to)) return explainService(parsed, from, to, io);
     const port = portFromArgs(parsed.values.get('port'), parsed.values.get('protocol'));
     const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
     const text = userQuery(() => reach.explain(from, to, port));
@@ -48,6 +66,39 @@ Exit status: 0 when explained (allowed or not), 2 invalid input or usage.
     return EXIT_OK;
   },
 };
+
+/** `explain` with a Service at either end: each endpoint pod explained, under a summary. */
+function explainService(parsed: ReturnType<typeof parseArgs>, from: string, to: string, io: CliIo): number {
+  const fromRef = isServiceRef(from) ? userQuery(() => parseServiceRef(from)) : undefined;
+  const toRef = isServiceRef(to) ? userQuery(() => parseServiceRef(to)) : undefined;
+  const protocolText = parsed.values.get('protocol');
+  const portText = parsed.values.get('port');
+  let query: QueryPort | undefined;
+  let servicePort: string | undefined;
+  const protocol = protocolText === undefined ? undefined : portFromArgs('1', protocolText).protocol;
+  if (toRef) {
+    if (toRef.port !== undefined && portText !== undefined) {
+      throw new UsageError(`give the Service port once: --to ${to} names port ${toRef.port}, and --port ${portText} is given too`);
+    }
+    servicePort = toRef.port ?? portText;
+    if (servicePort === undefined) throw new UsageError(`--to ${to}: which Service port? write svc/${toRef.namespace}/${toRef.name}:PORT (a Service port number or name)`);
+  } else {
+    const port = portFromArgs(portText, protocolText);
+    query = port.name !== undefined ? { protocol: port.protocol, name: port.name } : { protocol: port.protocol, port: port.number };
+  }
+  const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
+  const cluster = reach._cluster();
+  const ends = (text: string, ref: ServiceRef | undefined, port: string | undefined): QueryEnds => userQuery(() => {
+    if (!ref) return { text, targets: [{ target: reach._target(text) }] };
+    const service = resolveService(cluster, ref, port, port === undefined ? undefined : protocol);
+    return { text, service, targets: service.backends.map((b) => ({ target: { endpoint: b.endpoint, id: b.endpoint.id }, port: b.port })) };
+  });
+  const src = ends(from, fromRef, fromRef?.port);
+  const dst = ends(to, toRef, servicePort);
+  const ids = [...src.targets, ...dst.targets].map((t) => t.target.id);
+  io.stdout(explainServiceFlow(cluster, src, dst, query) + '\n' + ipBlockNote(reach, ids));
+  return EXIT_OK;
+}
 
 /** Ranges pod IPs are usually taken from: private and shared address space, and ULAs. */
 const POD_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'].map((c) => parseCidr(c)!);

@@ -1,4 +1,5 @@
-import { matrixLines } from '../../semantics/matrix-text';
+import { isReplicated } from '../../semantics/evaluate';
+import { matrixLegend, matrixLines, matrixMark, undecidableNotes } from '../../semantics/matrix-text';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
 import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, PATH_HELP, userQuery } from '../load';
@@ -23,7 +24,11 @@ Options:
   --output FORMAT      table (default), markdown, json or mermaid
 ${INPUT_HELP}
 
-Rows are sources, columns destinations; self pairs are included (a pod cannot block access to itself).
+Rows are sources, columns destinations. Marks: ✓ allowed, · denied, ? undecidable offline (an end uses
+the host network, where NetworkPolicy behaviour is undefined upstream; a line under the table says
+which; in JSON "allowed": false, "decidable": false and the "reason"). Self pairs are included: a pod
+cannot block access to itself, and for a workload of several pods (spec.replicas above 1, a
+DaemonSet) the cell is the verdict between two different replicas.
 Exit status: 0 success, 2 invalid input or usage.
 `,
   run(args: string[], io: CliIo): number {
@@ -55,28 +60,36 @@ Exit status: 0 success, 2 invalid input or usage.
         for (let i = 0; i < n; i++) {
           const from = JSON.stringify(ids[i]);
           for (let j = 0; j < n; j++) {
-            out.write(`${i + j === 0 ? '' : ','}\n  {"from":${from},"to":${JSON.stringify(ids[j])},"port":${portValue},"protocol":${protocol},"allowed":${m.allowed(i, j)}}`);
+            const reason = m.anyUndecidable ? m.undecidable(i, j) : undefined;
+            const undecided = reason === undefined ? '' : `,"decidable":false,"reason":${JSON.stringify(reason)}`;
+            out.write(`${i + j === 0 ? '' : ','}\n  {"from":${from},"to":${JSON.stringify(ids[j])},"port":${portValue},"protocol":${protocol},"allowed":${m.allowed(i, j)}${undecided}}`);
           }
         }
         out.write(`${n === 0 ? '' : '\n'}] }\n`);
         break;
       }
       case 'markdown':
-        out.line(`Reachability on ${port} (rows: from, columns: to; ✓ allowed, · denied)`);
+        out.line(`Reachability on ${port} (${matrixLegend(m)})`);
         out.line('');
         out.line(`| from \\ to | ${ids.map((id) => `\`${id}\``).join(' | ')} |`);
         out.line(`|---|${ids.map(() => ':---:').join('|')}|`);
         for (let i = 0; i < n; i++) {
           const cells: string[] = [];
-          for (let j = 0; j < n; j++) cells.push(m.allowed(i, j) ? '✓' : '·');
+          for (let j = 0; j < n; j++) cells.push(matrixMark(m, i, j));
           out.line(`| \`${ids[i]}\` | ${cells.join(' | ')} |`);
         }
+        if (m.anyUndecidable) out.line('');
+        for (const note of undecidableNotes(m)) out.line(note.replace(/^\?/, '`?`'));
         break;
       case 'mermaid':
-        // Allowed flows between different endpoints; self pairs are always allowed and left out to keep the graph readable.
+        // Allowed flows between different pods; a pod to itself is always allowed and left out to keep the graph
+        // readable, a workload of several pods keeps its loop when two of its replicas may connect.
         out.line('flowchart LR');
         ids.forEach((id, i) => out.line(`  n${i}["${id}"]`));
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && m.allowed(i, j)) out.line(`  n${i} -->|${port}| n${j}`);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) if ((i !== j || isReplicated(m.endpoints[i])) && m.allowed(i, j)) out.line(`  n${i} -->|${port}| n${j}`);
+        }
+        for (const note of undecidableNotes(m)) out.line(`  %% ${note.replace(/^\? /, 'undecidable offline, left out: ')}`);
         break;
       default:
         matrixLines(m, String(port), (l) => out.line(l));
