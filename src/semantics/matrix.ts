@@ -5,8 +5,12 @@
  * namespace, same ipBlock memberships, same declarations of the named ports in play) form one class. Classes are
  * evaluated pairwise with bitsets (one bit per class) and the answer is expanded back to pods. Evaluating the
  * representative of a class is exact, because nothing else about a pod is visible to NetworkPolicy semantics.
+ *
+ * With ClusterNetworkPolicies in the input, their selectors, networks and named ports join the class signature, and
+ * each pair of classes is decided by the direct evaluator on the representatives (tiers, priorities and first-match
+ * rule order do not reduce to unions of bitsets); grouping still keeps it to classes squared.
  */
-import { ipBlockContains, portsMatch, resolveQueryPort, Target } from './evaluate';
+import { evaluateFlow, ipBlockContains, portsMatch, resolveQueryPort, Target } from './evaluate';
 import { Cluster, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
 import { selectorMatches } from './selector';
 import { Bits } from '../private/bits';
@@ -77,6 +81,26 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
       }
     }
   }
+  // ClusterNetworkPolicies: their pod selectors (where they can apply), their networks, their named ports.
+  const clusterPolicies = cluster.clusterPolicies ?? [];
+  const usePods = (pods: { namespaceSelector: Selector; podSelector: Selector } | undefined) => {
+    if (pods) useSelector(pods.podSelector, namespacesMatching(pods.namespaceSelector));
+  };
+  for (const policy of clusterPolicies) {
+    usePods(policy.subjectPods);
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const entry of rule.ports ?? []) if (entry.name !== undefined) namedPorts.add(`${entry.protocol}/${entry.name}`);
+      for (const peer of rule.peers) {
+        usePods(peer.pods);
+        for (const cidr of peer.networks ?? []) {
+          if (!ipBlockIndex.has(cidr.text)) {
+            ipBlockIndex.set(cidr.text, ipBlocks.length);
+            ipBlocks.push({ path: peer.path, ipBlock: { cidr, except: [], text: cidr.text } });
+          }
+        }
+      }
+    }
+  }
   const namedPortList = [...namedPorts].sort();
 
   // 2. Signature of each endpoint; equal signatures share a class.
@@ -133,6 +157,22 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
       resolvable.set(c);
     }
   });
+
+  if (clusterPolicies.length > 0) {
+    // Every pair of classes by the direct evaluator; two pods of one class are two replicas (ignoreSelf).
+    const pairs = new Uint8Array(C * C);
+    for (let a = 0; a < C; a++) {
+      for (let b = 0; b < C; b++) {
+        if (resolvable.has(b) && evaluateFlow(cluster, repTarget[a], repTarget[b], q, true).allowed) pairs[a * C + b] = 1;
+      }
+    }
+    return {
+      endpoints,
+      classCount: C,
+      classOf,
+      allowed: (i, j) => (i === j ? resolvable.has(classOf[i]) : pairs[classOf[i] * C + classOf[j]] === 1),
+    };
+  }
 
   // 4. Bitset of the classes each peer matches (as the other end of a flow).
   const peerBitsCache = new Map<Peer, Bits>();
