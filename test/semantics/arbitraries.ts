@@ -78,7 +78,9 @@ const cnpPeerArb = (egress: boolean) => fc.oneof(
 );
 const cnpProtocolArb = fc.oneof(
   fc.record({
-    tcp: fc.record({ destinationPort: fc.oneof(fc.record({ number: fc.constantFrom(80, 8080) }), fc.record({ range: fc.constant({ start: 70, end: 8079 }) })) }),
+    tcp: fc.record({
+      destinationPort: fc.oneof(fc.record({ number: fc.constantFrom(80, 8080) }), fc.record({ range: fc.constant({ start: 70, end: 8079 }) })),
+    }),
   }),
   fc.record({ udp: fc.constant({ destinationPort: { number: 53 } }) }),
   fc.record({ destinationNamedPort: fc.constantFrom('http', 'dns') }),
