@@ -11,7 +11,10 @@ export const explainCommand: Command = {
   help: `Usage: cdk8s-netpol explain PATH... --from NS/NAME|IP --to NS/NAME|IP --port P [--protocol TCP|UDP|SCTP]
 
 Explain whether a connection is allowed under the NetworkPolicies in PATH: which policies isolate each
-end, and which rule (policy ns/name spec.ingress[i]) allows it, or that none does.
+end, and which rule (policy ns/name spec.ingress[i]) allows it, or that none does. With
+ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2), each side names the tier that decided (Admin,
+NetworkPolicy, Baseline, or the default) and the deciding ClusterNetworkPolicy rule, including a Pass that
+hands the decision down.
 
 Arguments:
 ${PATH_HELP}
