@@ -71,3 +71,10 @@ describe('the CLI takes ClusterNetworkPolicies into account', () => {
     expect(r.stderr).toMatch(/ClusterNetworkPolicy bad: spec\.priority: 2000 is out of range: use 0 to 1000/);
   });
 });
+
+test('explain notes that a ClusterNetworkPolicy network may cover pod IPs the manifests do not give', () => {
+  const r = run(['explain', apps, guardrails, '--from', 'dev/web', '--to', '10.1.2.3', '--port', '443']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/DENIED/);
+  expect(r.stdout).toMatch(/note: 0\.0\.0\.0\/0 \(ClusterNetworkPolicy default-deny\) may cover pod IPs/);
+});

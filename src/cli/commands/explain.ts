@@ -1,5 +1,5 @@
 import { cidrsOverlap, parseCidr } from '../../private/cidr';
-import { policySelects } from '../../semantics/evaluate';
+import { clusterPolicySelects, policySelects } from '../../semantics/evaluate';
 import { Reachability } from '../../semantics/reachability';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
@@ -72,8 +72,19 @@ function ipBlockNote(reach: Reachability, ends: string[]): string {
       }
     }
   }
+  // ClusterNetworkPolicy networks: upstream says they match cluster-internal traffic too.
+  for (const policy of cluster.clusterPolicies ?? []) {
+    if (!endpoints.some((e) => clusterPolicySelects(cluster, policy, e))) continue;
+    for (const rule of policy.egress) {
+      for (const peer of rule.peers) {
+        for (const cidr of peer.networks ?? []) {
+          if (cidr.prefix === 0 || POD_RANGES.some((r) => cidrsOverlap(r, cidr))) blocks.add(`${cidr.text} (ClusterNetworkPolicy ${policy.id})`);
+        }
+      }
+    }
+  }
   if (blocks.size === 0) return '';
-  return `note: ${[...blocks].sort().join(', ')} may cover pod IPs. The engine matches an ipBlock against a pod only when the `
+  return `note: ${[...blocks].sort().join(', ')} may cover pod IPs. The engine matches an ipBlock (or network) against a pod only when the `
     + 'manifests give its IP (status.podIP); many network plugins match pod IPs against ipBlocks, so a pod-to-pod flow '
     + 'answered DENIED here may pass in the cluster (see lint NP010, NP012).\n';
 }
