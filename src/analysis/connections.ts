@@ -24,7 +24,7 @@ import { ExternalRegion, externalRegions, ipBlockCidrs, regionAddress, regionInB
 import * as ps from '../model/port-set';
 import { Bits } from '../private/bits';
 import { Cidr } from '../private/cidr';
-import { evaluateFlow, ipBlockContains, policySelects, ruleSpec, SideVerdict, Target } from '../semantics/evaluate';
+import { clusterPolicySelects, evaluateFlow, ipBlockContains, policySelects, ruleSpec, SideVerdict, Target, tieredAllowed } from '../semantics/evaluate';
 import { Cluster, ClusterPolicy, ClusterRule, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
 import { selectorMatches } from '../semantics/selector';
 
@@ -101,6 +101,8 @@ export class ConnectionAnalysis {
   private readonly tiered: boolean;
   /** Per protocol, the sorted starts of the port pieces every rule's bounds cut (tiered mode). */
   private readonly cuts = new Map<string, number[]>();
+  /** Per class, the ClusterNetworkPolicies that select its pods, in evaluation order (tiered mode). */
+  private readonly selecting: ClusterPolicy[][] = [];
 
   constructor(cluster: Cluster, options: ConnectionOptions = {}) {
     this.cluster = cluster;
@@ -312,8 +314,17 @@ export class ConnectionAnalysis {
     return out;
   }
 
-  /** The ports from `src` to `dst` allowed by every tier, evaluated one port piece at a time. */
-  private tieredSet(src: Target, dst: Target): ps.PortSet {
+  /**
+   * The ports from `src` to `dst` allowed by every tier, evaluated one port piece at a time; `npEgress`/`npIngress`
+   * are the NetworkPolicy tier's port sets of each side (`undefined` when no NetworkPolicy isolates it there).
+   */
+  private tieredSet(src: Target, dst: Target, npEgress: ps.PortSet | undefined, npIngress: ps.PortSet | undefined): ps.PortSet {
+    const selecting = (t: Target) => this.selecting[this.classOf[this.endpointIndex.get(t.endpoint!)!]];
+    const allowed = (protocol: string, port: number) => {
+      const np = (set: ps.PortSet | undefined) => (set === undefined ? undefined : ps.hasPort(set, protocol, port));
+      if (src.endpoint && !tieredAllowed(this.cluster, 'egress', src.endpoint, dst, dst, protocol, port, np(npEgress), selecting(src))) return false;
+      return !dst.endpoint || tieredAllowed(this.cluster, 'ingress', dst.endpoint, src, dst, protocol, port, np(npIngress), selecting(dst));
+    };
     const items: { protocol: string; first: number; last: number }[] = [];
     for (const protocol of ['TCP', 'UDP', 'SCTP']) {
       const starts = new Set(this.cutsOf(protocol));
@@ -325,7 +336,7 @@ export class ConnectionAnalysis {
       const sorted = [...starts].sort((x, y) => x - y);
       sorted.forEach((first, k) => {
         const last = k + 1 < sorted.length ? sorted[k + 1] - 1 : 65535;
-        if (evaluateFlow(this.cluster, src, dst, { protocol, port: first }, true).allowed) items.push({ protocol, first, last });
+        if (allowed(protocol, first)) items.push({ protocol, first, last });
       });
     }
     return ps.portSetOf(items);
@@ -353,7 +364,14 @@ export class ConnectionAnalysis {
       const key = a * this.classCount + b;
       let set = this.sideCache.get(-1 - key);
       if (set === undefined) {
-        set = this.tieredSet(this.targetOfEnd(this.reps[a])!, this.targetOfEnd(this.reps[b])!);
+        const dstPorts = this.endpoints[this.reps[b]].ports;
+        const np = (rules: AppliedRule[] | undefined, other: number): ps.PortSet | undefined => {
+          if (rules === undefined) return undefined;
+          let acc = ps.EMPTY;
+          for (const r of rules) if (r.peers === PEER_ALL || r.peers.has(other)) acc = ps.union(acc, ps.resolve(r.spec, dstPorts));
+          return acc;
+        };
+        set = this.tieredSet(this.targetOfEnd(this.reps[a])!, this.targetOfEnd(this.reps[b])!, np(this.egressRules[a], b), np(this.ingressRules[b], a));
         this.sideCache.set(-1 - key, set);
       }
       return set;
@@ -539,16 +557,6 @@ export class ConnectionAnalysis {
       this.egressAny.push(this.tiered ? undefined : any(egress));
       this.ingressAny.push(this.tiered ? undefined : any(ingress));
     }
-    if (this.tiered) {
-      for (let c = 0; c < C; c++) {
-        const pod = this.targetOfEnd(this.reps[c])!;
-        const P = this.endpoints.length;
-        const region = (k: number) => this.targetOfEnd(P + k);
-        this.toRegion.push(this.regions.map((_, k) => (region(k) ? this.tieredSet(pod, region(k)!) : ps.EMPTY)));
-        this.fromRegion.push(this.regions.map((_, k) => (region(k) ? this.tieredSet(region(k)!, pod) : ps.EMPTY)));
-      }
-      return;
-    }
     // Regions: the outside has no policies, so only the pod's side counts; named ports never match an IP.
     for (let c = 0; c < C; c++) {
       const rep = repOf(c);
@@ -560,6 +568,21 @@ export class ConnectionAnalysis {
       });
       this.toRegion.push(towards(this.egressRules[c], []));
       this.fromRegion.push(towards(this.ingressRules[c], rep.ports));
+    }
+    if (this.tiered) {
+      // The tiers around the NetworkPolicy answers just computed (undefined where the class is not isolated).
+      for (let c = 0; c < C; c++) this.selecting.push((cluster.clusterPolicies ?? []).filter((p) => clusterPolicySelects(cluster, p, repOf(c))));
+      const P = this.endpoints.length;
+      for (let c = 0; c < C; c++) {
+        const pod = this.targetOfEnd(this.reps[c])!;
+        this.regions.forEach((_, k) => {
+          const region = this.targetOfEnd(P + k);
+          const npTo = this.egressRules[c] === undefined ? undefined : this.toRegion[c][k];
+          const npFrom = this.ingressRules[c] === undefined ? undefined : this.fromRegion[c][k];
+          this.toRegion[c][k] = region ? this.tieredSet(pod, region, npTo, undefined) : ps.EMPTY;
+          this.fromRegion[c][k] = region ? this.tieredSet(region, pod, undefined, npFrom) : ps.EMPTY;
+        });
+      }
     }
   }
 }

@@ -155,12 +155,12 @@ export function clusterPeerMatches(cluster: Cluster, peer: ClusterPeer, other: T
  */
 function firstClusterMatch(
   cluster: Cluster, tier: ClusterTier, direction: 'ingress' | 'egress', subject: Endpoint, other: Target, dst: Target,
-  protocol: string, port: number, undecidable: string[],
+  protocol: string, port: number, undecidable: string[], selecting?: readonly ClusterPolicy[],
 ): ClusterDecision | undefined {
-  for (const policy of cluster.clusterPolicies ?? []) {
+  for (const policy of selecting ?? cluster.clusterPolicies ?? []) {
     if (policy.tier !== tier) continue;
     const rules = direction === 'ingress' ? policy.ingress : policy.egress;
-    if (rules.length === 0 || !clusterPolicySelects(cluster, policy, subject)) continue;
+    if (rules.length === 0 || (!selecting && !clusterPolicySelects(cluster, policy, subject))) continue;
     for (const rule of rules) {
       if (!portsMatch(rule, protocol, port, dst)) continue;
       let matched = false;
@@ -198,6 +198,24 @@ function evaluateSide(
   const tiers = { ...(admin ? { admin } : {}), ...(baseline ? { baseline } : {}) };
   if (baseline && baseline.action !== 'Pass') return { ...base, ...tiers, decidedBy: 'baseline', allowed: baseline.action === 'Accept' };
   return { ...base, ...tiers, decidedBy: 'default', allowed: true };
+}
+
+/**
+ * One side's answer from the tiers around a NetworkPolicy answer computed elsewhere (the grouped engines): `np` is
+ * the NetworkPolicy verdict, `undefined` when no NetworkPolicy isolates the subject in this direction. `selecting`,
+ * when given, is the ClusterNetworkPolicies known to select the subject, in evaluation order. Same order of tiers
+ * as `evaluateSide`, which stays the reference (property tests check the two against an oracle).
+ */
+export function tieredAllowed(
+  cluster: Cluster, direction: 'ingress' | 'egress', subject: Endpoint, other: Target, dst: Target, protocol: string, port: number,
+  np: boolean | undefined, selecting?: readonly ClusterPolicy[],
+): boolean {
+  const ignored: string[] = [];
+  const admin = firstClusterMatch(cluster, 'Admin', direction, subject, other, dst, protocol, port, ignored, selecting);
+  if (admin && admin.action !== 'Pass') return admin.action === 'Accept';
+  if (np !== undefined) return np;
+  const baseline = firstClusterMatch(cluster, 'Baseline', direction, subject, other, dst, protocol, port, ignored, selecting);
+  return !baseline || baseline.action !== 'Deny';
 }
 
 function evaluateNetworkPolicies(

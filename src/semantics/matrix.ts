@@ -7,11 +7,11 @@
  * representative of a class is exact, because nothing else about a pod is visible to NetworkPolicy semantics.
  *
  * With ClusterNetworkPolicies in the input, their selectors, networks and named ports join the class signature, and
- * each pair of classes is decided by the direct evaluator on the representatives (tiers, priorities and first-match
- * rule order do not reduce to unions of bitsets); grouping still keeps it to classes squared.
+ * each pair of classes is decided tier by tier on the representatives (priorities and first-match rule order do not
+ * reduce to unions of bitsets), the NetworkPolicy tier's answer taken from the bitsets; still classes squared.
  */
-import { evaluateFlow, ipBlockContains, portsMatch, resolveQueryPort, Target } from './evaluate';
-import { Cluster, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
+import { clusterPolicySelects, ipBlockContains, portsMatch, resolveQueryPort, Target, tieredAllowed } from './evaluate';
+import { Cluster, ClusterPolicy, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
 import { selectorMatches } from './selector';
 import { Bits } from '../private/bits';
 
@@ -158,22 +158,6 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
     }
   });
 
-  if (clusterPolicies.length > 0) {
-    // Every pair of classes by the direct evaluator; two pods of one class are two replicas (ignoreSelf).
-    const pairs = new Uint8Array(C * C);
-    for (let a = 0; a < C; a++) {
-      for (let b = 0; b < C; b++) {
-        if (resolvable.has(b) && evaluateFlow(cluster, repTarget[a], repTarget[b], q, true).allowed) pairs[a * C + b] = 1;
-      }
-    }
-    return {
-      endpoints,
-      classCount: C,
-      classOf,
-      allowed: (i, j) => (i === j ? resolvable.has(classOf[i]) : pairs[classOf[i] * C + classOf[j]] === 1),
-    };
-  }
-
   // 4. Bitset of the classes each peer matches (as the other end of a flow).
   const peerBitsCache = new Map<Peer, Bits>();
   const peerBits = (policy: Policy, peer: Peer): Bits => {
@@ -261,6 +245,26 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
 
   // 8. Class pairs.
   const classAllowed = new Uint8Array(C * C);
+  if (clusterPolicies.length > 0) {
+    // Tiers: Admin, then NetworkPolicy (the bitsets above, for classes it isolates), then Baseline, then allow.
+    const selecting: ClusterPolicy[][] = reps.map((i) => clusterPolicies.filter((p) => clusterPolicySelects(cluster, p, endpoints[i])));
+    for (let a = 0; a < C; a++) {
+      const src = endpoints[reps[a]];
+      for (let b = 0; b < C; b++) {
+        if (!resolvable.has(b)) continue;
+        const np = egressPolicies[a].length > 0 ? egressTo[a].has(b) : undefined;
+        if (!tieredAllowed(cluster, 'egress', src, repTarget[b], repTarget[b], q.protocol, portOf[b], np, selecting[a])) continue;
+        const npIn = ingressPolicies[b].length > 0 ? ingressFrom[b].has(a) : undefined;
+        if (tieredAllowed(cluster, 'ingress', endpoints[reps[b]], repTarget[a], repTarget[b], q.protocol, portOf[b], npIn, selecting[b])) classAllowed[a * C + b] = 1;
+      }
+    }
+    return {
+      endpoints,
+      classCount: C,
+      classOf,
+      allowed: (i, j) => (i === j ? resolvable.has(classOf[i]) : classAllowed[classOf[i] * C + classOf[j]] === 1),
+    };
+  }
   for (let a = 0; a < C; a++) {
     const out = egressTo[a];
     for (let b = 0; b < C; b++) {
