@@ -371,7 +371,8 @@ export class ConnectionAnalysis {
           for (const r of rules) if (r.peers === PEER_ALL || r.peers.has(other)) acc = ps.union(acc, ps.resolve(r.spec, dstPorts));
           return acc;
         };
-        set = this.tieredSet(this.targetOfEnd(this.reps[a])!, this.targetOfEnd(this.reps[b])!, np(this.egressRules[a], b), np(this.ingressRules[b], a));
+        const [src, dst] = [this.targetOfEnd(this.reps[a])!, this.targetOfEnd(this.reps[b])!];
+        set = this.tieredSet(src, dst, np(this.egressRules[a], b), np(this.ingressRules[b], a));
         this.sideCache.set(-1 - key, set);
       }
       return set;
@@ -571,7 +572,8 @@ export class ConnectionAnalysis {
     }
     if (this.tiered) {
       // The tiers around the NetworkPolicy answers just computed (undefined where the class is not isolated).
-      for (let c = 0; c < C; c++) this.selecting.push((cluster.clusterPolicies ?? []).filter((p) => clusterPolicySelects(cluster, p, repOf(c))));
+      const clusterPolicies = cluster.clusterPolicies ?? [];
+      for (let c = 0; c < C; c++) this.selecting.push(clusterPolicies.filter((p) => clusterPolicySelects(cluster, p, repOf(c))));
       const P = this.endpoints.length;
       for (let c = 0; c < C; c++) {
         const pod = this.targetOfEnd(this.reps[c])!;
