@@ -13,14 +13,21 @@
  * on the destination. Only pairs whose peers can match at all are visited, through per-class bitsets, so an isolated
  * cluster costs about its allowed pairs, not its pods squared.
  *
+ * With ClusterNetworkPolicies (tiers, priorities, first match wins, Deny) a side is no longer a union of rules, so
+ * each pair of classes (and each class and region) is decided by the direct evaluator, one port interval at a time:
+ * the ports are cut at every bound of every rule and every port the destination declares, and one port of each
+ * piece is evaluated. Exact, and slower: classes squared times pieces.
+ *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import { ExternalRegion, externalRegions, ipBlockCidrs, regionInBlock } from './external';
+import { ExternalRegion, externalRegions, ipBlockCidrs, regionAddress, regionInBlock } from './external';
 import * as ps from '../model/port-set';
 import { Bits } from '../private/bits';
 import { Cidr } from '../private/cidr';
-import { hostNetworkReason, ipBlockContains, isReplicated, policySelects } from '../semantics/evaluate';
-import { Cluster, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
+import {
+  clusterPolicySelects, evaluateFlow, hostNetworkReason, ipBlockContains, isReplicated, policySelects, ruleSpec, SideVerdict, Target, tieredAllowed,
+} from '../semantics/evaluate';
+import { Cluster, ClusterPolicy, ClusterRule, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
 import { selectorMatches } from '../semantics/selector';
 
 /** One end of a connection: a pod (or workload) of the input, or a region outside the cluster. */
@@ -50,6 +57,9 @@ export interface Opening {
   /** `undefined` when the subject is not isolated in this direction (everything allowed). */
   readonly policy?: Policy;
   readonly rule?: Rule;
+  /** The ClusterNetworkPolicy rule that decided this side (Admin or Baseline tier, Accept). */
+  readonly clusterPolicy?: ClusterPolicy;
+  readonly clusterRule?: ClusterRule;
 }
 
 const PEER_ALL = undefined;
@@ -89,11 +99,18 @@ export class ConnectionAnalysis {
   private readonly egressPolicies: Policy[][] = [];
   private readonly ingressPolicies: Policy[][] = [];
   private readonly endpointIndex: Map<Endpoint, number>;
+  /** ClusterNetworkPolicies present: pairs are decided by the direct evaluator, port interval by port interval. */
+  private readonly tiered: boolean;
+  /** Per protocol, the sorted starts of the port pieces every rule's bounds cut (tiered mode). */
+  private readonly cuts = new Map<string, number[]>();
+  /** Per class, the ClusterNetworkPolicies that select its pods, in evaluation order (tiered mode). */
+  private readonly selecting: ClusterPolicy[][] = [];
 
   constructor(cluster: Cluster, options: ConnectionOptions = {}) {
     this.cluster = cluster;
     this.endpoints = cluster.endpoints;
     this.endpointIndex = new Map(this.endpoints.map((e, i) => [e, i]));
+    this.tiered = (cluster.clusterPolicies?.length ?? 0) > 0;
     this.regions = externalRegions([...ipBlockCidrs(cluster), ...(options.extraCidrs ?? [])]);
     this.ends = [
       ...this.endpoints.map((endpoint, index) => ({ id: endpoint.id, index, endpoint })),
@@ -155,6 +172,7 @@ export class ConnectionAnalysis {
   /** The rules that allow `protocol`/`port` from end `i` to end `j`, per side (for explanations). */
   public openings(i: number, j: number, protocol: string, port: number): Opening[] {
     const P = this.endpoints.length;
+    if (this.tiered) return this.tieredOpenings(i, j, protocol, port);
     const out: Opening[] = [];
     const one = ps.portSetOf([{ protocol, first: port, last: port }]);
     const side = (direction: 'egress' | 'ingress', subject: number, other: number | undefined, region: ExternalRegion | undefined) => {
@@ -274,7 +292,103 @@ export class ConnectionAnalysis {
     return out;
   }
 
+  private targetOfEnd(i: number): Target | undefined {
+    const P = this.endpoints.length;
+    if (i < P) return { endpoint: this.endpoints[i], id: this.endpoints[i].id };
+    const ip = regionAddress(this.regions[i - P]);
+    return ip ? { ip, id: this.regions[i - P].id } : undefined;
+  }
+
+  private tieredOpenings(i: number, j: number, protocol: string, port: number): Opening[] {
+    const src = this.targetOfEnd(i);
+    const dst = this.targetOfEnd(j);
+    if (!src || !dst) return [];
+    const v = evaluateFlow(this.cluster, src, dst, { protocol, port }, true);
+    const out: Opening[] = [];
+    const side = (s: SideVerdict | undefined) => {
+      if (!s) return;
+      const subject = s.subject.id;
+      const decision = s.decidedBy === 'admin' ? s.admin : s.decidedBy === 'baseline' ? s.baseline : undefined;
+      if (decision) {
+        out.push({ direction: s.direction, subject, clusterPolicy: decision.policy, clusterRule: decision.rule });
+      } else if (s.decidedBy === 'networkpolicy') {
+        for (const policy of s.isolating) {
+          for (const rule of s.direction === 'egress' ? policy.egress : policy.ingress) {
+            if (s.allowedBy.includes(`policy ${policy.id} ${rule.path}`)) out.push({ direction: s.direction, subject, policy, rule });
+          }
+        }
+      } else {
+        out.push({ direction: s.direction, subject });
+      }
+    };
+    side(v.egress);
+    side(v.ingress);
+    return out;
+  }
+
+  /**
+   * The ports from `src` to `dst` allowed by every tier, evaluated one port piece at a time; `npEgress`/`npIngress`
+   * are the NetworkPolicy tier's port sets of each side (`undefined` when no NetworkPolicy isolates it there).
+   */
+  private tieredSet(src: Target, dst: Target, npEgress: ps.PortSet | undefined, npIngress: ps.PortSet | undefined): ps.PortSet {
+    const selecting = (t: Target) => this.selecting[this.classOf[this.endpointIndex.get(t.endpoint!)!]];
+    const allowed = (protocol: string, port: number) => {
+      const np = (set: ps.PortSet | undefined) => (set === undefined ? undefined : ps.hasPort(set, protocol, port));
+      if (src.endpoint && !tieredAllowed(this.cluster, 'egress', src.endpoint, dst, dst, protocol, port, np(npEgress), selecting(src))) return false;
+      return !dst.endpoint || tieredAllowed(this.cluster, 'ingress', dst.endpoint, src, dst, protocol, port, np(npIngress), selecting(dst));
+    };
+    const items: { protocol: string; first: number; last: number }[] = [];
+    for (const protocol of ['TCP', 'UDP', 'SCTP']) {
+      const starts = new Set(this.cutsOf(protocol));
+      for (const d of dst.endpoint?.ports ?? []) {
+        if (d.protocol !== protocol) continue;
+        starts.add(d.port);
+        if (d.port < 65535) starts.add(d.port + 1);
+      }
+      const sorted = [...starts].sort((x, y) => x - y);
+      sorted.forEach((first, k) => {
+        const last = k + 1 < sorted.length ? sorted[k + 1] - 1 : 65535;
+        if (allowed(protocol, first)) items.push({ protocol, first, last });
+      });
+    }
+    return ps.portSetOf(items);
+  }
+
+  private cutsOf(protocol: string): number[] {
+    let cuts = this.cuts.get(protocol);
+    if (cuts) return cuts;
+    const starts = new Set<number>([1]);
+    const add = (rule: { readonly ports?: Rule['ports'] }) => {
+      for (const [lo, hi] of ruleSpec(rule).numbers.byProtocol.get(protocol) ?? []) {
+        starts.add(lo);
+        if (hi < 65535) starts.add(hi + 1);
+      }
+    };
+    for (const p of this.cluster.policies) for (const r of [...p.ingress, ...p.egress]) add(r);
+    for (const p of this.cluster.clusterPolicies ?? []) for (const r of [...p.ingress, ...p.egress]) add(r);
+    cuts = [...starts].sort((x, y) => x - y);
+    this.cuts.set(protocol, cuts);
+    return cuts;
+  }
+
   private classPair(a: number, b: number): ps.PortSet {
+    if (this.tiered) {
+      const key = a * this.classCount + b;
+      let set = this.sideCache.get(-1 - key);
+      if (set === undefined) {
+        const dstPorts = this.endpoints[this.reps[b]].ports;
+        const np = (rules: AppliedRule[] | undefined, other: number): ps.PortSet | undefined => {
+          if (rules === undefined) return undefined;
+          let acc = ps.EMPTY;
+          for (const r of rules) if (r.peers === PEER_ALL || r.peers.has(other)) acc = ps.union(acc, ps.resolve(r.spec, dstPorts));
+          return acc;
+        };
+        const [src, dst] = [this.targetOfEnd(this.reps[a])!, this.targetOfEnd(this.reps[b])!];
+        set = this.tieredSet(src, dst, np(this.egressRules[a], b), np(this.ingressRules[b], a));
+        this.sideCache.set(-1 - key, set);
+      }
+      return set;
+    }
     const eAny = this.egressAny[a];
     if (eAny && !eAny.has(b)) return ps.EMPTY;
     const iAny = this.ingressAny[b];
@@ -317,6 +431,19 @@ export class ConnectionAnalysis {
             const namespaces = peer.namespaceSelector ? this.namespacesMatching(peer.namespaceSelector) : [policy.namespace];
             for (const ns of namespaces) addSelector(ns, peer.podSelector);
           }
+        }
+      }
+    }
+    for (const policy of cluster.clusterPolicies ?? []) {
+      const usePods = (pods: { namespaceSelector: Selector; podSelector: Selector } | undefined) => {
+        if (pods) for (const ns of this.namespacesMatching(pods.namespaceSelector)) addSelector(ns, pods.podSelector);
+      };
+      usePods(policy.subjectPods);
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        for (const e of rule.ports ?? []) if (e.name !== undefined) namedPorts.add(`${e.protocol}/${e.name}`);
+        for (const peer of rule.peers) {
+          usePods(peer.pods);
+          for (const cidr of peer.networks ?? []) ipBlocks.set(cidr.text, { path: peer.path, ipBlock: { cidr, except: [], text: cidr.text } });
         }
       }
     }
@@ -440,8 +567,8 @@ export class ConnectionAnalysis {
         for (const r of rules) bits.or(r.peers!);
         return bits;
       };
-      this.egressAny.push(any(egress));
-      this.ingressAny.push(any(ingress));
+      this.egressAny.push(this.tiered ? undefined : any(egress));
+      this.ingressAny.push(this.tiered ? undefined : any(ingress));
     }
     // Regions: the outside has no policies, so only the pod's side counts; named ports never match an IP.
     for (let c = 0; c < C; c++) {
@@ -454,6 +581,22 @@ export class ConnectionAnalysis {
       });
       this.toRegion.push(towards(this.egressRules[c], []));
       this.fromRegion.push(towards(this.ingressRules[c], rep.ports));
+    }
+    if (this.tiered) {
+      // The tiers around the NetworkPolicy answers just computed (undefined where the class is not isolated).
+      const clusterPolicies = cluster.clusterPolicies ?? [];
+      for (let c = 0; c < C; c++) this.selecting.push(clusterPolicies.filter((p) => clusterPolicySelects(cluster, p, repOf(c))));
+      const P = this.endpoints.length;
+      for (let c = 0; c < C; c++) {
+        const pod = this.targetOfEnd(this.reps[c])!;
+        this.regions.forEach((_, k) => {
+          const region = this.targetOfEnd(P + k);
+          const npTo = this.egressRules[c] === undefined ? undefined : this.toRegion[c][k];
+          const npFrom = this.ingressRules[c] === undefined ? undefined : this.fromRegion[c][k];
+          this.toRegion[c][k] = region ? this.tieredSet(pod, region, npTo, undefined) : ps.EMPTY;
+          this.fromRegion[c][k] = region ? this.tieredSet(region, pod, undefined, npFrom) : ps.EMPTY;
+        });
+      }
     }
   }
 }

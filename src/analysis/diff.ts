@@ -21,6 +21,10 @@ export interface OpenedBy {
   readonly rule?: string;
   /** The `cdk8s-netpol.dev/construct` annotation of the policy, when present. */
   readonly construct?: string;
+  /** The ClusterNetworkPolicy whose rule decided this side, with its tier and the rule's path and name. */
+  readonly clusterPolicy?: string;
+  readonly tier?: string;
+  readonly ruleName?: string;
 }
 
 export interface DiffEntry {
@@ -39,6 +43,11 @@ export interface DiffResult {
 }
 
 export function openedByOf(o: Opening): OpenedBy {
+  if (o.clusterPolicy) {
+    const name = o.clusterRule!.name !== undefined ? { ruleName: o.clusterRule!.name } : {};
+    const tier = o.clusterPolicy.tier;
+    return { direction: o.direction, subject: o.subject, clusterPolicy: o.clusterPolicy.id, tier, rule: o.clusterRule!.path, ...name };
+  }
   if (!o.policy) return { direction: o.direction, subject: o.subject };
   const construct = o.policy.construct ? { construct: o.policy.construct } : {};
   return { direction: o.direction, subject: o.subject, policy: o.policy.id, rule: o.rule!.path, ...construct };
@@ -46,6 +55,9 @@ export function openedByOf(o: Opening): OpenedBy {
 
 /** `egress of a/b: not isolated`, `ingress of c/d: NetworkPolicy c/db spec.ingress[1] (construct app/db)`. */
 export function openedByText(o: OpenedBy): string {
+  if (o.clusterPolicy) {
+    return `${o.direction} of ${o.subject}: ClusterNetworkPolicy ${o.clusterPolicy} (${o.tier} tier) ${o.rule}${o.ruleName !== undefined ? ` "${o.ruleName}"` : ''}`;
+  }
   const what = o.policy ? `NetworkPolicy ${o.policy} ${o.rule}${o.construct ? ` (construct ${o.construct})` : ''}` : `not isolated for ${o.direction === 'egress' ? 'Egress' : 'Ingress'}`;
   return `${o.direction} of ${o.subject}: ${what}`;
 }

@@ -6,7 +6,7 @@
  * children: every address of such a region is in exactly the same ipBlocks, so one region is one end for the
  * analysis. A region is named by its CIDR, plus ` except ...` for the children cut out of it.
  */
-import { Cidr, cidrContainsCidr, parseCidr } from '../private/cidr';
+import { Cidr, cidrContainsCidr, IpAddress, parseCidr } from '../private/cidr';
 import { Cluster, IpBlockPeer } from '../semantics/model';
 
 export interface ExternalRegion {
@@ -16,7 +16,7 @@ export interface ExternalRegion {
   readonly children: readonly Cidr[];
 }
 
-/** Every CIDR an ipBlock of the cluster names (cidr and except entries). */
+/** Every CIDR an ipBlock of the cluster names (cidr and except entries), and every ClusterNetworkPolicy network. */
 export function ipBlockCidrs(cluster: Cluster): Cidr[] {
   const out: Cidr[] = [];
   for (const p of cluster.policies) {
@@ -25,6 +25,10 @@ export function ipBlockCidrs(cluster: Cluster): Cidr[] {
         if (peer.ipBlock) out.push(peer.ipBlock.cidr, ...peer.ipBlock.except);
       }
     }
+  }
+  // ClusterNetworkPolicy networks peers cut the outside too.
+  for (const p of cluster.clusterPolicies ?? []) {
+    for (const rule of p.egress) for (const peer of rule.peers) out.push(...(peer.networks ?? []));
   }
   return out;
 }
@@ -66,4 +70,19 @@ export function externalRegions(cidrs: readonly Cidr[]): ExternalRegion[] {
  */
 export function regionInBlock(region: ExternalRegion, block: IpBlockPeer): boolean {
   return cidrContainsCidr(block.cidr, region.node) && !block.except.some((e) => cidrContainsCidr(e, region.node));
+}
+
+/** One address of a region (its node minus its children), or `undefined` when the children cover the node. */
+export function regionAddress(region: ExternalRegion): IpAddress | undefined {
+  const node = region.node;
+  const bits = node.family === 4 ? 32 : 128;
+  const last = node.network + (1n << BigInt(bits - node.prefix)) - 1n;
+  let candidate = node.network;
+  // Direct children are disjoint; in address order, skip each one that starts at the candidate.
+  for (const child of [...region.children].sort((x, y) => (x.network < y.network ? -1 : x.network > y.network ? 1 : 0))) {
+    if (child.network > candidate) break;
+    const childLast = child.network + (1n << BigInt(bits - child.prefix)) - 1n;
+    if (childLast >= candidate) candidate = childLast + 1n;
+  }
+  return candidate <= last ? { family: node.family, value: candidate } : undefined;
 }

@@ -13,6 +13,7 @@ import { quote, typeName } from '../private/text';
 /** The group/version the API server serves each kind the engine reads under. */
 export const KIND_VERSIONS: ReadonlyMap<string, string> = new Map([
   ['NetworkPolicy', 'networking.k8s.io/v1'],
+  ['ClusterNetworkPolicy', 'policy.networking.k8s.io/v1alpha2'],
   ['Namespace', 'v1'],
   ['Pod', 'v1'],
   ['Service', 'v1'],

@@ -64,6 +64,23 @@ const NETWORK_POLICY_SPEC = obj({
   policyTypes: list(STR),
 });
 
+/** ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2, experimental channel: a superset of standard). */
+const CNP_PODS = obj({ namespaceSelector: LABEL_SELECTOR, podSelector: LABEL_SELECTOR });
+const CNP_PROTOCOL_PORT = obj({ destinationPort: obj({ number: INT, range: obj({ start: INT, end: INT }) }) });
+const CNP_PROTOCOL = obj({ tcp: CNP_PROTOCOL_PORT, udp: CNP_PROTOCOL_PORT, sctp: CNP_PROTOCOL_PORT, destinationNamedPort: STR });
+const CLUSTER_NETWORK_POLICY_SPEC = obj({
+  tier: STR,
+  priority: INT,
+  subject: obj({ namespaces: LABEL_SELECTOR, pods: CNP_PODS }),
+  ingress: list(obj({ name: STR, action: STR, from: list(obj({ namespaces: LABEL_SELECTOR, pods: CNP_PODS })), protocols: list(CNP_PROTOCOL) })),
+  egress: list(obj({
+    name: STR,
+    action: STR,
+    to: list(obj({ namespaces: LABEL_SELECTOR, pods: CNP_PODS, networks: list(STR), nodes: LABEL_SELECTOR, domainNames: list(STR) })),
+    protocols: list(CNP_PROTOCOL),
+  })),
+});
+
 const CONTAINER_FIELDS = {
   name: STR,
   image: STR,
@@ -130,6 +147,7 @@ const top = (spec: Schema | undefined, status: boolean): Schema => obj({
 /** The kinds whose objects are validated strictly, by kind. */
 export const SCHEMAS: ReadonlyMap<string, Schema> = new Map<string, Schema>([
   ['NetworkPolicy', top(NETWORK_POLICY_SPEC, false)],
+  ['ClusterNetworkPolicy', top(CLUSTER_NETWORK_POLICY_SPEC, true)],
   ['Namespace', top(obj({ finalizers: list(STR) }), true)],
   ['Pod', top(POD_SPEC, true)],
   ['Deployment', top(obj({

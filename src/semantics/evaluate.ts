@@ -4,7 +4,10 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import { Cluster, Endpoint, IpBlockPeer, Peer, Policy, QueryPort, queryPortText, Rule } from './model';
+import {
+  Cluster, ClusterAction, ClusterPeer, ClusterPolicy, ClusterRule, ClusterTier, Endpoint, IpBlockPeer, Peer, Policy, PolicyPort, QueryPort,
+  queryPortText, Rule,
+} from './model';
 import { selectorMatches } from './selector';
 import * as ps from '../model/port-set';
 import { cidrContainsIp, IpAddress } from '../private/cidr';
@@ -17,6 +20,17 @@ export interface Target {
   readonly id: string;
 }
 
+/** The first ClusterNetworkPolicy rule of a tier that matched a flow. */
+export interface ClusterDecision {
+  readonly tier: ClusterTier;
+  readonly policy: ClusterPolicy;
+  readonly rule: ClusterRule;
+  readonly action: ClusterAction;
+}
+
+/** Which tier decided one side: Admin, NetworkPolicy, Baseline, or the default (allow). */
+export type DecidedBy = 'admin' | 'networkpolicy' | 'baseline' | 'default';
+
 export interface SideVerdict {
   readonly direction: 'ingress' | 'egress';
   /** The pod whose policies are checked: the source for egress, the destination for ingress. */
@@ -26,6 +40,17 @@ export interface SideVerdict {
   /** `policy ns/name spec.ingress[1]` for every rule that allows the flow. */
   readonly allowedBy: readonly string[];
   readonly allowed: boolean;
+  /** The tier whose answer is final for this side. */
+  readonly decidedBy: DecidedBy;
+  /** The first matching Admin tier rule (its action Accept, Deny, or Pass to the next tiers). */
+  readonly admin?: ClusterDecision;
+  /** The first matching Baseline tier rule, when evaluation reached the Baseline tier. */
+  readonly baseline?: ClusterDecision;
+  /**
+   * ClusterNetworkPolicy peers passed over because whether they match cannot be decided offline (`nodes`,
+   * `domainNames` against an IP address), as `policy name spec.egress[0].to[1]`.
+   */
+  readonly undecidable: readonly string[];
 }
 
 export interface FlowVerdict {
@@ -70,8 +95,8 @@ export function resolveQueryPort(q: QueryPort, dst: Target): { port?: number; pr
 }
 
 /** What a rule's `ports` say, computed once per rule (the port-set algebra, shared with the analyses and lint). */
-const SPECS = new WeakMap<Rule, ps.PortSpec>();
-export function ruleSpec(rule: Rule): ps.PortSpec {
+const SPECS = new WeakMap<object, ps.PortSpec>();
+export function ruleSpec(rule: { readonly ports?: readonly PolicyPort[] }): ps.PortSpec {
   let spec = SPECS.get(rule);
   if (!spec) SPECS.set(rule, (spec = ps.portSpecOf(rule.ports)));
   return spec;
@@ -81,7 +106,7 @@ export function ruleSpec(rule: Rule): ps.PortSpec {
  * Whether a rule's ports allow a connection to `port` on `dst`. Named entries resolve on the destination pod's
  * container ports (same name and protocol); an IP destination has none, so they never match it.
  */
-export function portsMatch(rule: Rule, protocol: string, port: number, dst: Target): boolean {
+export function portsMatch(rule: { readonly ports?: readonly PolicyPort[] }, protocol: string, port: number, dst: Target): boolean {
   return ps.specAllows(ruleSpec(rule), protocol, port, dst.endpoint?.ports ?? []);
 }
 
@@ -112,9 +137,103 @@ export function policySelects(policy: Policy, pod: Endpoint): boolean {
   return policy.namespace === pod.namespace && selectorMatches(policy.podSelector, pod.labels);
 }
 
+/** Whether a ClusterNetworkPolicy's subject holds a pod: `namespaces`, or `pods` (namespace AND pod selector). */
+export function clusterPolicySelects(cluster: Cluster, policy: ClusterPolicy, pod: Endpoint): boolean {
+  const nsLabels = cluster.namespaces.get(pod.namespace)!.labels;
+  if (policy.subjectNamespaces) return selectorMatches(policy.subjectNamespaces, nsLabels);
+  const pods = policy.subjectPods!;
+  return selectorMatches(pods.namespaceSelector, nsLabels) && selectorMatches(pods.podSelector, pod.labels);
+}
+
+/**
+ * A ClusterNetworkPolicy peer against the other end of a flow: `true`, `false`, or `undefined` when it cannot be
+ * decided offline (a `nodes` or `domainNames` peer against an IP address; they never match a pod).
+ */
+export function clusterPeerMatches(cluster: Cluster, peer: ClusterPeer, other: Target): boolean | undefined {
+  if (peer.networks) {
+    const ips = other.ip ? [other.ip] : other.endpoint!.ips;
+    return peer.networks.some((cidr) => ips.some((ip) => cidrContainsIp(cidr, ip)));
+  }
+  if (peer.undecidable) return other.endpoint ? false : undefined;
+  const pod = other.endpoint;
+  if (!pod) return false; // namespaces and pods peers only ever match pods
+  const nsLabels = cluster.namespaces.get(pod.namespace)!.labels;
+  if (peer.namespaces) return selectorMatches(peer.namespaces, nsLabels);
+  return selectorMatches(peer.pods!.namespaceSelector, nsLabels) && selectorMatches(peer.pods!.podSelector, pod.labels);
+}
+
+/**
+ * The first rule of a tier that matches: policies by priority then name (the order `cluster.clusterPolicies` is
+ * kept in), rules in written order. A rule matches when one of its peers matches and its protocols match.
+ */
+function firstClusterMatch(
+  cluster: Cluster, tier: ClusterTier, direction: 'ingress' | 'egress', subject: Endpoint, other: Target, dst: Target,
+  protocol: string, port: number, undecidable: string[], selecting?: readonly ClusterPolicy[],
+): ClusterDecision | undefined {
+  for (const policy of selecting ?? cluster.clusterPolicies ?? []) {
+    if (policy.tier !== tier) continue;
+    const rules = direction === 'ingress' ? policy.ingress : policy.egress;
+    if (rules.length === 0 || (!selecting && !clusterPolicySelects(cluster, policy, subject))) continue;
+    for (const rule of rules) {
+      if (!portsMatch(rule, protocol, port, dst)) continue;
+      let matched = false;
+      for (const peer of rule.peers) {
+        const m = clusterPeerMatches(cluster, peer, other);
+        if (m === undefined) undecidable.push(`policy ${policy.id} ${peer.path} (${peer.undecidable})`);
+        if (m === true) {
+          matched = true;
+          break;
+        }
+      }
+      if (matched) return { tier, policy, rule, action: rule.action };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * One side of a flow, tier by tier: the first matching Admin rule decides unless it is a Pass; then NetworkPolicy
+ * decides for a pod it isolates in this direction; then the first matching Baseline rule unless it is a Pass; then
+ * the default, allow.
+ *
+ * @see https://network-policy-api.sigs.k8s.io/api-overview/
+ */
 function evaluateSide(
   cluster: Cluster, direction: 'ingress' | 'egress', subject: Endpoint, other: Target, dst: Target, protocol: string, port: number,
 ): SideVerdict {
+  const np = evaluateNetworkPolicies(cluster, direction, subject, other, dst, protocol, port);
+  const undecidable: string[] = [];
+  const base = { direction, subject, isolating: np.isolating, allowedBy: np.allowedBy, undecidable };
+  const admin = firstClusterMatch(cluster, 'Admin', direction, subject, other, dst, protocol, port, undecidable);
+  if (admin && admin.action !== 'Pass') return { ...base, admin, decidedBy: 'admin', allowed: admin.action === 'Accept' };
+  if (np.isolating.length > 0) return { ...base, ...(admin ? { admin } : {}), decidedBy: 'networkpolicy', allowed: np.allowedBy.length > 0 };
+  const baseline = firstClusterMatch(cluster, 'Baseline', direction, subject, other, dst, protocol, port, undecidable);
+  const tiers = { ...(admin ? { admin } : {}), ...(baseline ? { baseline } : {}) };
+  if (baseline && baseline.action !== 'Pass') return { ...base, ...tiers, decidedBy: 'baseline', allowed: baseline.action === 'Accept' };
+  return { ...base, ...tiers, decidedBy: 'default', allowed: true };
+}
+
+/**
+ * One side's answer from the tiers around a NetworkPolicy answer computed elsewhere (the grouped engines): `np` is
+ * the NetworkPolicy verdict, `undefined` when no NetworkPolicy isolates the subject in this direction. `selecting`,
+ * when given, is the ClusterNetworkPolicies known to select the subject, in evaluation order. Same order of tiers
+ * as `evaluateSide`, which stays the reference (property tests check the two against an oracle).
+ */
+export function tieredAllowed(
+  cluster: Cluster, direction: 'ingress' | 'egress', subject: Endpoint, other: Target, dst: Target, protocol: string, port: number,
+  np: boolean | undefined, selecting?: readonly ClusterPolicy[],
+): boolean {
+  const ignored: string[] = [];
+  const admin = firstClusterMatch(cluster, 'Admin', direction, subject, other, dst, protocol, port, ignored, selecting);
+  if (admin && admin.action !== 'Pass') return admin.action === 'Accept';
+  if (np !== undefined) return np;
+  const baseline = firstClusterMatch(cluster, 'Baseline', direction, subject, other, dst, protocol, port, ignored, selecting);
+  return !baseline || baseline.action !== 'Deny';
+}
+
+function evaluateNetworkPolicies(
+  cluster: Cluster, direction: 'ingress' | 'egress', subject: Endpoint, other: Target, dst: Target, protocol: string, port: number,
+): { isolating: Policy[]; allowedBy: string[] } {
   const isolating: Policy[] = [];
   const allowedBy: string[] = [];
   for (const policy of cluster.policies) {
@@ -126,7 +245,7 @@ function evaluateSide(
       if (ruleMatches(cluster, policy, rule, other, protocol, port, dst)) allowedBy.push(`policy ${policy.id} ${rule.path}`);
     }
   }
-  return { direction, subject, isolating, allowedBy, allowed: isolating.length === 0 || allowedBy.length > 0 };
+  return { isolating, allowedBy };
 }
 
 /**
@@ -195,20 +314,21 @@ export function explainFlow(cluster: Cluster, src: Target, dst: Target, q: Query
   }
   if (v.self) {
     lines.push('  same pod: a pod cannot block access to itself (Kubernetes docs, "Network Policies"), so no policy is consulted');
+    if ((cluster.clusterPolicies?.length ?? 0) > 0) lines.push('  (nor ClusterNetworkPolicy: a pod connecting to its own pod IP is not subject to it, network-policy-api docs)');
     if (src.endpoint!.kind !== 'Pod') {
       const replicas = evaluateFlow(cluster, src, dst, q, true);
       const would = replicas.undecidable !== undefined ? 'be UNDECIDABLE offline' : replicas.allowed ? 'ALLOW it' : 'DENY it';
       lines.push(`  if ${src.endpoint!.kind} ${src.id} ran more than one replica (it declares ${src.endpoint!.replicas}), between two of them policies would ${would}:`);
-      lines.push(...sideLines(replicas, src, dst).map((l) => `  ${l}`));
+      lines.push(...sideLines(cluster, replicas, src, dst).map((l) => `  ${l}`));
     }
     return lines.join('\n');
   }
   if (v.undecidable !== undefined) {
     lines.push(`  undecidable offline: ${v.undecidable}`);
     lines.push(`  the policies alone would ${v.policiesAllow ? 'ALLOW' : 'DENY'} it:`);
-    lines.push(...sideLines(v, src, dst).map((l) => `  ${l}`));
+    lines.push(...sideLines(cluster, v, src, dst).map((l) => `  ${l}`));
   } else {
-    lines.push(...sideLines(v, src, dst));
+    lines.push(...sideLines(cluster, v, src, dst));
   }
   if (v.replicas) {
     lines.push('  the same pod (a replica reaching itself) is always allowed: a pod cannot block access to itself (Kubernetes docs, "Network Policies")');
@@ -221,19 +341,48 @@ function replicaCount(e: Endpoint): string {
   return `${e.kind} ${e.id}: ${e.replicas} ${e.kind === 'Job' ? 'in parallel' : 'replicas'}`;
 }
 
-function sideLines(v: FlowVerdict, src: Target, dst: Target): string[] {
+/** `Deny by ClusterNetworkPolicy name (Admin tier, priority 10) spec.ingress[0] "rule-name"` */
+function decisionText(d: ClusterDecision): string {
+  const ruleName = d.rule.name !== undefined ? ` "${d.rule.name}"` : '';
+  return `${d.action} by ClusterNetworkPolicy ${d.policy.id} (${d.tier} tier, priority ${d.policy.priority}) ${d.rule.path}${ruleName}`;
+}
+
+function sideLines(cluster: Cluster, v: FlowVerdict, src: Target, dst: Target): string[] {
   const lines: string[] = [];
+  const tiers = (cluster.clusterPolicies?.length ?? 0) > 0;
   const describeSide = (side: SideVerdict | undefined, direction: string, end: string) => {
     if (!side) {
-      lines.push(`  ${direction} of ${end}: not a pod, so no NetworkPolicy applies on this side`);
+      lines.push(`  ${direction} of ${end}: not a pod, so no ${tiers ? 'NetworkPolicy or ClusterNetworkPolicy' : 'NetworkPolicy'} applies on this side`);
       return;
     }
     const subject = side.subject.id;
+    const type = side.direction === 'ingress' ? 'Ingress' : 'Egress';
+    for (const u of side.undecidable) {
+      lines.push(`  ${direction} of ${subject}: UNDECIDABLE offline whether ${u} matches ${side.direction === 'ingress' ? src.id : dst.id}; answered as if it does not`);
+    }
+    if (side.admin) {
+      const final = side.admin.action === 'Pass' ? ': the decision passes down to NetworkPolicy' : ', final';
+      lines.push(`  ${direction} of ${subject}: ${side.admin.action === 'Accept' ? 'allowed' : side.admin.action === 'Deny' ? 'denied' : 'passed'} by ${decisionText(side.admin)}${final}`);
+      if (side.decidedBy === 'admin') return;
+    } else if (tiers) {
+      lines.push(`  ${direction} of ${subject}: no Admin tier ClusterNetworkPolicy rule matches`);
+    }
     if (side.isolating.length === 0) {
-      lines.push(`  ${direction} of ${subject}: not isolated (no policy selects it for ${side.direction === 'ingress' ? 'Ingress' : 'Egress'}), so everything is allowed`);
+      if (!tiers) {
+        lines.push(`  ${direction} of ${subject}: not isolated (no policy selects it for ${type}), so everything is allowed`);
+        return;
+      }
+      lines.push(`  ${direction} of ${subject}: no NetworkPolicy selects it for ${type}, so the Baseline tier applies`);
+      if (side.baseline) {
+        const verb = side.baseline.action === 'Accept' ? 'allowed' : side.baseline.action === 'Deny' ? 'denied' : 'passed';
+        const final = side.baseline.action === 'Pass' ? ': the default applies, everything is allowed' : ', final';
+        lines.push(`  ${direction} of ${subject}: ${verb} by ${decisionText(side.baseline)}${final}`);
+      } else {
+        lines.push(`  ${direction} of ${subject}: no Baseline tier rule matches, so the default applies: allowed`);
+      }
       return;
     }
-    lines.push(`  ${direction} of ${subject}: isolated by ${side.isolating.map((p) => `policy ${p.id}`).join(', ')}`);
+    lines.push(`  ${direction} of ${subject}: isolated by ${side.isolating.map((p) => `policy ${p.id}`).join(', ')}${tiers ? ' (NetworkPolicy decides, the Baseline tier is not consulted)' : ''}`);
     if (side.allowedBy.length > 0) {
       for (const by of side.allowedBy) lines.push(`    allowed by ${by}`);
     } else {

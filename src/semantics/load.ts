@@ -4,8 +4,10 @@
  *
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
  */
+import { parseClusterPolicy } from './cluster-policy';
 import {
-  Cluster, ContainerPort, CustomResource, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector, Service, ServicePort,
+  Cluster, ClusterPolicy, ContainerPort, CustomResource, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector,
+  Service, ServicePort,
 } from './model';
 import { isOperatorKind, mayCreatePods, operatorPods } from './operators';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
@@ -52,6 +54,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
   const policies = new Map<string, Policy>();
   const services = new Map<string, Service>();
   const customResources: CustomResource[] = [];
+  const clusterPolicies = new Map<string, ClusterPolicy>();
   const usedNamespaces = new Set<string>();
 
   objects.forEach((o) => {
@@ -80,7 +83,9 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
     const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
     const rawName = metadata.name;
     const isNamespace = kind === 'Namespace';
-    const namespace = isNamespace ? undefined : (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default');
+    // Cluster-scoped kinds: a metadata.namespace on them is ignored, as the API server ignores it.
+    const clusterScoped = isNamespace || kind === 'ClusterNetworkPolicy';
+    const namespace = clusterScoped ? undefined : (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default');
     const name = typeof rawName === 'string' ? rawName : '';
     const ref: ObjectRef = { kind, namespace, name };
     objectText = refText({ ...ref, name: name || '<no name>' });
@@ -131,6 +136,22 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         const earlier = declared.get(name);
         if (earlier) note(`Namespace ${name}`, earlier.source);
         declared.set(name, { labels, source: o.source });
+        return;
+      }
+      if (kindName === 'ClusterNetworkPolicy') {
+        const policy = parseClusterPolicy(record, name, o.source, report, (peer) => notes.push({
+          ...where,
+          line: lineOf(peer.path),
+          object: objectText,
+          ref,
+          path: peer.path,
+          message: peer.kind === 'nodes'
+            ? 'a nodes peer matches node IPs, which manifests do not give: it is read, matches no pod, and makes the answer for an IP address outside the cluster undecidable offline (explain says so)'
+            : 'a domainNames peer matches what DNS resolves at run time: it is read, matches no pod, and makes the answer for an IP address outside the cluster undecidable offline (explain says so)',
+        }));
+        const earlier = clusterPolicies.get(name);
+        if (earlier) note(`ClusterNetworkPolicy ${name}`, earlier.source);
+        if (policy) clusterPolicies.set(name, policy);
         return;
       }
       if (kindName === 'NetworkPolicy') {
@@ -233,6 +254,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       policies: [...policies.values()].sort(byId),
       services: [...services.values()].sort(byId),
       customResources,
+      ...(clusterPolicies.size > 0 ? { clusterPolicies: [...clusterPolicies.values()].sort(clusterPolicyOrder) } : {}),
     },
     problems,
     notes,
@@ -297,6 +319,12 @@ function parseService(record: { [key: string]: unknown }, namespace: string, nam
   }
   const type = typeof spec.type === 'string' && spec.type !== '' ? spec.type : 'ClusterIP';
   return { id: `${namespace}/${name}`, namespace, name, ...(selector ? { selector } : {}), type, ports, source };
+}
+
+/** Evaluation order within a tier: priority, then name (upstream leaves equal priorities to the implementation). */
+export function clusterPolicyOrder(a: ClusterPolicy, b: ClusterPolicy): number {
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 function readLabels(raw: unknown, path: string, report: Report): Map<string, string> {

@@ -5,9 +5,13 @@
  * namespace, same ipBlock memberships, same declarations of the named ports in play) form one class. Classes are
  * evaluated pairwise with bitsets (one bit per class) and the answer is expanded back to pods. Evaluating the
  * representative of a class is exact, because nothing else about a pod is visible to NetworkPolicy semantics.
+ *
+ * With ClusterNetworkPolicies in the input, their selectors, networks and named ports join the class signature, and
+ * each pair of classes is decided tier by tier on the representatives (priorities and first-match rule order do not
+ * reduce to unions of bitsets), the NetworkPolicy tier's answer taken from the bitsets; still classes squared.
  */
-import { hostNetworkReason, ipBlockContains, isReplicated, portsMatch, resolveQueryPort, Target } from './evaluate';
-import { Cluster, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
+import { clusterPolicySelects, hostNetworkReason, ipBlockContains, isReplicated, portsMatch, resolveQueryPort, Target, tieredAllowed } from './evaluate';
+import { Cluster, ClusterPolicy, Endpoint, Peer, Policy, QueryPort, Rule, Selector } from './model';
 import { selectorMatches } from './selector';
 import { Bits } from '../private/bits';
 
@@ -81,6 +85,26 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
           }
         } else if (peer.podSelector) {
           useSelector(peer.podSelector, peer.namespaceSelector ? namespacesMatching(peer.namespaceSelector) : [policy.namespace]);
+        }
+      }
+    }
+  }
+  // ClusterNetworkPolicies: their pod selectors (where they can apply), their networks, their named ports.
+  const clusterPolicies = cluster.clusterPolicies ?? [];
+  const usePods = (pods: { namespaceSelector: Selector; podSelector: Selector } | undefined) => {
+    if (pods) useSelector(pods.podSelector, namespacesMatching(pods.namespaceSelector));
+  };
+  for (const policy of clusterPolicies) {
+    usePods(policy.subjectPods);
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const entry of rule.ports ?? []) if (entry.name !== undefined) namedPorts.add(`${entry.protocol}/${entry.name}`);
+      for (const peer of rule.peers) {
+        usePods(peer.pods);
+        for (const cidr of peer.networks ?? []) {
+          if (!ipBlockIndex.has(cidr.text)) {
+            ipBlockIndex.set(cidr.text, ipBlocks.length);
+            ipBlocks.push({ path: peer.path, ipBlock: { cidr, except: [], text: cidr.text } });
+          }
         }
       }
     }
@@ -229,10 +253,25 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
 
   // 8. Class pairs.
   const classAllowed = new Uint8Array(C * C);
-  for (let a = 0; a < C; a++) {
-    const out = egressTo[a];
-    for (let b = 0; b < C; b++) {
-      if (resolvable.has(b) && out.has(b) && ingressFrom[b].has(a)) classAllowed[a * C + b] = 1;
+  if (clusterPolicies.length > 0) {
+    // Tiers: Admin, then NetworkPolicy (the bitsets above, for classes it isolates), then Baseline, then allow.
+    const selecting: ClusterPolicy[][] = reps.map((i) => clusterPolicies.filter((p) => clusterPolicySelects(cluster, p, endpoints[i])));
+    for (let a = 0; a < C; a++) {
+      const src = endpoints[reps[a]];
+      for (let b = 0; b < C; b++) {
+        if (!resolvable.has(b)) continue;
+        const np = egressPolicies[a].length > 0 ? egressTo[a].has(b) : undefined;
+        if (!tieredAllowed(cluster, 'egress', src, repTarget[b], repTarget[b], q.protocol, portOf[b], np, selecting[a])) continue;
+        const npIn = ingressPolicies[b].length > 0 ? ingressFrom[b].has(a) : undefined;
+        if (tieredAllowed(cluster, 'ingress', endpoints[reps[b]], repTarget[a], repTarget[b], q.protocol, portOf[b], npIn, selecting[b])) classAllowed[a * C + b] = 1;
+      }
+    }
+  } else {
+    for (let a = 0; a < C; a++) {
+      const out = egressTo[a];
+      for (let b = 0; b < C; b++) {
+        if (resolvable.has(b) && out.has(b) && ingressFrom[b].has(a)) classAllowed[a * C + b] = 1;
+      }
     }
   }
   // 9. The diagonal: a pod to itself is always allowed (when the port exists there); an endpoint of several pods

@@ -136,6 +136,62 @@ export interface Policy {
   readonly construct?: string;
 }
 
+export type ClusterTier = 'Admin' | 'Baseline';
+export type ClusterAction = 'Accept' | 'Deny' | 'Pass';
+
+/**
+ * A peer of a ClusterNetworkPolicy rule (policy.networking.k8s.io/v1alpha2): exactly one of its kinds is set.
+ *
+ * @see https://github.com/kubernetes-sigs/network-policy-api/blob/main/apis/v1alpha2/clusternetworkpolicy_types.go
+ */
+export interface ClusterPeer {
+  /** `spec.egress[0].to[1]` */
+  readonly path: string;
+  /** `namespaces`: every pod of the matching namespaces. */
+  readonly namespaces?: Selector;
+  /** `pods`: pods matching `podSelector` in namespaces matching `namespaceSelector` (absent = every namespace). */
+  readonly pods?: { readonly namespaceSelector: Selector; readonly podSelector: Selector };
+  /** `networks` (egress only): addresses in any of these CIDRs, pods included when their IPs are known. */
+  readonly networks?: readonly Cidr[];
+  /**
+   * `nodes` or `domainNames` (experimental, egress only): what they match is not in the manifests. They never match a
+   * pod; whether they match an IP address cannot be decided offline.
+   */
+  readonly undecidable?: 'nodes' | 'domainNames';
+}
+
+/** One rule of a ClusterNetworkPolicy. */
+export interface ClusterRule {
+  /** `spec.ingress[1]` */
+  readonly path: string;
+  /** `spec.ingress[1].name`, when given. */
+  readonly name?: string;
+  readonly action: ClusterAction;
+  /** At least one peer (the CRD requires `from`/`to`). */
+  readonly peers: readonly ClusterPeer[];
+  /**
+   * `undefined` when `protocols` is absent: every port. A `destinationNamedPort` becomes one named entry per
+   * protocol, so it resolves to the destination's container port of that name, whatever its protocol.
+   */
+  readonly ports?: readonly PolicyPort[];
+}
+
+/** A ClusterNetworkPolicy (cluster-scoped). */
+export interface ClusterPolicy {
+  /** `metadata.name` */
+  readonly id: string;
+  readonly name: string;
+  readonly source: string;
+  readonly tier: ClusterTier;
+  readonly priority: number;
+  /** `spec.subject.namespaces`: every pod of the matching namespaces. */
+  readonly subjectNamespaces?: Selector;
+  /** `spec.subject.pods`. */
+  readonly subjectPods?: { readonly namespaceSelector: Selector; readonly podSelector: Selector };
+  readonly ingress: readonly ClusterRule[];
+  readonly egress: readonly ClusterRule[];
+}
+
 export interface Cluster {
   readonly namespaces: ReadonlyMap<string, Namespace>;
   /** Sorted by id. */
@@ -148,6 +204,11 @@ export interface Cluster {
    * Kubernetes' own API groups, except those the engine models or knows to run no pods), in input order.
    */
   readonly customResources: readonly CustomResource[];
+  /**
+   * ClusterNetworkPolicies, in evaluation order within each tier: by priority, then by name (upstream leaves ties to
+   * the implementation; see docs/semantics.md). Absent or empty when the input has none.
+   */
+  readonly clusterPolicies?: readonly ClusterPolicy[];
 }
 
 export interface CustomResource {

@@ -19,6 +19,10 @@ import { parseIp } from '../private/cidr';
 /**
  * What a set of Kubernetes manifests lets through, evaluated offline with networking.k8s.io/v1 semantics.
  *
+ * ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2) in the input are evaluated with their tiers: the Admin
+ * tier first (by priority, first matching rule; Pass hands the decision to NetworkPolicy), then NetworkPolicy for
+ * the pods it isolates, then the Baseline tier, then the default (allow).
+ *
  * Endpoints are named `namespace/name`: a Pod, or a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
  * CronJob) standing for the pods of its template. A source or destination may also be an IP address, for traffic
  * from or to outside the cluster: only the pod end's policies apply then. Objects the API server would reject make

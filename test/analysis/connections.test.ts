@@ -3,7 +3,7 @@ import { Port, Protocol, Reachability } from '../../src';
 import { ConnectionAnalysis } from '../../src/analysis/connections';
 import { cidrContainsIp, parseIp } from '../../src/private/cidr';
 import { evaluateFlow } from '../../src/semantics/evaluate';
-import { clusterArb, workloadClusterArb } from '../semantics/arbitraries';
+import { clusterArb, tieredClusterArb, workloadClusterArb } from '../semantics/arbitraries';
 import { namespace, pod, policy } from '../semantics/util';
 
 // Ports around the edges of the random clusters' rules (70-80, 8079, 8080, 9000, 53) and far from them.
@@ -23,9 +23,12 @@ function has(reach: Reachability, from: string, to: string, protocol: string, po
   return c !== undefined && c.allowed.some((a) => a.protocol === protocol && a.ranges.some((r) => r.first <= port && port <= r.last));
 }
 
-describe('connection sets agree with the one-port engine', () => {
+describe.each([
+  ['NetworkPolicy only', clusterArb],
+  ['with ClusterNetworkPolicies', tieredClusterArb],
+])('connection sets agree with the one-port engine (%s)', (_, arb) => {
   test('on random small clusters, for every pair of pods and sampled ports, named ports included', () => {
-    fc.assert(fc.property(clusterArb, (objects) => {
+    fc.assert(fc.property(arb, (objects) => {
       const reach = Reachability.fromObjects(objects);
       const ids = reach.endpoints();
       const cluster = reach._cluster();
@@ -71,7 +74,7 @@ describe('connection sets agree with the one-port engine', () => {
   });
 
   test('on random small clusters, between pods and addresses outside the cluster', () => {
-    fc.assert(fc.property(clusterArb, (objects) => {
+    fc.assert(fc.property(arb, (objects) => {
       const reach = Reachability.fromObjects(objects);
       const analysis = reach._connections();
       const cluster = reach._cluster();
@@ -90,7 +93,7 @@ describe('connection sets agree with the one-port engine', () => {
   });
 
   test('grouping pods into classes changes nothing', () => {
-    fc.assert(fc.property(clusterArb, (objects) => {
+    fc.assert(fc.property(arb, (objects) => {
       const cluster = Reachability.fromObjects(objects)._cluster();
       const lines = (a: ConnectionAnalysis) => {
         const out: string[] = [];

@@ -71,14 +71,14 @@ export const clusterArb = fc.record({
  * Random small clusters where some pods become workloads of one to three replicas (or DaemonSets, one pod per node)
  * and some use the host network: for the laws on replica-to-replica verdicts and undecidable flows.
  */
-export const workloadClusterArb = fc.tuple(
-  clusterArb,
-  fc.array(fc.record({
-    kind: fc.constantFrom('Pod', 'Deployment', 'StatefulSet', 'DaemonSet'),
-    replicas: fc.constantFrom(1, 2, 3),
-    hostNetwork: fc.constantFrom(false, false, false, true),
-  }), { minLength: 5, maxLength: 5 }),
-).map(([objects, shapes]) => {
+const shapesArb = fc.array(fc.record({
+  kind: fc.constantFrom('Pod', 'Deployment', 'StatefulSet', 'DaemonSet'),
+  replicas: fc.constantFrom(1, 2, 3),
+  hostNetwork: fc.constantFrom(false, false, false, true),
+}), { minLength: 5, maxLength: 5 });
+
+/** Pods of a random cluster made workloads of the given shapes (other objects unchanged). */
+function asWorkloads(objects: any[], shapes: { kind: string; replicas: number; hostNetwork: boolean }[]): any[] {
   let k = 0;
   return objects.map((o: any) => {
     if (o.kind !== 'Pod') return o;
@@ -96,4 +96,52 @@ export const workloadClusterArb = fc.tuple(
       },
     };
   });
+}
+
+export const workloadClusterArb = fc.tuple(clusterArb, shapesArb).map(([objects, shapes]) => asWorkloads(objects, shapes));
+
+/** Random ClusterNetworkPolicies over the same namespaces, labels, addresses and ports. */
+const nsSelectorArb = fc.constantFrom({}, { matchLabels: { 'kubernetes.io/metadata.name': 'ns1' } }, { matchLabels: { env: 'a' } },
+  { matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] });
+const cnpPodsArb = fc.record({ namespaceSelector: nsSelectorArb, podSelector: selectorArb }, { requiredKeys: ['podSelector'] });
+const cnpPeerArb = (egress: boolean) => fc.oneof(
+  fc.record({ namespaces: nsSelectorArb }),
+  fc.record({ pods: cnpPodsArb }),
+  ...(egress ? [fc.record({ networks: fc.constantFrom(['10.0.0.0/30'], ['10.0.0.1/32', '10.0.0.9/32'], ['0.0.0.0/0']) })] : []),
+);
+const cnpProtocolArb = fc.oneof(
+  fc.record({
+    tcp: fc.record({
+      destinationPort: fc.oneof(fc.record({ number: fc.constantFrom(80, 8080) }), fc.record({ range: fc.constant({ start: 70, end: 8079 }) })),
+    }),
+  }),
+  fc.record({ udp: fc.constant({ destinationPort: { number: 53 } }) }),
+  fc.record({ destinationNamedPort: fc.constantFrom('http', 'dns') }),
+);
+const cnpRuleArb = (egress: boolean) => fc.record({
+  action: fc.constantFrom('Accept', 'Deny', 'Pass'),
+  peers: fc.array(cnpPeerArb(egress), { minLength: 1, maxLength: 2 }),
+  protocols: fc.option(fc.array(cnpProtocolArb, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+}).map(({ action, peers, protocols }) => {
+  // The CRD refuses a named port next to a networks peer.
+  const named = protocols?.some((p: any) => p.destinationNamedPort !== undefined) && peers.some((p: any) => p.networks);
+  const ok = named ? protocols!.filter((p: any) => p.destinationNamedPort === undefined) : protocols;
+  return { action, [egress ? 'to' : 'from']: peers, ...(ok && ok.length ? { protocols: ok } : {}) };
 });
+export const clusterPolicyArb = fc.record({
+  tier: fc.constantFrom('Admin', 'Baseline'),
+  priority: fc.constantFrom(1, 2, 3),
+  subject: fc.oneof(fc.record({ namespaces: nsSelectorArb }), fc.record({ pods: cnpPodsArb })),
+  ingress: fc.array(cnpRuleArb(false), { maxLength: 2 }),
+  egress: fc.array(cnpRuleArb(true), { maxLength: 2 }),
+});
+export const tieredClusterArb = fc.record({
+  objects: clusterArb,
+  clusterPolicies: fc.array(clusterPolicyArb, { minLength: 1, maxLength: 3 }),
+}).map(({ objects, clusterPolicies }) => [
+  ...objects,
+  ...clusterPolicies.map((spec, i) => ({ apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: `cnp${i}` }, spec })),
+]);
+
+/** Cluster policies together with workloads of several replicas and host-network pods. */
+export const tieredWorkloadClusterArb = fc.tuple(tieredClusterArb, shapesArb).map(([objects, shapes]) => asWorkloads(objects, shapes));

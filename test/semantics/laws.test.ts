@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { clusterArb, QUERIES, ruleArb, workloadClusterArb } from './arbitraries';
+import { clusterArb, QUERIES, ruleArb, tieredWorkloadClusterArb, workloadClusterArb } from './arbitraries';
 import { oracleAllowed } from './oracle';
 import { Reachability } from '../../src';
 import { evaluateFlow } from '../../src/semantics/evaluate';
@@ -108,6 +108,21 @@ describe('laws with workloads of several replicas and host-network pods', () => 
         }));
       }
     }), RUNS);
+  });
+
+  test('with ClusterNetworkPolicies too, the matrix agrees with the evaluator on replicas and host-network pods', () => {
+    fc.assert(fc.property(tieredWorkloadClusterArb, (objects) => {
+      const cluster = Reachability.fromObjects(objects)._cluster();
+      const ends = cluster.endpoints.map((endpoint) => ({ endpoint, id: endpoint.id }));
+      for (const q of queries) {
+        const grouped = computeMatrix(cluster, q);
+        ends.forEach((a, i) => ends.forEach((b, j) => {
+          const v = evaluateFlow(cluster, a, b, q);
+          const expected = { flow: `${a.id}->${b.id} ${q.protocol}/${q.port ?? q.name}`, allowed: v.allowed, undecidable: v.undecidable };
+          expect({ ...expected, allowed: grouped.allowed(i, j), undecidable: grouped.undecidable(i, j) }).toEqual(expected);
+        }));
+      }
+    }), { numRuns: 100 });
   });
 
   test('a workload of several pods to itself is the verdict between two distinct pods; one pod to itself is allowed', () => {

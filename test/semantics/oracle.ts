@@ -1,7 +1,10 @@
 /**
  * A brute-force oracle for NetworkPolicy semantics, written straight from the spec over raw objects, sharing
  * nothing with the engine but the CIDR helpers. Small and slow on purpose: every pair against every policy.
- * Only handles the subset the random generator produces: Pods with podIP, valid policies.
+ * Only handles the subset the random generator produces: Pods with podIP, valid policies. ClusterNetworkPolicies
+ * (policy.networking.k8s.io/v1alpha2) are read as the network-policy-api docs describe the tiers: Admin rules by
+ * priority (ties by name) and written order, first match wins, Pass goes on to NetworkPolicy; NetworkPolicy decides
+ * for the pods it isolates; then Baseline the same way; then allow.
  */
 import { cidrContainsIp, parseCidr, parseIp } from '../../src/private/cidr';
 
@@ -59,7 +62,50 @@ export function oracleAllowed(objects: Obj[], from: string, to: string, q: Oracl
     if (typeof entry.port === 'string') return declared(dst, entry.port, q.protocol).includes(port);
     return port! >= entry.port && port! <= (entry.endPort ?? entry.port);
   };
+  const cnps = objects.filter((o) => o.kind === 'ClusterNetworkPolicy')
+    .sort((a, b) => a.spec.priority - b.spec.priority || (a.metadata.name < b.metadata.name ? -1 : 1));
+  const podsOk = (sel: Obj, pod: Obj) =>
+    matches(sel.namespaceSelector ?? {}, nsLabels(nsOf(pod))) && matches(sel.podSelector, pod.metadata.labels ?? {});
+  const cnpPeerOk = (peer: Obj, other: Obj) => {
+    if (peer.namespaces) return matches(peer.namespaces, nsLabels(nsOf(other)));
+    if (peer.pods) return podsOk(peer.pods, other);
+    if (peer.networks) {
+      const ip = other.status?.podIP ? parseIp(other.status.podIP) : undefined;
+      return ip !== undefined && peer.networks.some((c: string) => cidrContainsIp(parseCidr(c)!, ip));
+    }
+    return false;
+  };
+  const cnpPortOk = (item: Obj) => {
+    if (item.destinationNamedPort !== undefined) {
+      return dst.spec.containers.flatMap((c: Obj) => c.ports ?? [])
+        .some((p: Obj) => p.name === item.destinationNamedPort && (p.protocol ?? 'TCP') === q.protocol && p.containerPort === port);
+    }
+    const key = Object.keys(item)[0];
+    if (key.toUpperCase() !== q.protocol) return false;
+    const d = item[key].destinationPort;
+    return d.number !== undefined ? d.number === port : port! >= d.range.start && port! <= d.range.end;
+  };
+  const tierAction = (tier: string, subject: Obj, other: Obj, type: 'Ingress' | 'Egress'): string | undefined => {
+    for (const p of cnps) {
+      if (p.spec.tier !== tier) continue;
+      const s = p.spec.subject;
+      if (!(s.namespaces ? matches(s.namespaces, nsLabels(nsOf(subject))) : podsOk(s.pods, subject))) continue;
+      for (const rule of p.spec[type === 'Ingress' ? 'ingress' : 'egress'] ?? []) {
+        const peers = rule[type === 'Ingress' ? 'from' : 'to'];
+        if (peers.some((peer: Obj) => cnpPeerOk(peer, other)) && (!rule.protocols || rule.protocols.some(cnpPortOk))) return rule.action;
+      }
+    }
+    return undefined;
+  };
   const direction = (subject: Obj, other: Obj, type: 'Ingress' | 'Egress') => {
+    const admin = tierAction('Admin', subject, other, type);
+    if (admin === 'Accept' || admin === 'Deny') return admin === 'Accept';
+    const np = networkPolicies(subject, other, type);
+    if (np !== undefined) return np;
+    return tierAction('Baseline', subject, other, type) !== 'Deny';
+  };
+  /** `undefined` when no NetworkPolicy isolates the subject in this direction. */
+  const networkPolicies = (subject: Obj, other: Obj, type: 'Ingress' | 'Egress'): boolean | undefined => {
     let isolated = false;
     for (const p of policies) {
       if (nsOf(p) !== nsOf(subject) || !matches(p.spec.podSelector, subject.metadata.labels ?? {})) continue;
@@ -74,7 +120,7 @@ export function oracleAllowed(objects: Obj[], from: string, to: string, q: Oracl
         if (peerMatch && portMatch) return true;
       }
     }
-    return !isolated;
+    return isolated ? false : undefined;
   };
   return direction(src, dst, 'Egress') && direction(dst, src, 'Ingress');
 }

@@ -37,3 +37,7 @@ export function policy(id: string, spec: any): any {
   const [ns, name] = id.split('/');
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec };
 }
+
+export function clusterPolicy(name: string, spec: any): any {
+  return { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name }, spec };
+}

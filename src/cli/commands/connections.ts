@@ -14,8 +14,10 @@ export const connectionsCommand: Command = {
 
 List, for every ordered pair of different ends, every protocol and port the NetworkPolicies in PATH allow,
 from one analysis (named ports resolved on each destination). Ends are the pods and workloads, and the
-blocks of addresses outside the cluster that the ipBlocks of the input tell apart (named by CIDR, e.g.
-"0.0.0.0/0 except 10.0.0.0/8"; 0.0.0.0/0 stands for the internet). Pairs with nothing allowed are left out.
+blocks of addresses outside the cluster that the ipBlocks (and ClusterNetworkPolicy networks) of the input
+tell apart (named by CIDR, e.g. "0.0.0.0/0 except 10.0.0.0/8"; 0.0.0.0/0 stands for the internet). Pairs with
+nothing allowed are left out. ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2) are evaluated with
+their tiers; --exposure's "from every namespace" column still reads NetworkPolicy rules only.
 
 Arguments:
   PATH                 a YAML/JSON file (multi-document), a directory (read recursively: *.yaml, *.yml,

@@ -12,10 +12,11 @@ export const diffCommand: Command = {
   summary: 'list the connections a change adds and removes; gate on broadening',
   help: `Usage: cdk8s-netpol diff OLD NEW [--output text|markdown|json] [--fail-on broadening|change|never]
 
-Compare what the NetworkPolicies of OLD and NEW allow, over every protocol and port: the connections NEW
-allows and OLD does not (added), and the reverse (removed). Each added connection names the rules that
-open it (policy ns/name spec.ingress[i]), and the construct path when the policy carries the
-cdk8s-netpol.dev/construct annotation (cdk8s-netpol's constructs write it).
+Compare what the NetworkPolicies (and ClusterNetworkPolicies) of OLD and NEW allow, over every protocol and
+port: the connections NEW allows and OLD does not (added), and the reverse (removed). Each added connection
+names the rules that open it (policy ns/name spec.ingress[i], or the ClusterNetworkPolicy, its tier and rule),
+and the construct path when the policy carries the cdk8s-netpol.dev/construct annotation (cdk8s-netpol's
+constructs write it).
 
 Arguments:
   OLD, NEW             each a YAML/JSON file (multi-document) or a directory (read recursively: *.yaml,

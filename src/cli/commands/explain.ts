@@ -1,5 +1,5 @@
 import { cidrsOverlap, parseCidr } from '../../private/cidr';
-import { policySelects } from '../../semantics/evaluate';
+import { clusterPolicySelects, policySelects } from '../../semantics/evaluate';
 import { QueryPort } from '../../semantics/model';
 import { Reachability } from '../../semantics/reachability';
 import { explainServiceFlow, isServiceRef, parseServiceRef, QueryEnds, resolveService, ServiceRef } from '../../semantics/services';
@@ -17,7 +17,10 @@ Explain whether a connection is allowed under the NetworkPolicies in PATH: which
 end, and which rule (policy ns/name spec.ingress[i]) allows it, or that none does. The first line is
 the verdict: ALLOWED, DENIED, or UNDECIDABLE with the reason (a pod that uses the host network, where
 NetworkPolicy behaviour is undefined upstream). From a workload of several pods (spec.replicas above
-1, a DaemonSet) to itself, the verdict is the one between two different replicas.
+1, a DaemonSet) to itself, the verdict is the one between two different replicas. With
+ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2), each side names the tier that decided (Admin,
+NetworkPolicy, Baseline, or the default) and the deciding ClusterNetworkPolicy rule, including a Pass that
+hands the decision down.
 
 Arguments:
 ${PATH_HELP}
@@ -120,8 +123,19 @@ function ipBlockNote(reach: Reachability, ends: string[]): string {
       }
     }
   }
+  // ClusterNetworkPolicy networks: upstream says they match cluster-internal traffic too.
+  for (const policy of cluster.clusterPolicies ?? []) {
+    if (!endpoints.some((e) => clusterPolicySelects(cluster, policy, e))) continue;
+    for (const rule of policy.egress) {
+      for (const peer of rule.peers) {
+        for (const cidr of peer.networks ?? []) {
+          if (cidr.prefix === 0 || POD_RANGES.some((r) => cidrsOverlap(r, cidr))) blocks.add(`${cidr.text} (ClusterNetworkPolicy ${policy.id})`);
+        }
+      }
+    }
+  }
   if (blocks.size === 0) return '';
-  return `note: ${[...blocks].sort().join(', ')} may cover pod IPs. The engine matches an ipBlock against a pod only when the `
+  return `note: ${[...blocks].sort().join(', ')} may cover pod IPs. The engine matches an ipBlock (or network) against a pod only when the `
     + 'manifests give its IP (status.podIP); many network plugins match pod IPs against ipBlocks, so a pod-to-pod flow '
     + 'answered DENIED here may pass in the cluster (see lint NP010, NP012).\n';
 }

@@ -12,7 +12,8 @@ export const reachCommand: Command = {
   summary: 'print the reachability matrix of all pods and workloads for one port',
   help: `Usage: cdk8s-netpol reach PATH... --port P [--protocol TCP|UDP|SCTP] [--output table|markdown|json|mermaid]
 
-Print which pods and workloads may connect to which, on one port, under the NetworkPolicies in PATH.
+Print which pods and workloads may connect to which, on one port, under the NetworkPolicies in PATH
+(and its ClusterNetworkPolicies, policy.networking.k8s.io/v1alpha2: Admin and Baseline tiers).
 
 Arguments:
 ${PATH_HELP}

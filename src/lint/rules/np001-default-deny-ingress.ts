@@ -1,4 +1,6 @@
 import { policySelects } from '../../semantics/evaluate';
+import { Cluster, ClusterPeer, ClusterPolicy } from '../../semantics/model';
+import { selectorMatches } from '../../semantics/selector';
 import { endpointsIn, isEmptySelector, namespacesWithEndpoints, plural, policiesIn } from '../helpers';
 import { LintContext, LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
@@ -8,6 +10,39 @@ import { LintSeverity } from '../severity';
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies
  */
+/** Every pod of every namespace: `namespaces: {}`, or `pods` with both selectors empty. */
+function everyPod(peer: ClusterPeer): boolean {
+  if (peer.namespaces) return isEmptySelector(peer.namespaces);
+  return peer.pods !== undefined && isEmptySelector(peer.pods.namespaceSelector) && isEmptySelector(peer.pods.podSelector);
+}
+
+/** `networks` holding the whole IPv4 space (0.0.0.0/0): the internet. */
+function everyIpv4Address(peer: ClusterPeer): boolean {
+  return (peer.networks ?? []).some((c) => c.family === 4 && c.prefix === 0);
+}
+
+/**
+ * A Baseline-tier ClusterNetworkPolicy that is a default-deny for every pod of `ns` in a direction: its subject holds
+ * the whole namespace, and one of its rules of that direction denies, on every port, every pod (and for egress every
+ * IPv4 address too; ingress peers of v1alpha2 can only be pods). Rules before it are the carve-outs.
+ *
+ * @see https://network-policy-api.sigs.k8s.io/api-overview/
+ */
+export function baselineDefaultDeny(cluster: Cluster, ns: string, direction: 'Ingress' | 'Egress'): ClusterPolicy | undefined {
+  const labels = cluster.namespaces.get(ns)?.labels;
+  if (!labels) return undefined;
+  return (cluster.clusterPolicies ?? []).find((p) => {
+    if (p.tier !== 'Baseline') return false;
+    const wholeNamespace = p.subjectNamespaces
+      ? selectorMatches(p.subjectNamespaces, labels)
+      : selectorMatches(p.subjectPods!.namespaceSelector, labels) && isEmptySelector(p.subjectPods!.podSelector);
+    if (!wholeNamespace) return false;
+    const rules = direction === 'Ingress' ? p.ingress : p.egress;
+    return rules.some((r) => r.action === 'Deny' && r.ports === undefined && r.peers.some(everyPod)
+      && (direction === 'Ingress' || r.peers.some(everyIpv4Address)));
+  });
+}
+
 export function defaultDenyFindings(context: LintContext, direction: 'Ingress' | 'Egress'): RawFinding[] {
   const { cluster } = context;
   const findings: RawFinding[] = [];
@@ -15,7 +50,9 @@ export function defaultDenyFindings(context: LintContext, direction: 'Ingress' |
   for (const ns of namespaces) {
     const policies = policiesIn(cluster, ns);
     const denies = policies.some((p) => isEmptySelector(p.podSelector) && (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress));
-    if (denies) continue;
+    // A Baseline ClusterNetworkPolicy default-deny covers the namespace as well: it applies to every pod no
+    // NetworkPolicy isolates, which is exactly the gap a namespace-wide NetworkPolicy default-deny closes.
+    if (denies || baselineDefaultDeny(cluster, ns, direction)) continue;
     const endpoints = endpointsIn(cluster, ns);
     const workloads = endpoints.length;
     // Every workload already isolated by a policy of its own (the pattern of many official installs): a namespace-wide
@@ -51,6 +88,6 @@ export const NP001: LintRule = {
   severity: LintSeverity.WARNING,
   summary: 'A namespace with workloads has no default-deny policy for Ingress.',
   why: 'Pods that no policy selects for Ingress accept connections from anywhere; without a namespace-wide deny, every new workload starts out open. Where every workload of the namespace is already isolated by a policy of its own, the finding is hardening advice (info).',
-  fix: 'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress]` to the namespace (ZeroTrustNamespace does this), then allow the flows you need.',
+  fix: 'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress]` to the namespace (ZeroTrustNamespace does this), then allow the flows you need. A Baseline ClusterNetworkPolicy whose subject holds the whole namespace and that denies ingress from `namespaces: {}` on every port counts too.',
   check: (context) => defaultDenyFindings(context, 'Ingress'),
 };
