@@ -9,12 +9,12 @@
  */
 import { performance } from 'perf_hooks';
 import { App } from 'cdk8s';
-import { build, Layout, LAYOUTS, Variant, VARIANTS } from './platform';
+import { build, Layout, LAYOUTS, NODE_VARIANTS, Variant, VARIANTS } from './platform';
 
 const [variant, nText, layoutText] = process.argv.slice(2);
 const namespaces = Number(nText);
 const layout = (layoutText ?? 'chart-per-namespace') as Layout;
-if (!VARIANTS.includes(variant as Variant) || !(namespaces >= 0) || !LAYOUTS.includes(layout)) {
+if (![...VARIANTS, ...NODE_VARIANTS].includes(variant as Variant) || !(namespaces >= 0) || !LAYOUTS.includes(layout)) {
   throw new Error(`usage: case.ts <${VARIANTS.join('|')}> <namespaces> [${LAYOUTS.join('|')}]`);
 }
 

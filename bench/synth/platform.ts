@@ -18,8 +18,13 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { EgressAllowList, Peer, PodSelection, Port, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 
-export type Variant = 'ours' | 'floor' | 'plus';
+export type Variant = 'ours' | 'floor' | 'plus' | 'floor+3' | 'floor+7';
 export const VARIANTS: Variant[] = ['ours', 'floor', 'plus'];
+/**
+ * The floor plus K empty `Construct`s per namespace (bench/synth/nodes.ts): what tree nodes alone cost under cdk8s's
+ * per-chart walks. 3 is one node each for ZeroTrustNamespace, TierAccess and EgressAllowList; 7 adds the 4 Tiers.
+ */
+export const NODE_VARIANTS: Variant[] = ['floor+3', 'floor+7'];
 
 /** The 4 tiers, named after their `app` label. */
 export const TIERS = ['web', 'api', 'worker', 'db'];
@@ -55,7 +60,9 @@ export function build(variant: Variant, app: App, namespaces: number, layout: La
     const name = namespaceName(i);
     scopes.push([shared ? new Construct(shared, name) : new Chart(app, name), name]);
   }
-  if (variant === 'floor') {
+  if (variant === 'floor' || NODE_VARIANTS.includes(variant)) {
+    const extra = variant === 'floor' ? 0 : Number(variant.slice('floor+'.length));
+    for (const [scope] of scopes) for (let k = 0; k < extra; k++) new Construct(scope, `node-${k}`);
     // Ours renders each chart's tier policies after its other objects, in (namespace, name) order: the floor writes
     // the same objects in the same order, so its YAML is byte-identical.
     for (const [scope, name] of scopes) floorNamespace(scope, name);
