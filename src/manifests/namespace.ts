@@ -30,7 +30,16 @@ export function applyNamespace(objects: readonly SourcedObject[], namespace: str
   const out: SourcedObject[] = [];
   for (const o of objects) {
     const value = withNamespace(o.object, namespace, (object, message) =>
-      problems.push({ source: o.source, document: o.document, line: o.line, object, path: 'metadata.namespace', message, category: 'invalid' }));
+      problems.push({
+        // The file alone: `source` already says where in it (`file:line (document N)`), which whereText adds again.
+        source: o.file ?? o.source,
+        document: o.document,
+        line: o.locate?.('metadata.namespace') ?? o.line,
+        object,
+        path: 'metadata.namespace',
+        message,
+        category: 'invalid',
+      }));
     out.push(value === o.object ? o : { ...o, object: value });
   }
   return out;

@@ -55,6 +55,8 @@ describe('-n/--namespace, as kubectl apply -n', () => {
     const r = runCli(['lint', other, '-n', 'shop']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Pod payments\/client: metadata\.namespace: the object says namespace "payments" but --namespace is "shop": kubectl refuses that/);
+    // The place once, as every other problem gives it: file:line (document N), not file:line:line.
+    expect(r.stderr).toMatch(/the API server would reject: \S*other\.yaml:\d+ \(document \d+\): Pod payments\/client/);
   });
 
   test('an invalid namespace is a usage error', () => {
