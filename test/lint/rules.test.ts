@@ -310,6 +310,17 @@ describe('each rule', () => {
     expect(ruleIds(lintYaml(clean(egressTo('out', '[{ ipBlock: { cidr: 10.0.0.0/8 } }]', '[{ port: 443 }]'))))).not.toContain('NP012');
   });
 
+  test('NP006 is silent on `podSelector: {}` in a peer of its own: "every pod of my namespace", never a split peer', () => {
+    const r = lintYaml(clean(monitoring, ingressFrom('in', '[{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } } }, { podSelector: {} }]')));
+    expect(ruleIds(r)).not.toContain('NP006');
+  });
+
+  test('NP006 is info, not a warning, where the input holds no pod of the policy\'s namespace', () => {
+    const only = ingressFrom('in', '[{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } } }, { podSelector: { matchLabels: { app: prometheus } } }]');
+    const r = lintYaml(only);
+    expect(r.findings.filter((f) => f.ruleId === 'NP006').map((f) => f.severity)).toEqual([LintSeverity.INFO]);
+  });
+
   test('NP005 reports a podSelector peer split from its namespaceSelector only once, as NP006', () => {
     const r = lintYaml(clean(ingressFrom('in', '[{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: kube-system } } }, { podSelector: { matchLabels: { k8s-app: kube-dns } } }]')));
     expect(ruleIds(r)).toEqual(['NP006']);

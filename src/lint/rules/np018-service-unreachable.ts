@@ -33,10 +33,16 @@ export const NP018: LintRule = {
       };
       if (endpoints.some(admits)) continue;
       const ports = service.ports.map((sp) => `${sp.protocol}/${sp.port} -> ${sp.targetPort}`);
+      // A rule for the Service port instead of the pod port: the cause, which NP017 reports on the rule.
+      const servicePortAllowed = service.ports.filter((sp) => endpoints.some((e) => policiesIn(cluster, e.namespace)
+        .some((p) => p.isolatesIngress && policySelects(p, e) && p.ingress.some((r) => ps.specAllows(ruleSpec(r), sp.protocol, sp.port, e.ports)))));
+      const cause = servicePortAllowed.length > 0
+        ? ` (a rule allows the Service port ${servicePortAllowed.map((sp) => `${sp.protocol}/${sp.port}`).join(', ')} instead of the pod port: see NP017)`
+        : '';
       findings.push({
         object: `Service ${service.id}`,
         path: 'spec.ports',
-        message: `Service ${service.id} (ports ${list(ports, 4)}) sends to ${list(endpoints.map((e) => e.id), 3)}, which are isolated for Ingress, and no ingress rule of theirs allows any of its target ports from any peer: no client can reach the Service. Fix: allow the target port from the Service's clients in a policy that selects those pods, or delete the Service`,
+        message: `Service ${service.id} (ports ${list(ports, 4)}) sends to ${list(endpoints.map((e) => e.id), 3)}, which are isolated for Ingress, and no ingress rule of theirs allows any of its target ports from any peer${cause}: no client can reach the Service. Fix: allow the target port from the Service's clients in a policy that selects those pods, or delete the Service`,
       });
     }
     return findings;
