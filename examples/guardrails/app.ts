@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { ClusterGuardrails, GuardrailRendering, Peer, Port } from '../../src';
 import { platform, ShopEnvironment } from '../platform/app';
 
@@ -8,6 +8,9 @@ export class PlatformGuardrails extends Chart {
 
   constructor(scope: App, id: string, rendering: GuardrailRendering) {
     super(scope, id);
+    // A namespace the platform hands to developers for experiments: no ZeroTrustNamespace, nothing deployed by the
+    // app, but labelled env=dev, so the guardrails cover it (in both renderings).
+    new ApiObject(this, 'sandbox', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sandbox', labels: { env: 'dev' } } });
     // A default-deny for every namespace but the platform's own (kube-system, monitoring, ingress-nginx...), with
     // DNS, and the cloud metadata endpoint denied to all of them: both on by default.
     this.guardrails = new ClusterGuardrails(this, 'guardrails', { rendering });
