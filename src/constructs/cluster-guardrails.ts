@@ -232,7 +232,9 @@ export class ClusterGuardrails extends Construct {
     return this.flows.filter((f) => f.action === action).length;
   }
 
-  private addFlow(action: GuardAction, label: string, source: IPeer, destination: IPeer, ports: Port[] | undefined, allPortsByDefault: boolean): void {
+  private addFlow(
+    action: GuardAction, label: string, source: IPeer, destination: IPeer, ports: Port[] | undefined, allPortsByDefault: boolean,
+  ): void {
     const problems: string[] = [];
     const src = resolvePeer(`${label} source`, source, problems);
     const dst = resolvePeer(`${label} destination`, destination, problems);
@@ -276,7 +278,9 @@ export class ClusterGuardrails extends Construct {
       known.set(name, { name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name }, zeroTrust: false });
     }
     for (const n of intents.isolatedNamespaces) known.set(n.namespace, { name: n.namespace, labels: n.labels, zeroTrust: true });
-    for (const name of this.extraNamespaces) if (!known.has(name)) known.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, zeroTrust: false });
+    for (const name of this.extraNamespaces) {
+      if (!known.has(name)) known.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, zeroTrust: false });
+    }
     const result = renderFallbackPolicies(g, [...known.values()], intents.grants);
     problems.push(...result.problems);
     if (problems.length) return problems;

@@ -120,7 +120,9 @@ export function guardFlowProblems(action: GuardAction, source: PeerSpec, destina
 
 /** A subject, or a namespaces/pods peer, as ClusterNetworkPolicy writes it. */
 function selectionJson(spec: PeerSpec): Json {
-  const namespaceSelector = spec.namespace !== undefined ? { matchLabels: { [NAMESPACE_NAME_LABEL]: spec.namespace } } : (spec.namespaceSelector ?? {});
+  const namespaceSelector = spec.namespace !== undefined
+    ? { matchLabels: { [NAMESPACE_NAME_LABEL]: spec.namespace } }
+    : (spec.namespaceSelector ?? {});
   if (spec.kind === 'namespaces') return { namespaces: namespaceSelector };
   return { pods: { namespaceSelector, podSelector: spec.podSelector ?? {} } };
 }
@@ -390,7 +392,9 @@ function addressesMayOverlap(grantPeer: PeerSpec, denied: PeerSpec): boolean {
  * an always-allow of the guardrails) allows what an Admin Deny denies there: a NetworkPolicy cannot deny what another
  * allows, so an intent that would need it is refused rather than rendered broader.
  */
-export function renderFallbackPolicies(g: GuardrailIntent, known: KnownNamespace[], grants: Grant[]): { policies: FallbackPolicy[]; problems: string[] } {
+export function renderFallbackPolicies(
+  g: GuardrailIntent, known: KnownNamespace[], grants: Grant[],
+): { policies: FallbackPolicy[]; problems: string[] } {
   const problems: string[] = [];
   const exempt = new Set(g.exempt);
   const namespaces = [...known].sort((a, b) => cmp(a.name, b.name));
@@ -416,7 +420,8 @@ export function renderFallbackPolicies(g: GuardrailIntent, known: KnownNamespace
   // Always-allow flows: an allowance on each end in a namespace that is isolated (writing one elsewhere would isolate
   // pods the ClusterNetworkPolicy leaves alone). Exempt namespaces are left alone, as a NetworkPolicy there would
   // isolate the platform's pods.
-  const accepts = new Map<string, { ns: string; selector: Selector; ingress: { peer: Json; ports: Port[] }[]; egress: { peer: Json; ports: Port[] }[]; intents: Set<string> }>();
+  type Allowance = { peer: Json; ports: Port[] };
+  const accepts = new Map<string, { ns: string; selector: Selector; ingress: Allowance[]; egress: Allowance[]; intents: Set<string> }>();
   const acceptGrants: Grant[] = [];
   const entryOf = (ns: string, selector: Selector) => {
     const key = `${ns}/${canonicalJson(selector)}`;
