@@ -83,7 +83,8 @@ export interface ClusterGuardrailsProps {
   readonly dns?: IPeer[];
   /**
    * Deny every pod outside the exempt namespaces the cloud metadata endpoint (169.254.169.254/32 and AWS's IPv6
-   * fd00:ec2::254/128), where node credentials live, in the Admin tier (no NetworkPolicy can allow it back).
+   * fd00:ec2::254/128), where node credentials live, in the Admin tier (no NetworkPolicy can allow it back). On GKE,
+   * Workload Identity answers pods on this address: turn it off there, or exempt the namespaces that use it.
    *
    * @default true
    */
@@ -208,7 +209,7 @@ export class ClusterGuardrails extends Construct {
    * before always-allow flows, so a Deny wins over an `alwaysAllow` that overlaps it.
    *
    * @example
-   * guardrails.denyBetween(Peer.namespaces({ labels: { env: 'dev' } }), Peer.namespaces({ labels: { env: 'prod' } }));
+   * new ClusterGuardrails(this, 'guardrails').denyBetween(Peer.namespaces({ labels: { env: 'dev' } }), Peer.namespaces({ labels: { env: 'prod' } }));
    */
   public denyBetween(source: IPeer, destination: IPeer, options: GuardrailFlowOptions = {}): void {
     this.addFlow('Deny', `denyBetween #${this.count('Deny') + 1}`, source, destination, options?.ports, true);
@@ -222,7 +223,7 @@ export class ClusterGuardrails extends Construct {
    * it. An Admin Deny of these guardrails still wins where they overlap.
    *
    * @example
-   * guardrails.alwaysAllow(Peer.prometheus(), Peer.allNamespaces(), { ports: [Port.named('metrics')] });
+   * new ClusterGuardrails(this, 'guardrails').alwaysAllow(Peer.prometheus(), Peer.allNamespaces(), { ports: [Port.named('metrics')] });
    */
   public alwaysAllow(source: IPeer, destination: IPeer, options: GuardrailFlowOptions = {}): void {
     this.addFlow('Accept', `alwaysAllow #${this.count('Accept') + 1}`, source, destination, options?.ports, false);
