@@ -1,5 +1,5 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { resolvePeer } from './flows';
 import { AppObjects, IntentRegistry } from '../intent/registry';
 import { IPeer, Peer, PeerSpec } from '../model/peer';
@@ -15,6 +15,7 @@ import {
   GuardrailIntent,
   KnownNamespace,
   renderClusterPolicies,
+  RenderedClusterPolicy,
   renderFallbackPolicies,
 } from '../render/guardrails';
 import { IntentSet } from '../render/intents';
@@ -141,7 +142,7 @@ export class ClusterGuardrails extends Construct {
   public readonly guardrailsName: string;
   /** How the guardrails are written. */
   public readonly rendering: GuardrailRendering;
-  private readonly flows: GuardFlow[] = [];
+  private readonly flows: RecordedFlow[] = [];
   private readonly base: Omit<GuardrailIntent, 'flows'>;
   private readonly extraNamespaces: string[];
 
@@ -237,29 +238,30 @@ export class ClusterGuardrails extends Construct {
     action: GuardAction, label: string, source: IPeer, destination: IPeer, ports: Port[] | undefined, allPortsByDefault: boolean,
   ): void {
     const problems: string[] = [];
-    const src = resolvePeer(`${label} source`, source, problems);
-    const dst = resolvePeer(`${label} destination`, destination, problems);
     if (ports !== undefined && !Array.isArray(ports)) problems.push(`${label}: ports must be a list of Port values such as [Port.tcp(80)]`);
     for (const port of Array.isArray(ports) ? ports : []) {
       if (!(port instanceof Port)) problems.push(`${label}: ${JSON.stringify(port)} is not a Port: use Port.tcp(80), Port.named('metrics')...`);
       else problems.push(...port._problems().map((p) => `${label} port ${port}: ${p}`));
     }
     if (Array.isArray(ports) && ports.length === 0) problems.push(`${label}: ports is empty: leave it out${allPortsByDefault ? ' for every port' : ''}, or list the ports`);
+    const record: RecordedFlow = { action, label, source, destination, ports: Array.isArray(ports) ? [...ports] : undefined, allPortsByDefault };
+    if (problems.length === 0) resolveFlow(record, problems);
+    // Checked where the flow enters; resolved again at synthesis, where a workload's late select() counts.
     throwIfProblems(this, problems);
-    const chosen = ports ?? (allPortsByDefault ? undefined : dst!.defaultPorts);
-    problems.push(...guardFlowProblems(action, src!, dst!, chosen).map((p) => `${label} (${src!.description} -> ${dst!.description}): ${p}`));
-    throwIfProblems(this, problems);
-    const intent = `${src!.description} -> ${dst!.description} on ${chosen === undefined ? 'every port' : normalizePorts(chosen).join(', ')}`;
-    this.flows.push({ action, source: src!, destination: dst!, ports: chosen, intent });
+    this.flows.push(record);
   }
 
   /** Renders at synthesis, with the whole app's intents (its namespaces, and its flows for the fallback's proof). */
   private settle(app: AppObjects, intents: IntentSet): string[] {
-    const g: GuardrailIntent = { ...this.base, flows: this.flows };
     const problems = this.tiersOutsideIsolation(intents);
+    const flows = this.flows.map((f) => resolveFlow(f, problems)).filter((f): f is GuardFlow => f !== undefined);
+    if (problems.length) return problems;
+    const g: GuardrailIntent = { ...this.base, flows };
     if (this.rendering === GuardrailRendering.CLUSTER_NETWORK_POLICY) {
       const result = renderClusterPolicies(g);
       problems.push(...result.problems);
+      if (problems.length) return problems;
+      problems.push(...this.collisions(app, result.policies));
       if (problems.length) return problems;
       for (const p of result.policies) {
         const object = new ApiObject(this, p.name, {
@@ -299,6 +301,37 @@ export class ClusterGuardrails extends Construct {
   }
 
   /**
+   * Two ClusterNetworkPolicies of one name replace each other when applied; two of equal priority in a tier are
+   * evaluated in an order upstream leaves to the implementation. Both are refused across the app.
+   */
+  private collisions(app: AppObjects, policies: RenderedClusterPolicy[]): string[] {
+    const root = this.node.root;
+    let claims = CLAIMS.get(root);
+    if (!claims) {
+      claims = { names: new Map(), priorities: new Map() };
+      CLAIMS.set(root, claims);
+    }
+    const problems: string[] = [];
+    for (const p of policies) {
+      const other = claims.names.get(p.name) ?? app.all.find((o) => o.kind === 'ClusterNetworkPolicy' && o.name === p.name)?.node.path;
+      if (other !== undefined) {
+        problems.push(`ClusterNetworkPolicy ${p.name} is also written by ${other}: applied, one would replace the other. Fix: give this construct another name`);
+      }
+      const key = `${p.spec.tier} ${p.spec.priority}`;
+      const same = claims.priorities.get(key);
+      if (same !== undefined) {
+        problems.push(`${p.spec.tier} priority ${p.spec.priority} of ${p.name} is also used by ${same}, and upstream leaves the order of equal priorities ` +
+          'to the implementation. Fix: set priority (or baselinePriority) so that the guardrails\' ranges do not overlap');
+      }
+    }
+    for (const p of policies) {
+      claims.names.set(p.name, this.node.path);
+      claims.priorities.set(`${p.spec.tier} ${p.spec.priority}`, `${p.name} (${this.node.path})`);
+    }
+    return problems;
+  }
+
+  /**
    * Pods of the app in a namespace the default-deny covers but no ZeroTrustNamespace isolates: their flows would not
    * be written (render writes flows only where a direction is isolated), so the default-deny would silently deny
    * them. Refused, with the fix.
@@ -319,6 +352,32 @@ export class ClusterGuardrails extends Construct {
     }
     return [...new Set(problems)].sort();
   }
+}
+
+/** The ClusterNetworkPolicy names and tier priorities taken in each app (keyed by its root). */
+const CLAIMS = new WeakMap<IConstruct, { names: Map<string, string>; priorities: Map<string, string> }>();
+
+/** A flow as recorded: its peers are resolved at synthesis (a workload's selector may change until then). */
+interface RecordedFlow {
+  readonly action: GuardAction;
+  readonly label: string;
+  readonly source: IPeer;
+  readonly destination: IPeer;
+  readonly ports?: Port[];
+  readonly allPortsByDefault: boolean;
+}
+
+/** Resolves a recorded flow; appends its problems (with its label) and returns `undefined` when there is any. */
+function resolveFlow(flow: RecordedFlow, problems: string[]): GuardFlow | undefined {
+  const before = problems.length;
+  const src = resolvePeer(`${flow.label} source`, flow.source, problems);
+  const dst = resolvePeer(`${flow.label} destination`, flow.destination, problems);
+  if (!src || !dst || problems.length > before) return undefined;
+  const ports = flow.ports ?? (flow.allPortsByDefault ? undefined : dst.defaultPorts);
+  problems.push(...guardFlowProblems(flow.action, src, dst, ports).map((p) => `${flow.label} (${src.description} -> ${dst.description}): ${p}`));
+  if (problems.length > before) return undefined;
+  const intent = `${src.description} -> ${dst.description} on ${ports === undefined ? 'every port' : normalizePorts(ports).join(', ')}`;
+  return { action: flow.action, source: src, destination: dst, ports, intent };
 }
 
 function namesOf(what: string, names: string[], problems: string[]): string[] {

@@ -1,4 +1,5 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import {
   ClusterGuardrails,
   GuardrailRendering,
@@ -176,6 +177,16 @@ describe('ClusterGuardrails as ClusterNetworkPolicy', () => {
     expect(ofKind(chart, 'ClusterNetworkPolicy').map((p) => p.metadata.name)).toContain('g-deny-namespaces-env-prod');
   });
 
+  test('a workload peer is read at synthesis: a select() after the call counts', () => {
+    const chart = newChart({ namespace: 'shop' });
+    const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'api', securityContext: { ensureNonRoot: false } }] });
+    const g = new ClusterGuardrails(chart, 'g', { defaultDeny: false, denyCloudMetadata: false });
+    g.denyBetween(dev, Peer.pods({ namespaceName: 'shop', pods: PodSelection.workload(deployment) }));
+    deployment.select(kplus.LabelSelector.of({ labels: { tier: 'api' } }));
+    const [policy] = ofKind(chart, 'ClusterNetworkPolicy');
+    expect(policy.spec.subject.pods.podSelector.matchLabels).toMatchObject({ tier: 'api' });
+  });
+
   test('in a chart with a namespace, the cluster-scoped objects carry none', () => {
     const chart = newChart({ namespace: 'shop' });
     new ClusterGuardrails(chart, 'g');
@@ -209,6 +220,18 @@ describe('ClusterGuardrails errors name the construct and the fix', () => {
       const g = new ClusterGuardrails(c, 'g');
       for (let i = 1; i <= 26; i++) g.denyBetween(Peer.namespaces({ labels: { team: `t${i}` } }), prod, { ports: [Port.tcp(i)] });
     }, /\[test\/g\] policy g-deny-namespaces-env-prod would have 26 ingress rules, and the CRD allows 25: give the flows on this subject fewer distinct port lists .* or split them over two ClusterGuardrails/],
+    ['two guardrails of one name', (c) => {
+      new ClusterGuardrails(c, 'a', { name: 'guardrails', priority: 10 });
+      new ClusterGuardrails(c, 'b', { name: 'guardrails', priority: 20, baselinePriority: 999 });
+    }, /\[test\/b\] .*ClusterNetworkPolicy guardrails-cloud-metadata is also written by test\/a: applied, one would replace the other/],
+    ['a ClusterNetworkPolicy of another construct with the same name', (c) => {
+      new ApiObject(c, 'mine', { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'g-baseline' } });
+      new ClusterGuardrails(c, 'g');
+    }, /ClusterNetworkPolicy g-baseline is also written by test\/mine/],
+    ['overlapping priorities', (c) => {
+      new ClusterGuardrails(c, 'a').denyBetween(dev, prod);
+      new ClusterGuardrails(c, 'b', { priority: 101, defaultDeny: false });
+    }, /\[test\/b\] Admin priority 101 of b-cloud-metadata is also used by a-deny-namespaces-env-prod \(test\/a\).*Fix: set priority/],
     ['a tier whose flows the default-deny would silently deny', (c) => {
       new ClusterGuardrails(c, 'g');
       const web = new Tier(c, 'web', { pods: PodSelection.labels({ app: 'web' }) });
