@@ -478,12 +478,16 @@ export function renderFallbackPolicies(
   const refuse = (deny: GuardFlow, why: string, fix: string) => problems.push(
     `in NETWORK_POLICIES rendering the Admin Deny ${deny.intent} cannot be enforced: ${why}. Fix: ${fix}, or render with GuardrailRendering.CLUSTER_NETWORK_POLICY`,
   );
+  // Exempt namespaces are never isolated here, known to the app or not: a deny that relies on one is refused. One the
+  // app does not define is judged by its name label alone, as namespaceNames are.
+  const withExempt = [...namespaces, ...g.exempt.filter((e) => !known.some((n) => n.name === e))
+    .map((name): KnownNamespace => ({ name, labels: { [NAMESPACE_NAME_LABEL]: name }, zeroTrust: false }))];
   for (const deny of denies) {
     // The end whose isolation the deny relies on: the destination's ingress, or the source's egress for addresses.
     const onEgress = deny.destination.kind === 'addresses';
     const relied = onEgress ? deny.source : deny.destination;
     const other = onEgress ? deny.destination : deny.source;
-    for (const ns of namespaces.filter((n) => inNamespace(relied, n))) {
+    for (const ns of withExempt.filter((n) => inNamespace(relied, n))) {
       if (!isolated(ns)) {
         refuse(deny, `namespace ${ns.name} is not under a default-deny, and a NetworkPolicy cannot deny by itself`,
           exempt.has(ns.name) ? `take ${ns.name} out of exemptNamespaces, or narrow the deny` : 'keep defaultDeny on, or make it a ZeroTrustNamespace');
@@ -495,7 +499,7 @@ export function renderFallbackPolicies(
         if (!portsMayOverlap(grant.ports, deny.ports)) continue;
         const hit = onEgress
           ? grant.peer.kind === 'addresses' && addressesMayOverlap(grant.peer, other)
-          : grant.peer.kind !== 'addresses' && namespaces.some((n) => inNamespace(grant.peer, n) && inNamespace(other, n)) &&
+          : grant.peer.kind !== 'addresses' && withExempt.some((n) => inNamespace(grant.peer, n) && inNamespace(other, n)) &&
             podSelectorsMayOverlap(podsOf(grant.peer), podsOf(other));
         if (hit) {
           refuse(deny, `the flow ${grant.intent}${grant.recordedBy ? ` (${grant.recordedBy})` : ''} may allow part of it in namespace ${ns.name}, and a NetworkPolicy cannot deny what another allows`,

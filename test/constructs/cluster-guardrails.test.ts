@@ -301,6 +301,10 @@ describe('ClusterGuardrails as NetworkPolicies', () => {
       new ApiObject(c, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } });
       new ClusterGuardrails(c, 'g', fallback).denyBetween(dev, Peer.namespaceNamed('kube-system'));
     }, /namespace kube-system is not under a default-deny, and a NetworkPolicy cannot deny by itself. Fix: take kube-system out of exemptNamespaces/],
+    ['a deny into every namespace, platform namespaces the app does not define included', (c) => {
+      new ZeroTrustNamespace(c, 'prod', { name: 'prod' });
+      new ClusterGuardrails(c, 'g', fallback).denyBetween(Peer.prometheus(), Peer.allNamespaces(), { ports: [Port.tcp(8080)] });
+    }, /the Admin Deny Prometheus .* -> every namespace on TCP\/8080 cannot be enforced: namespace ingress-nginx is not under a default-deny/],
   ])('refuses what NetworkPolicies cannot express: %s', (_what, build, message) => {
     expect(errorOf(build)).toMatch(message);
   });
