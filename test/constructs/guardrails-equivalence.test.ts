@@ -7,7 +7,8 @@ import { addPod } from '../util/synth';
  * The law of the NetworkPolicy rendering: on random apps (namespaces with random env labels, zero-trust or not,
  * tiers and flows, random denies and always-allows), either the NetworkPolicy rendering refuses the intent, or it
  * gives every pair of pods of the namespaces the app knows (and of the platform namespaces) the verdict the
- * ClusterNetworkPolicy rendering gives, on every port checked.
+ * ClusterNetworkPolicy rendering gives, on every port checked. And the ClusterNetworkPolicy rendering is valid (the
+ * engine loads it through the CRD validation) and denies every denied flow, and allows every always-allowed one.
  */
 
 const NAMESPACES = ['n1', 'n2', 'n3'];
@@ -104,6 +105,15 @@ describe('the two renderings of ClusterGuardrails', () => {
         // Only what no rendering can write is refused in both.
         expect(cnp).toMatch(/is not a peer|Admin Accept needs ports|ClusterNetworkPolicy ingress peers/);
         return;
+      }
+      // The ClusterNetworkPolicies loaded (so they are valid against the CRD) and mean what was asked: every denied
+      // flow is denied, and, where no deny overlaps, every always-allowed flow is allowed, whatever the app's policies.
+      for (const d of s.denies) {
+        for (const port of d.port === undefined ? PORTS : [PORTS[d.port]]) cnp.deniesFlow(peerOf(d.source), peerOf(d.destination), port);
+      }
+      if (s.denies.length === 0) {
+        // (Named ports only where the destination declares them: a stand-in pod for a peer that selects none declares none.)
+        for (const a of s.accepts.filter((x) => PORTS[x.port].name === undefined)) cnp.allowsFlow(peerOf(a.source), peerOf(a.destination), PORTS[a.port]);
       }
       const netpol = build(s, GuardrailRendering.NETWORK_POLICIES);
       if (typeof netpol === 'string') {
