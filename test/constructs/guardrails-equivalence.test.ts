@@ -113,7 +113,9 @@ describe('the two renderings of ClusterGuardrails', () => {
       }
       if (s.denies.length === 0) {
         // (Named ports only where the destination declares them: a stand-in pod for a peer that selects none declares none.)
-        for (const a of s.accepts.filter((x) => PORTS[x.port].name === undefined)) cnp.allowsFlow(peerOf(a.source), peerOf(a.destination), PORTS[a.port]);
+        for (const a of s.accepts.filter((x) => PORTS[x.port].name === undefined)) {
+          cnp.allowsFlow(peerOf(a.source), peerOf(a.destination), PORTS[a.port]);
+        }
       }
       const netpol = build(s, GuardrailRendering.NETWORK_POLICIES);
       if (typeof netpol === 'string') {
