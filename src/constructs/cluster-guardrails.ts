@@ -132,11 +132,11 @@ export interface ClusterGuardrailsProps {
  * guardrails.alwaysAllow(Peer.prometheus(), Peer.allNamespaces(), { ports: [Port.named('metrics')] });
  */
 export class ClusterGuardrails extends Construct {
-  /** The namespaces exempt by default: kube-system, kube-public, kube-node-lease, ingress-nginx and monitoring. */
-  public static readonly PLATFORM_NAMESPACES: string[] = ['ingress-nginx', 'kube-node-lease', 'kube-public', 'kube-system', 'monitoring'];
+  /** The namespaces exempt by default: kube-system, kube-public, kube-node-lease, ingress-nginx and monitoring (frozen). */
+  public static readonly PLATFORM_NAMESPACES: string[] = Object.freeze(['ingress-nginx', 'kube-node-lease', 'kube-public', 'kube-system', 'monitoring']) as string[];
 
-  /** The cloud metadata endpoint: 169.254.169.254/32 and AWS's IPv6 fd00:ec2::254/128. */
-  public static readonly CLOUD_METADATA_CIDRS: string[] = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+  /** The cloud metadata endpoint: 169.254.169.254/32 and AWS's IPv6 fd00:ec2::254/128 (frozen). */
+  public static readonly CLOUD_METADATA_CIDRS: string[] = Object.freeze(['169.254.169.254/32', 'fd00:ec2::254/128']) as string[];
 
   /** The prefix of every object name. */
   public readonly guardrailsName: string;

@@ -1,7 +1,7 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as yaml from 'yaml';
 import { guardedPlatform } from '../../examples/guardrails/app';
-import { GuardrailRendering, Peer, PodSelection, Port, Reachability } from '../../src';
+import { GuardrailRendering, NetpolLint, Peer, PodSelection, Port, Reachability } from '../../src';
 import { parseClusterPolicy } from '../../src/semantics/cluster-policy';
 import { addPod, schemaProblems } from '../util/synth';
 
@@ -117,6 +117,23 @@ describe('guardrails example', () => {
     }
     expect(schemaProblems(netpol.objects.filter((o) => o.kind !== 'ClusterNetworkPolicy'))).toEqual([]);
     expect(netpol.objects.filter((o) => o.kind === 'ClusterNetworkPolicy')).toEqual([]);
+  });
+
+  test('lint counts the guardrails\' default-deny as coverage of the sandbox, in both renderings', () => {
+    // NP001/NP002: a namespace with pods and no default-deny for ingress/egress.
+    const about = (findings: { ruleId: string; objectName: string }[], ns: RegExp) => findings
+      .filter((f) => /^NP00[12]$/.test(f.ruleId)).map((f) => `${f.ruleId} ${f.objectName}`).filter((f) => ns.test(f));
+    for (const { app } of [cnp, netpol]) {
+      const findings = NetpolLint.check(app);
+      expect(about(findings, /sandbox|shop-/)).toEqual([]);
+      // The exempt platform namespaces have no default-deny, on purpose, and lint still says so.
+      expect(about(findings, /monitoring/)).toEqual(['NP001 Namespace monitoring', 'NP002 Namespace monitoring']);
+    }
+    // Without the guardrails, the sandbox has no default-deny either.
+    const bare = Testing.app();
+    clusterPods(bare);
+    new ApiObject(bare.charts[0], 'sandbox-ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sandbox', labels: { env: 'dev' } } });
+    expect(about(NetpolLint.check(bare), /sandbox/)).toEqual(['NP001 Namespace sandbox', 'NP002 Namespace sandbox']);
   });
 
   test('the output is byte-identical on every synthesis', () => {
