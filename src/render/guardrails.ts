@@ -252,7 +252,12 @@ export function renderClusterPolicies(g: GuardrailIntent): { policies: RenderedC
       entry.intents.add(flow.intent);
     }
   }
-  const drafts = [...groups.entries()].map(([key, e]) => ({ key, ...e, hint: `${g.name}-${e.action === 'Deny' ? 'deny' : 'accept'}-${slug(e.subject.description)}` }));
+  // Peers written alike may be described differently (Peer.prometheus() and Peer.pods(...) of the same pods): the
+  // name takes the first description in order, so it does not depend on the order of the calls.
+  const drafts = [...groups.entries()].map(([key, e]) => {
+    const description = e.sides.map((side) => side.subject.description).sort()[0];
+    return { key, ...e, hint: `${g.name}-${e.action === 'Deny' ? 'deny' : 'accept'}-${slug(description)}` };
+  });
   const hintCount = new Map<string, number>();
   for (const d of drafts) hintCount.set(d.hint, (hintCount.get(d.hint) ?? 0) + 1);
   for (const d of drafts) {

@@ -161,6 +161,9 @@ describe('ClusterGuardrails as ClusterNetworkPolicy', () => {
         () => g.alwaysAllow(Peer.prometheus(), Peer.allNamespaces(), { ports: [Port.named('metrics'), Port.tcp(9100)] }),
         () => g.alwaysAllow(Peer.ingressController(), Peer.allNamespaces(), { ports: [Port.tcp(8080)] }),
         () => g.denyBetween(Peer.allNamespaces(), Peer.cidr('192.0.2.0/24')),
+        // The same pods as Peer.prometheus(), described differently: one subject, one name either way.
+        () => g.denyBetween(Peer.pods({ namespaceName: 'monitoring', pods: PodSelection.labels({ 'app.kubernetes.io/name': 'prometheus' }) }), Peer.cidr('192.0.2.0/24')),
+        () => g.denyBetween(Peer.prometheus(), Peer.cidr('198.51.100.0/24')),
       ];
       (reverse ? calls.reverse() : calls).forEach((c) => c());
       return JSON.stringify(synth(chart));
