@@ -94,6 +94,11 @@ project.addTask('example:platform', {
   exec: 'ts-node --project test/tsconfig.json examples/platform/main.ts',
 });
 
+project.addTask('example:guardrails', {
+  description: 'Synthesize the platform example under cluster guardrails, as ClusterNetworkPolicies and as NetworkPolicies, to dist/guardrails and print checked flows',
+  exec: 'ts-node --project test/tsconfig.json examples/guardrails/main.ts',
+});
+
 project.addTask('bench', {
   description: 'Benchmarks (synthesis, reachability engine, output economy, scale rows): prints a table and writes docs/benchmarks.md',
   exec: 'ts-node --project test/tsconfig.json bench/run.ts',

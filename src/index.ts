@@ -6,6 +6,7 @@ export * from './constructs/zero-trust-namespace';
 export * from './constructs/tier';
 export * from './constructs/tier-access';
 export * from './constructs/egress-allow-list';
+export * from './constructs/cluster-guardrails';
 export * from './semantics';
 export * from './analysis';
 export * from './lint';

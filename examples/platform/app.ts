@@ -21,7 +21,12 @@ export class ShopEnvironment extends Chart {
 
   constructor(scope: App, env: string) {
     super(scope, env, { namespace: env });
-    const namespace = new ZeroTrustNamespace(this, 'namespace', { name: env, podSecurity: { enforce: PodSecurityLevel.BASELINE } });
+    // The env label (dev, staging, prod) is what cluster guardrails select environments by (examples/guardrails).
+    const namespace = new ZeroTrustNamespace(this, 'namespace', {
+      name: env,
+      labels: { env: env.replace(/^shop-/, '') },
+      podSecurity: { enforce: PodSecurityLevel.BASELINE },
+    });
 
     const tiers = this.tiers;
     for (const [name, port] of SERVICES) {

@@ -25,6 +25,11 @@ export interface Contribution {
   readonly isolatedNamespaces?: NamespaceIsolation[];
   /** Problems found at synthesis (e.g. a workload that lost its selector), reported with the construct path. */
   readonly problems?: string[];
+  /**
+   * Called once every construct's intents are collected, before the NetworkPolicies are rendered, with the whole
+   * app's intents: for constructs whose output depends on the rest of the app (cluster guardrails). Returns problems.
+   */
+  readonly settle?: (intents: IntentSet) => string[];
 }
 
 const REGISTRIES = new WeakMap<IConstruct, IntentRegistry>();
@@ -96,6 +101,7 @@ export class IntentRegistry {
       isolatedNamespaces: [],
     };
     const byPath = new Map<string, IConstruct>();
+    const settlers: { construct: IConstruct; settle: (intents: IntentSet) => string[] }[] = [];
     const app = indexObjects(this.root);
     for (const { construct, collect } of this.contributors) {
       byPath.set(construct.node.path, construct);
@@ -113,6 +119,10 @@ export class IntentRegistry {
       intents.groups.push(...(contribution.groups ?? []));
       intents.grants.push(...(contribution.grants ?? []));
       intents.isolatedNamespaces.push(...(contribution.isolatedNamespaces ?? []));
+      if (contribution.settle) settlers.push({ construct, settle: contribution.settle });
+    }
+    for (const { construct, settle } of problems.length === 0 ? settlers : []) {
+      problems.push(...settle(intents as IntentSet).map((p) => `[${construct.node.path}] ${p}`));
     }
     if (problems.length === 0) {
       const result = renderPolicies(intents as IntentSet);
