@@ -369,7 +369,9 @@ ${economyExplanations(ecoOurs, ecoCareful)}
 }
 
 /** The minimum total time of a variant in the tree-nodes comparison (its own runs only). */
-const nodesMs = (layout: Layout, v: Variant) => Math.min(...runs.get(key(layout, v, NODES_N, NODES))!.map((r) => r.totalMs));
+function nodesMs(layout: Layout, v: Variant): number {
+  return Math.min(...runs.get(key(layout, v, NODES_N, NODES))!.map((r) => r.totalMs));
+}
 
 function nodesSection(): string {
   const head = ['layout', 'floor ms', 'floor+3 ms', 'floor+7 ms', 'ours ms', 'floor+3/floor', 'floor+7/floor', 'ours/floor'];
