@@ -2,9 +2,7 @@
  * Questions the rules ask of the engine's model. Matching is the engine's (`peerMatches`, `policySelects`,
  * `selectorMatches`); this file only adds what a linter needs on top: "is the input complete enough to tell?".
  */
-import { LintContext } from './model';
 import { ConnectionAnalysis } from '../analysis/connections';
-import { expandLists, isPlainObject } from '../manifests/objects';
 import * as ps from '../model/port-set';
 import { selectorContains } from '../model/selector-containment';
 import { peerMatches as peerMatchesEngine, policySelects } from '../semantics/evaluate';
@@ -143,30 +141,6 @@ function peerMatches(cluster: Cluster, peer: Peer, policyNamespace: string): End
   hit = candidates.filter((e) => peerMatchesEngine(cluster, peer, policyNamespace, { endpoint: e, id: e.id }));
   index.peerMatches.set(key, hit);
   return hit;
-}
-
-const RAW = new WeakMap<readonly unknown[], Map<string, { [key: string]: unknown }>>();
-
-/**
- * The object of the input as written, by `Kind ns/name` (`Namespace name`), for the few rules that read a field the
- * engine's model leaves out (annotations, how an empty selector was spelt). The later of two copies wins, as in the
- * loader.
- */
-export function rawObject(context: LintContext, object: string): { [key: string]: unknown } | undefined {
-  let index = RAW.get(context.objects);
-  if (!index) {
-    index = new Map();
-    for (const o of expandLists(context.objects, [])) {
-      const obj = o.object;
-      if (!isPlainObject(obj) || typeof obj.kind !== 'string') continue;
-      const metadata = isPlainObject(obj.metadata) ? obj.metadata : {};
-      const name = typeof metadata.name === 'string' ? metadata.name : '';
-      const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
-      index.set(obj.kind === 'Namespace' ? `Namespace ${name}` : `${obj.kind} ${namespace}/${name}`, obj);
-    }
-    RAW.set(context.objects, index);
-  }
-  return index.get(object);
 }
 
 export function isEmptySelector(s: Selector | undefined): boolean {

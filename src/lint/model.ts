@@ -2,7 +2,6 @@
  * The linter's private vocabulary: rules, the context they read, and the findings they return.
  */
 import { LintSeverity } from './severity';
-import { SourcedObject } from '../manifests/decode';
 import { ObjectRef } from '../manifests/problem';
 import { Cidr } from '../private/cidr';
 import { Cluster } from '../semantics/model';
@@ -45,8 +44,12 @@ export interface LintSettings {
 /** Everything a rule may read. */
 export interface LintContext {
   readonly cluster: Cluster;
-  readonly objects: readonly SourcedObject[];
   readonly settings: LintSettings;
+  /**
+   * An object of the input as written, by `Kind ns/name` (`Namespace name`), for the few rules that read a field the
+   * engine's model leaves out (annotations, how an empty selector was spelt). The later of two copies, as the loader.
+   */
+  rawObject(object: string): { [key: string]: unknown } | undefined;
 }
 
 /** A lint rule: one file in `rules/`, with a stable id that never changes meaning. */

@@ -78,6 +78,8 @@ interface ObjectInfo {
   readonly locate?: (path: string) => number | undefined;
   readonly ref: ObjectRef;
   readonly annotations: { [key: string]: unknown };
+  /** The object as written. */
+  readonly object: { [key: string]: unknown };
 }
 
 /**
@@ -97,7 +99,9 @@ function indexObjects(objects: readonly SourcedObject[]): Map<string, ObjectInfo
     const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
     // The later of two copies is the one used (kubectl apply of the set applies it over the earlier one): so are its
     // place and its suppressions.
-    index.set(key, { source: o.source, file: o.file ?? o.source, document: o.document, line: o.line, locate: o.locate, ref, annotations });
+    index.set(key, {
+      source: o.source, file: o.file ?? o.source, document: o.document, line: o.line, locate: o.locate, ref, annotations, object: obj,
+    });
   }
   return index;
 }
@@ -156,8 +160,8 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
   if (allProblems.length > 0) return { findings: [], suppressed: [], problems: allProblems };
 
   const settings: LintSettings = { podCidrs: options.podCidrs ?? [], serviceCidrs: options.serviceCidrs ?? [] };
-  const context: LintContext = { cluster, objects, settings };
   const index = indexObjects(objects);
+  const context: LintContext = { cluster, settings, rawObject: (object) => index.get(object)?.object };
   // A namespace that is only referenced has no object of its own: point at its first workload instead.
   const infoOf = (object: string) => index.get(object)
     ?? (object.startsWith('Namespace ')

@@ -1,6 +1,7 @@
+import { manifestErrorOf } from './util';
 import { Reachability } from '../../src';
 import { parseManifestText } from '../../src/manifests/decode';
-import { InvalidManifestsError, Problem } from '../../src/manifests/problem';
+import { Problem } from '../../src/manifests/problem';
 import { Port } from '../../src/model/port';
 import { runCli } from '../util/cli';
 
@@ -23,15 +24,7 @@ spec: ${spec}
 `;
 }
 
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InvalidManifestsError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InvalidManifestsError');
-}
+const errorOf = manifestErrorOf;
 
 describe('YAML 1.1, as kubectl decodes it', () => {
   test('a merge key `<<` makes the merged rules part of the policy (allow-all ingress here)', () => {

@@ -1,18 +1,10 @@
+import { manifestErrorOf } from './util';
 import { Reachability } from '../../src';
-import { InvalidManifestsError } from '../../src/manifests/problem';
 import { Port } from '../../src/model/port';
 import { pod, policy } from '../semantics/util';
 import { runCli } from '../util/cli';
 
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InvalidManifestsError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InvalidManifestsError');
-}
+const errorOf = manifestErrorOf;
 
 describe('typed lists, as the API server returns them', () => {
   test('a PodList and a NetworkPolicyList whose items have no kind take it from the list', () => {

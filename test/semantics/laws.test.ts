@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { clusterArb, QUERIES, ruleArb, tieredWorkloadClusterArb, workloadClusterArb } from './arbitraries';
+import { clusterArb, QUERIES, ruleArb, tieredClusterArb, tieredWorkloadClusterArb, workloadClusterArb } from './arbitraries';
 import { oracleAllowed } from './oracle';
 import { Reachability } from '../../src';
 import { evaluateFlow } from '../../src/semantics/evaluate';
@@ -22,9 +22,13 @@ function allowedSet(objects: any[]): string[] {
 
 const RUNS = { numRuns: 150 };
 
-describe('laws', () => {
+// The oracle and grouping laws, over NetworkPolicies alone and together with ClusterNetworkPolicies.
+describe.each([
+  ['NetworkPolicies', clusterArb],
+  ['NetworkPolicies and ClusterNetworkPolicies', tieredClusterArb],
+])('laws over %s', (_what, arb) => {
   test('agrees with a brute-force oracle on random small clusters, for single flows and the matrix', () => {
-    fc.assert(fc.property(clusterArb, (objects) => {
+    fc.assert(fc.property(arb, (objects) => {
       const reach = Reachability.fromObjects(objects);
       const ids = reach.endpoints();
       for (const [port, q] of QUERIES) {
@@ -39,10 +43,9 @@ describe('laws', () => {
   });
 
   test('grouping pods into classes gives the same answer as no grouping', () => {
-    fc.assert(fc.property(clusterArb, (objects) => {
+    fc.assert(fc.property(arb, (objects) => {
       const cluster = Reachability.fromObjects(objects)._cluster();
-      const queries: QueryPort[] = [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', name: 'http' }, { protocol: 'UDP', port: 53 }];
-      for (const q of queries) {
+      for (const [, q] of QUERIES) {
         const grouped = computeMatrix(cluster, q);
         const single = computeMatrix(cluster, q, { noGrouping: true });
         const n = cluster.endpoints.length;
@@ -50,7 +53,9 @@ describe('laws', () => {
       }
     }), RUNS);
   });
+});
 
+describe('laws', () => {
   test('adding an allow rule to a policy never removes a path', () => {
     fc.assert(fc.property(clusterArb, fc.nat(), ruleArb('from'), fc.boolean(), (objects, pick, rule, toEgress) => {
       const policies = objects.filter((o) => o.kind === 'NetworkPolicy');

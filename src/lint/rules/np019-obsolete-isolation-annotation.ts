@@ -1,6 +1,6 @@
 import { emptySelectorField } from './np021-whole-namespace-selector';
 import { isPlainObject } from '../../manifests/objects';
-import { isEmptySelector, policiesIn, rawObject } from '../helpers';
+import { isEmptySelector, policiesIn } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
@@ -24,7 +24,7 @@ export const NP019: LintRule = {
     const findings: RawFinding[] = [];
     for (const ns of context.cluster.namespaces.values()) {
       if (!ns.declared) continue;
-      const raw = rawObject(context, `Namespace ${ns.name}`);
+      const raw = context.rawObject(`Namespace ${ns.name}`);
       const metadata = raw && isPlainObject(raw.metadata) ? raw.metadata : {};
       const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
       const value = annotations[OBSOLETE_ISOLATION_ANNOTATION];

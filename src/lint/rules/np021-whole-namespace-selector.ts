@@ -1,6 +1,6 @@
 import { isPlainObject } from '../../manifests/objects';
 import { Policy } from '../../semantics/model';
-import { endpointsIn, isEmptySelector, list, policyObject, rawObject } from '../helpers';
+import { endpointsIn, isEmptySelector, list, policyObject } from '../helpers';
 import { LintContext, LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
 
@@ -15,7 +15,7 @@ function writtenEmpty(selector: unknown): string | undefined {
 /** The empty-selector field a policy was written with, if any: such a policy selects every pod by accident. */
 export function emptySelectorField(context: LintContext, p: Policy): string | undefined {
   if (!isEmptySelector(p.podSelector)) return undefined;
-  const raw = rawObject(context, policyObject(p));
+  const raw = context.rawObject(policyObject(p));
   return writtenEmpty(raw && isPlainObject(raw.spec) ? raw.spec.podSelector : undefined);
 }
 
