@@ -22,14 +22,44 @@ export function serviceSelects(service: Service, endpoint: Endpoint): boolean {
   return true;
 }
 
+/** Which Service sends to which endpoint, both ways: built once per cluster (lint asks for every rule's pods). */
+interface ServiceIndex {
+  readonly endpointsOf: Map<Service, Endpoint[]>;
+  readonly servicesOf: Map<Endpoint, Service[]>;
+}
+const INDEXES = new WeakMap<Cluster, ServiceIndex>();
+
+function indexOf(cluster: Cluster): ServiceIndex {
+  let index = INDEXES.get(cluster);
+  if (index) return index;
+  index = { endpointsOf: new Map(), servicesOf: new Map() };
+  const byNamespace = new Map<string, Endpoint[]>();
+  for (const e of cluster.endpoints) {
+    const list = byNamespace.get(e.namespace);
+    if (list) list.push(e);
+    else byNamespace.set(e.namespace, [e]);
+  }
+  for (const s of cluster.services) {
+    const selected = (byNamespace.get(s.namespace) ?? []).filter((e) => serviceSelects(s, e));
+    index.endpointsOf.set(s, selected);
+    for (const e of selected) {
+      const list = index.servicesOf.get(e);
+      if (list) list.push(s);
+      else index.servicesOf.set(e, [s]);
+    }
+  }
+  INDEXES.set(cluster, index);
+  return index;
+}
+
 /** The pods and workloads of the input a Service sends to, in id order. */
 export function serviceEndpoints(cluster: Cluster, service: Service): Endpoint[] {
-  return cluster.endpoints.filter((e) => serviceSelects(service, e));
+  return indexOf(cluster).endpointsOf.get(service) ?? [];
 }
 
 /** The Services of the input that send to an endpoint. */
 export function servicesOf(cluster: Cluster, endpoint: Endpoint): Service[] {
-  return cluster.services.filter((s) => serviceSelects(s, endpoint));
+  return indexOf(cluster).servicesOf.get(endpoint) ?? [];
 }
 
 /**
