@@ -290,3 +290,69 @@ describe('TierAccess', () => {
     });
   });
 });
+
+describe('Tier in the construct tree', () => {
+  test('is not a child of its scope, yet keeps its path, and its flows render as before', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    const web = tier(chart, 'web');
+    const api = tier(chart, 'api');
+    new TierAccess(chart, 'tiers', { flows: [{ source: web, destination: api, ports: [Port.tcp(8080)] }] });
+    expect(web.node.path).toBe('test/web');
+    expect(chart.node.tryFindChild('web')).toBeUndefined();
+    expect(chart.node.findAll()).not.toContain(web);
+    expect(policy(chart, 'web-flows').spec.egress).toEqual([
+      { to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
+    addPod(chart, 'shop', 'web', { app: 'web' });
+    addPod(chart, 'shop', 'api', { app: 'api' });
+    const reach = Reachability.of(chart);
+    reach.allowsFlow(web, api, Port.tcp(8080));
+    reach.deniesFlow(api, web, Port.tcp(8080));
+  });
+
+  test('its id stays unique in its scope', () => {
+    const chart = newChart({ namespace: 'shop' });
+    tier(chart, 'web');
+    expect(() => tier(chart, 'web')).toThrow('[test/web] there is already a Tier with id "web" in test. Fix: give each tier its own id');
+    // A construct declared before the tier with the same id: the construct library refuses the tier.
+    new Chart(chart, 'api');
+    expect(() => tier(chart, 'api')).toThrow(/There is already a Construct with name 'api'/);
+  });
+
+  test('a tier that failed validation reserves nothing: the corrected tier takes the id', () => {
+    const chart = newChart({ namespace: 'shop' });
+    expect(() => new Tier(chart, 'web', { pods: labels('web'), name: 'Web' })).toThrow(/\[test\/web\] tier name/);
+    expect(chart.node.tryFindChild('web')).toBeUndefined();
+    expect(tier(chart, 'web').node.path).toBe('test/web');
+  });
+
+  test('a construct added later with a tier\'s id fails synthesis, naming both', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    const web = tier(chart, 'web');
+    new TierAccess(chart, 'tiers', { flows: [{ source: web, destination: Peer.kubeDns(), ports: [Port.DNS_UDP] }] });
+    new kplus.Deployment(chart, 'web', { containers: [{ image: 'web' }] });
+    expect(() => synth(chart)).toThrow('[test/web] the construct path test/web is both this Tier\'s and a Deployment\'s: give one of them another id');
+  });
+
+  test('policies are named by their policy name in a chart of one namespace, qualified by namespace in a chart of several', () => {
+    const one = newChart({ namespace: 'shop' });
+    new ZeroTrustNamespace(one, 'ns', { name: 'shop' });
+    new TierAccess(one, 'tiers', { flows: [{ source: tier(one, 'web'), destination: tier(one, 'api'), ports: [Port.tcp(80)] }] });
+    synth(one);
+    expect(one.node.children.map((c) => c.node.id)).toEqual(['ns', 'tiers', 'cdk8s-netpol.api-flows', 'cdk8s-netpol.web-flows']);
+
+    const several = newChart();
+    for (const ns of ['a', 'b']) {
+      new ZeroTrustNamespace(several, `ns-${ns}`, { name: ns });
+      new TierAccess(several, `tiers-${ns}`, {
+        flows: [{ source: tier(several, `web-${ns}`, ns), destination: tier(several, `api-${ns}`, ns), ports: [Port.tcp(80)] }],
+      });
+    }
+    synth(several);
+    expect(several.node.children.map((c) => c.node.id).filter((id) => id.startsWith('cdk8s-netpol'))).toEqual([
+      'cdk8s-netpol.a.api-a-flows', 'cdk8s-netpol.a.web-a-flows', 'cdk8s-netpol.b.api-b-flows', 'cdk8s-netpol.b.web-b-flows',
+    ]);
+  });
+});
