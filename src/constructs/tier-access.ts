@@ -3,6 +3,7 @@ import { CheckedFlow, checkFlow, grantsOf, peerLabel } from './flows';
 import { IntentRegistry } from '../intent/registry';
 import { IPeer } from '../model/peer';
 import { Port } from '../model/port';
+import { detachFromTree, reserveDetachedId } from '../private/detached';
 import { throwIfProblems } from '../private/errors';
 
 /**
@@ -43,6 +44,10 @@ export interface TierAccessProps {
  * Nothing is ever written for pods the app does not own, and an allowance never isolates a direction by itself.
  * All flows of an app on the same pods end in one policy per tier (`<tier>-flows`), rendered at synthesis.
  *
+ * Like a `Tier`, it holds nothing to synthesize (its flows are rendered into policies of the chart) and is not a
+ * child in the construct tree: `scope.node.children` and `findAll()` do not list it, and aspects do not visit it.
+ * Its path, and its id's uniqueness in its scope, are kept.
+ *
  * @example
  * const web = new Tier(this, 'web', { pods: PodSelection.labels({ app: 'web' }) });
  * const api = new Tier(this, 'api', { pods: PodSelection.labels({ app: 'api' }) });
@@ -59,6 +64,7 @@ export class TierAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: TierAccessProps = {}) {
     super(scope, id);
+    detachFromTree(this);
     const flows = props?.flows ?? [];
     if (!Array.isArray(flows)) throwIfProblems(this, ['"flows" must be a list of flows'], 'give flows: [{ source, destination, ports }]');
     this.check(flows.map((flow, i) => ({ flow, label: `flow #${i + 1}` })));
@@ -69,6 +75,7 @@ export class TierAccess extends Construct {
         .filter((f): f is CheckedFlow => f !== undefined);
       return { grants: checked.flatMap((f) => grantsOf(f, this.node.path)), problems };
     });
+    reserveDetachedId(this);
   }
 
   /**

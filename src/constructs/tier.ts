@@ -1,8 +1,9 @@
 import { Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { IntentRegistry } from '../intent/registry';
 import { IPeer, isSelection, OwnedGroup, PeerSpec } from '../model/peer';
 import { PodSelection } from '../model/selection';
+import { detachFromTree, reserveDetachedId } from '../private/detached';
 import { inputError, throwIfProblems } from '../private/errors';
 import { canonicalJson } from '../private/json';
 import { dns1123LabelProblem } from '../private/labels';
@@ -59,9 +60,8 @@ export interface TierProps {
  *
  * A tier has a construct path (in error messages and in the `cdk8s-netpol.dev/construct` annotation) but is not a
  * child in the construct tree: `scope.node.children` and `findAll()` do not list it, and aspects do not visit it.
- * It holds nothing to synthesize, and cdk8s walks the whole tree once per chart, so a node per tier made
- * synthesis of an app with a chart per namespace markedly slower (docs/benchmarks.md). Its id is still unique in its
- * scope: another construct or tier with the same id in the same scope is an error.
+ * It holds nothing to synthesize, and cdk8s walks the whole tree once per chart (docs/benchmarks.md). Its id is
+ * still unique in its scope: another construct with the same id in the same scope is an error.
  *
  * @example
  * const web = new Tier(this, 'web', { pods: PodSelection.labels({ app: 'web' }) });
@@ -79,7 +79,7 @@ export class Tier extends Construct implements IPeer {
 
   constructor(scope: Construct, id: string, props: TierProps) {
     super(scope, id);
-    detach(this);
+    detachFromTree(this);
     const problems: string[] = [];
     this.tierName = props?.name ?? id;
     const nameProblem = typeof this.tierName === 'string' ? dns1123LabelProblem(this.tierName) : 'must be a string';
@@ -108,11 +108,10 @@ export class Tier extends Construct implements IPeer {
     throwIfProblems(this, problems);
     this.namespaceName = namespace!;
     this.peerId = `tier ${this.namespaceName}/${this.tierName}`;
-    reserveId(this);
+    reserveDetachedId(this);
     IntentRegistry.of(this).record(this, () => {
       const spec = this._peerSpec();
-      const clash = detachedTierClash(this);
-      return { groups: [spec.owned!], problems: clash ? [clash, ...spec.problems] : spec.problems };
+      return { groups: [spec.owned!], problems: spec.problems };
     });
   }
 
@@ -151,37 +150,3 @@ export class Tier extends Construct implements IPeer {
   }
 }
 
-/** The ids of the detached tiers of each scope. */
-const DETACHED = new WeakMap<IConstruct, Map<string, Tier>>();
-
-/**
- * Takes a tier out of its scope's children, keeping its scope (so its path, chart and app stay known); its id stays
- * reserved (`reserveId`): a later tier with the same id throws here, a later construct with the same id fails
- * synthesis (`detachedTierClash`).
- */
-function detach(tier: Tier): void {
-  const scope = tier.node.scope!;
-  const id = tier.node.id;
-  let tiers = DETACHED.get(scope);
-  if (!tiers) {
-    tiers = new Map();
-    DETACHED.set(scope, tiers);
-  }
-  scope.node.tryRemoveChild(id);
-  if (tiers.has(id)) {
-    throw inputError(tier, `there is already a Tier with id "${id}" in ${scope.node.path || 'the app'}`, 'give each tier its own id');
-  }
-}
-
-/** Reserves a valid tier's id in its scope (a tier that failed validation reserves nothing). */
-function reserveId(tier: Tier): void {
-  DETACHED.get(tier.node.scope!)!.set(tier.node.id, tier);
-}
-
-/** The problem, if a construct was later added to the tree with the id of a detached tier, or undefined. */
-export function detachedTierClash(tier: Tier): string | undefined {
-  const scope = tier.node.scope!;
-  const other = scope.node.tryFindChild(tier.node.id);
-  if (!other) return undefined;
-  return `the construct path ${tier.node.path} is both this Tier's and a ${other.constructor.name}'s: give one of them another id`;
-}

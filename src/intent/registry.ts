@@ -6,6 +6,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { OwnedGroup } from '../model/peer';
+import { detachedIdClash } from '../private/detached';
 import { SUPPRESS_ANNOTATION } from '../private/k8s';
 import { Grant, IntentSet, NamespaceIsolation, renderPolicies } from '../render/intents';
 import { constructPathAnnotationEnabled, emitPolicy, isOurs, sourceOf } from '../render/policy';
@@ -112,6 +113,8 @@ export class IntentRegistry {
         problems.push(`[${construct.node.path}] ${(e as Error).message}`);
         continue;
       }
+      const clash = detachedIdClash(construct);
+      if (clash) problems.push(`[${construct.node.path}] ${clash}`);
       if (contribution.problems?.length) {
         problems.push(...contribution.problems.map((p) => `[${construct.node.path}] ${p}`));
         continue;

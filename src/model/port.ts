@@ -150,6 +150,14 @@ export class Port {
    * Canonical text and stable id: `TCP/80`, `TCP/8000-8080`, `TCP/http`, `UDP/*`.
    */
   public toString(): string {
+    // Render keys and sorts ports by this text, so it is built once (a Port never changes).
+    if (this.text === undefined) this.text = this.computeText();
+    return this.text;
+  }
+
+  private text?: string;
+
+  private computeText(): string {
     let what: string;
     if (this.name !== undefined) what = this.name;
     else if (this.number === undefined) what = '*';

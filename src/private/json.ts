@@ -1,13 +1,29 @@
-/** JSON with object keys sorted: a canonical string, used as a stable id for rules and peers. */
+/**
+ * JSON with object keys sorted: a canonical string, used as a stable id for rules and peers. Written with loops and
+ * string concatenation (no intermediate arrays): render calls it for every selector and peer (docs/benchmarks.md).
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const obj = value as { [key: string]: unknown };
-    return `{${Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-      .join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      // As Array.prototype.join would: an element with no JSON form (undefined, a function) is empty.
+      const item = canonicalJson(value[i]);
+      if (item !== undefined) out += item;
+    }
+    return out + ']';
   }
-  return JSON.stringify(value);
+  const obj = value as { [key: string]: unknown };
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = obj[key];
+    if (item === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(key) + ':' + canonicalJson(item);
+  }
+  return out + '}';
 }

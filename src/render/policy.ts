@@ -17,6 +17,7 @@ export const CONSTRUCT_ANNOTATION_CONTEXT = 'cdk8s-netpol:constructPathAnnotatio
  * ("every TCP port" covers TCP/80; TCP/80-90 covers TCP/85).
  */
 export function normalizePorts(ports: Port[]): Port[] {
+  if (ports.length === 1) return [ports[0]];
   const unique = new Map<string, Port>();
   for (const p of ports) unique.set(p.toString(), p);
   const list = [...unique.values()];

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { LabelExpression, Peer, PodSelection, Port, Protocol, Reachability, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
+import { EgressAllowList, LabelExpression, Peer, PodSelection, Port, Protocol, Reachability, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 import { addKubeDns, addPod, newChart, ofKind, policy, schemaProblems, synth, toYaml } from '../util/synth';
 
 const labels = (app: string) => PodSelection.labels({ app });
@@ -291,16 +291,20 @@ describe('TierAccess', () => {
   });
 });
 
-describe('Tier in the construct tree', () => {
-  test('is not a child of its scope, yet keeps its path, and its flows render as before', () => {
+describe('Intent constructs (Tier, TierAccess, EgressAllowList) in the construct tree', () => {
+  test('are not children of their scope, yet keep their paths, and their flows render as before', () => {
     const chart = newChart({ namespace: 'shop' });
     new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
     const web = tier(chart, 'web');
     const api = tier(chart, 'api');
-    new TierAccess(chart, 'tiers', { flows: [{ source: web, destination: api, ports: [Port.tcp(8080)] }] });
-    expect(web.node.path).toBe('test/web');
-    expect(chart.node.tryFindChild('web')).toBeUndefined();
-    expect(chart.node.findAll()).not.toContain(web);
+    const access = new TierAccess(chart, 'tiers', { flows: [{ source: web, destination: api, ports: [Port.tcp(8080)] }] });
+    const external = new EgressAllowList(chart, 'api-external', {
+      pods: labels('api'),
+      destinations: [{ peer: Peer.cidr('203.0.113.0/24'), ports: [Port.tcp(443)] }],
+    });
+    expect([web, access, external].map((c) => c.node.path)).toEqual(['test/web', 'test/tiers', 'test/api-external']);
+    for (const id of ['web', 'tiers', 'api-external']) expect(chart.node.tryFindChild(id)).toBeUndefined();
+    expect(chart.node.findAll()).not.toEqual(expect.arrayContaining([web]));
     expect(policy(chart, 'web-flows').spec.egress).toEqual([
       { to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
     ]);
@@ -314,7 +318,8 @@ describe('Tier in the construct tree', () => {
   test('its id stays unique in its scope', () => {
     const chart = newChart({ namespace: 'shop' });
     tier(chart, 'web');
-    expect(() => tier(chart, 'web')).toThrow('[test/web] there is already a Tier with id "web" in test. Fix: give each tier its own id');
+    expect(() => tier(chart, 'web')).toThrow('[test/web] there is already a Tier with id "web" in test. Fix: give each construct of a scope its own id');
+    expect(() => new TierAccess(chart, 'web')).toThrow('[test/web] there is already a Tier with id "web" in test');
     // A construct declared before the tier with the same id: the construct library refuses the tier.
     new Chart(chart, 'api');
     expect(() => tier(chart, 'api')).toThrow(/There is already a Construct with name 'api'/);
@@ -336,12 +341,19 @@ describe('Tier in the construct tree', () => {
     expect(() => synth(chart)).toThrow('[test/web] the construct path test/web is both this Tier\'s and a Deployment\'s: give one of them another id');
   });
 
+  test('a construct added later with an allow list\'s id fails synthesis, naming both', () => {
+    const chart = newChart({ namespace: 'shop' });
+    new EgressAllowList(chart, 'api', { pods: labels('api'), destinations: [{ peer: Peer.cidr('203.0.113.0/24'), ports: [Port.tcp(443)] }] });
+    new kplus.Deployment(chart, 'api', { containers: [{ image: 'api' }] });
+    expect(() => synth(chart)).toThrow('[test/api] the construct path test/api is both this EgressAllowList\'s and a Deployment\'s: give one of them another id');
+  });
+
   test('policies are named by their policy name in a chart of one namespace, qualified by namespace in a chart of several', () => {
     const one = newChart({ namespace: 'shop' });
     new ZeroTrustNamespace(one, 'ns', { name: 'shop' });
     new TierAccess(one, 'tiers', { flows: [{ source: tier(one, 'web'), destination: tier(one, 'api'), ports: [Port.tcp(80)] }] });
     synth(one);
-    expect(one.node.children.map((c) => c.node.id)).toEqual(['ns', 'tiers', 'cdk8s-netpol.api-flows', 'cdk8s-netpol.web-flows']);
+    expect(one.node.children.map((c) => c.node.id)).toEqual(['ns', 'cdk8s-netpol.api-flows', 'cdk8s-netpol.web-flows']);
 
     const several = newChart();
     for (const ns of ['a', 'b']) {
