@@ -72,6 +72,7 @@ export class EgressAllowList extends Construct implements IPeer {
   public readonly namespaceName: string;
   private readonly pods: PodSelection;
   private readonly policyName: string;
+  private spec?: PeerSpec;
 
   constructor(scope: Construct, id: string, props: EgressAllowListProps) {
     super(scope, id);
@@ -124,6 +125,13 @@ export class EgressAllowList extends Construct implements IPeer {
 
   /** @internal */
   public _peerSpec(): PeerSpec {
+    // Each destination's check reads it: computed once, unless the pods are read from a workload (which may change).
+    if (this.spec && !this.pods._dynamic) return this.spec;
+    this.spec = this.computeSpec();
+    return this.spec;
+  }
+
+  private computeSpec(): PeerSpec {
     const selection = this.pods._resolve();
     const owned: OwnedGroup = {
       key: `${this.namespaceName}/${canonicalJson(selection.selector)}`,

@@ -149,7 +149,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
     problems.push(...labelsProblems(labels));
 
-    const dnsPeers = props.dns ?? [Peer.kubeDns()];
+    const dnsPeers = props.dns ?? [DEFAULT_DNS];
     const dnsGrants: { peer: Json; ports: Port[] }[] = [];
     const dnsText: string[] = [];
     if (!Array.isArray(dnsPeers)) {
@@ -204,7 +204,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       intent: `default deny: no ingress, no egress except ${dnsText.length ? `DNS (${[...dnsText].sort().join('; ')})` : 'nothing (DNS disabled)'}`,
       podSelector: {},
       ingress: [],
-      egress: buildRules(dnsGrants, 'to'),
+      egress: props.dns === undefined && props.dnsPorts === undefined ? defaultDnsRules(name, dnsGrants) : buildRules(dnsGrants, 'to'),
     });
 
     if (props.allowSameNamespace) {
@@ -297,4 +297,30 @@ function sortKeys(map: { [key: string]: string }): { [key: string]: string } {
   const out: { [key: string]: string } = {};
   for (const k of Object.keys(map).sort()) out[k] = map[k];
   return out;
+}
+
+/** The default DNS peer, `Peer.kubeDns()`: an immutable value, made once. */
+const DEFAULT_DNS = Peer.kubeDns();
+const DEFAULT_DNS_RULES = new Map<boolean, readonly Json[]>();
+
+/**
+ * The egress rules of the default DNS carve-out: the same in every namespace but `kube-system` (where the peer needs
+ * no namespace selector), so built once each and shared, frozen, by every default-deny.
+ */
+function defaultDnsRules(namespace: string, grants: { peer: Json; ports: Port[] }[]): Json[] {
+  const inKubeSystem = namespace === DEFAULT_DNS._peerSpec().namespace;
+  let rules = DEFAULT_DNS_RULES.get(inKubeSystem);
+  if (!rules) {
+    rules = deepFreeze(buildRules(grants, 'to'));
+    DEFAULT_DNS_RULES.set(inKubeSystem, rules);
+  }
+  return rules as Json[];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }

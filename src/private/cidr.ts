@@ -200,5 +200,5 @@ const IPV4_MAPPED = parseCidr('::ffff:0:0/96')!;
  * whether it matches IPv4 traffic, so the constructs refuse it and ask for the IPv4 block.
  */
 export function isIpv4MappedIpv6(cidr: Cidr): boolean {
-  return cidrContainsCidr(IPV4_MAPPED, cidr);
+  return cidr.family === 6 && cidrContainsCidr(IPV4_MAPPED, cidr);
 }
