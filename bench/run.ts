@@ -103,7 +103,7 @@ for (const layout of LAYOUTS) {
   }
 }
 
-// What tree nodes alone cost: the floor with 3 and 7 empty Constructs per namespace, at the largest N, interleaved with
+// What tree nodes alone cost: the floor with 1 and 7 empty Constructs per namespace, at the largest N, interleaved with
 // the floor and ours so that a busy moment of the machine does not land on one variant only.
 const NODES_N = SIZES[SIZES.length - 1];
 const NODES = '/nodes';
@@ -323,12 +323,13 @@ ${sections.get('one-chart')}
 
 ### What tree nodes alone cost
 
-The floor again, with 3 and 7 empty \`Construct\`s per namespace and nothing else (no logic, no objects: the variants
-\`floor+3\` and \`floor+7\` of bench/synth/platform.ts), at N=${NODES_N}, measured in the same run: the four variants
+The floor again, with 1 and 7 empty \`Construct\`s per namespace and nothing else (no logic, no objects: the variants
+\`floor+1\` and \`floor+7\` of bench/synth/platform.ts), at N=${NODES_N}, measured in the same run: the four variants
 interleaved, ${repsOf('chart-per-namespace', NODES_N)} and ${repsOf('one-chart', NODES_N)} times (chart per namespace, one chart), each
-ratio from these runs only (minimum of each). 3 nodes are one each for ZeroTrustNamespace, TierAccess
-and EgressAllowList, the entry points the issue fixes as constructs; 7 adds the 4 \`Tier\`s: ours has exactly the
-floor's objects plus these 7 nodes.
+ratio from these runs only (minimum of each). Ours has exactly the floor's objects plus 1 node per namespace, the
+\`ZeroTrustNamespace\` that holds its Namespace and default-deny: \`Tier\`, \`TierAccess\` and \`EgressAllowList\` hold no
+objects and are not children in the tree (src/private/detached.ts). 7 nodes is what ours had before that change (one
+each for the three entry points and the 4 tiers).
 
 ${nodesSection()}
 
@@ -374,10 +375,10 @@ function nodesMs(layout: Layout, v: Variant): number {
 }
 
 function nodesSection(): string {
-  const head = ['layout', 'floor ms', 'floor+3 ms', 'floor+7 ms', 'ours ms', 'floor+3/floor', 'floor+7/floor', 'ours/floor'];
+  const head = ['layout', 'floor ms', 'floor+1 ms', 'floor+7 ms', 'ours ms', 'floor+1/floor', 'floor+7/floor', 'ours/floor'];
   return table(head, LAYOUTS.map((l) => {
     const f = nodesMs(l, 'floor');
-    const vs = ['floor+3', 'floor+7', 'ours'] as Variant[];
+    const vs = ['floor+1', 'floor+7', 'ours'] as Variant[];
     return [l, f0(f), ...vs.map((v) => f0(nodesMs(l, v))), ...vs.map((v) => ratio(nodesMs(l, v), f))];
   }));
 }
@@ -403,27 +404,21 @@ function synthesisExplanations(): string {
     lines.push(`- **ours vs the floor with a chart per namespace** (${ratio(ms(L, 'ours', n), ms(L, 'floor', n))} at N=${n}, `
       + `${cpn.floor[SIZES.length - 1] ? 'within' : '**outside**'} the ${TARGET_FLOOR}x target; ours k=${f2(cpn.linear.get('ours')!)} `
       + `against the floor's ${f2(cpn.linear.get('floor')!)}): +${f0(dBuild)} ms in build (our per-namespace work, see below) and `
-      + `+${f0(dSynth)} ms in synthesis. The synthesis part is cdk8s's per-chart whole-app walks visiting our constructs: `
-      + 'ZeroTrustNamespace (with its Namespace and default-deny), 4 Tiers, TierAccess and EgressAllowList, plus the 4 '
-      + 'rendered policies: 14 tree nodes per namespace against the floor\'s 7, twice the floor\'s share of that quadratic '
-      + 'term, and a profile of N=1000 puts nearly all of the difference in cdk8s (construct `visit`, `resolveDependencies`, '
-      + '`validate`, `DependencyGraph`), not in our code. Since the previous run, each tier became a `Tier` construct '
-      + '(pods the app owns, usable as a peer and in test helpers), which added 4 nodes per namespace. '
+      + `+${f0(dSynth)} ms in synthesis. cdk8s walks the whole app once per chart, so every tree node of a namespace is `
+      + 'visited N times. Ours adds one node per namespace to the floor\'s 7: the ZeroTrustNamespace, which holds its Namespace '
+      + 'and default-deny. `Tier`, `TierAccess` and `EgressAllowList` hold no objects (their flows are rendered into policies of '
+      + 'the chart), so they are not children in the tree (src/private/detached.ts keeps their paths and the uniqueness of '
+      + 'their ids); before that change ours had 7 nodes per namespace more than the floor. The rendered policies also have '
+      + 'the same construct ids in every chart (`cdk8s-netpol.<name>`, src/intent/registry.ts): with the namespace in the id, '
+      + 'every chart\'s children had a V8 shape of their own, and the per-chart walks were about 30% slower (a profile put the '
+      + 'difference in constructs\' `children` getter). '
+      + '"What tree nodes alone cost" measures the nodes apart: 1 empty construct per namespace costs '
+      + `${ratio(nodesMs(L, 'floor+1'), nodesMs(L, 'floor'))} of the floor at N=${big}, 7 cost `
+      + `${ratio(nodesMs(L, 'floor+7'), nodesMs(L, 'floor'))}; with one chart ${ratio(nodesMs(O0, 'floor+1'), nodesMs(O0, 'floor'))} and `
+      + `${ratio(nodesMs(O0, 'floor+7'), nodesMs(O0, 'floor'))}. The rest of the difference is our build and render (below). `
       + 'Our own quadratic terms stay gone: the app-wide "unique namespace/name" validation is cached by registry size '
       + '(src/render/policy.ts), and the intents are rendered once per app (src/intent/registry.ts), however many charts '
-      + 'cdk8s validates. '
-      + '"What tree nodes alone cost" separates the two parts: 3 empty constructs per namespace (the three entry points) cost '
-      + `${ratio(nodesMs(L, 'floor+3'), nodesMs(L, 'floor'))} of the floor at N=${big}, 7 (ours' node count) cost `
-      + `${ratio(nodesMs(L, 'floor+7'), nodesMs(L, 'floor'))}; with one chart they cost ${ratio(nodesMs(O0, 'floor+3'), nodesMs(O0, 'floor'))} and `
-      + `${ratio(nodesMs(O0, 'floor+7'), nodesMs(O0, 'floor'))}. `
-      + (nodesMs(L, 'floor+3') > TARGET_FLOOR * nodesMs(L, 'floor')
-        ? `Even the three entry points alone miss the ${TARGET_FLOOR}x target with a chart per namespace: no library whose intents are `
-          + 'constructs in the tree can meet it under cdk8s 2.x without an upstream change (`App.synthYaml()` already '
-          + 'validates once, and `Chart.toJson()` -> `App._synthChart()` need not resolve and validate the whole app again '
-          + 'for every chart).'
-        : `The three entry points alone stay within ${TARGET_FLOOR}x: the 4 \`Tier\` nodes are what cdk8s's walks make expensive, `
-          + 'so declaring tiers without a construct each (a value bound to its TierAccess, a breaking change) would take the '
-          + 'tree back to the floor+3 row, with our build step (below) still to pay on top.'));
+      + 'cdk8s validates.');
   }
   const O: Layout = 'one-chart';
   const floorMisses = LAYOUTS.flatMap((l) => SIZES
@@ -438,14 +433,14 @@ function synthesisExplanations(): string {
     lines.push(`- **ours vs the floor at ${floorMisses.map(([l, n]) => `${l} N=${n}`).join(', ')}** (missed; ${parts.join('; ')}). `
       + 'The build part is our per-namespace work: resolving intents, construct-time validation and rule building, '
       + `${f2(best(O, 'ours', big, (r) => r.buildMs) / big)} ms per namespace at N=${big} against the floor's `
-      + `${f2(best(O, 'floor', big, (r) => r.buildMs) / big)} ms (object literals); \`buildRules\` is most of it (see "Our build step" for the fix). `
+      + `${f2(best(O, 'floor', big, (r) => r.buildMs) / big)} ms (object literals; see "Our build step"). `
       + (floorMisses.some(([l]) => l === L)
-        ? 'In the chart-per-namespace layout the synthesis part is cdk8s\'s per-chart walks over our wrapper constructs, '
-          + 'described above. '
+        ? 'In the chart-per-namespace layout the synthesis part is our render plus cdk8s\'s per-chart walks over the '
+          + 'ZeroTrustNamespace node, described above. '
         : '')
       + (floorMisses.some(([l]) => l === O)
-        ? 'In one chart, ours and the floor synthesize identical objects (byte-identical YAML), so a synthesis difference '
-          + 'there is noise. '
+        ? 'In one chart, the synthesis part is our render (once per app, in the first validation), since ours and the floor '
+          + 'then write identical objects (byte-identical YAML). '
         : '')
       + 'Small runs are noisy on this shared machine: see the ranges in the details.');
   }
@@ -470,12 +465,14 @@ function synthesisExplanations(): string {
   }
   lines.push(`- **Our build step** costs ${f2(best(O, 'ours', big, (r) => r.buildMs) / big)} ms per namespace at N=${big} (one chart) `
     + `against ${f2(best(O, 'floor', big, (r) => r.buildMs) / big)} ms for the floor's object literals and `
-    + `${f2(best(O, 'plus', big, (r) => r.buildMs) / big)} ms for cdk8s-plus: resolving intents, construct-time validation and `
-    + '`buildRules` (src/render/policy.ts), which turns grants into canonical, sorted rules. The first run measured 0.46 ms '
-    + 'per namespace here; a `--cpu-prof` profile then showed `buildRules` serializing every peer twice (once to group '
-    + 'grants, once more in a generic sort of the finished rules), more than half of our build time. It now serializes each '
-    + 'peer once and sorts rules by a key built from the peer keys it already has (same order, same YAML: the snapshot '
-    + 'tests did not change). It is a constant per namespace, so it does not affect linearity.');
+    + `${f2(best(O, 'plus', big, (r) => r.buildMs) / big)} ms for cdk8s-plus: checking every peer, port and flow where it enters `
+    + '(construct-time validation, so errors name the construct). Rendering the intents into policies runs once per app, in '
+    + 'the first validation of synthesis (src/intent/registry.ts), so it is counted in ours\' synth column: grouping grants '
+    + 'by owned pods, `buildRules` (canonical, sorted rules), the intent annotations. Profiles (`node --cpu-prof`) of this '
+    + 'step led to: parsed CIDRs cached (the same blocks come back in every namespace), an allow list\'s pod spec and the '
+    + 'default DNS rules computed once, `canonicalJson` without intermediate arrays. A cold run is dominated by first-call '
+    + 'compilation and young-generation GC (`--trace-gc`), not by any one function. It is a constant per namespace, so it '
+    + 'does not affect linearity.');
   const memMisses = LAYOUTS.flatMap((l) => SIZES.filter((n) => mb(l, 'ours', n) > 1.1 * mb(l, 'floor', n)).map((n) => `${l} N=${n}`));
   lines.push('- **Memory**: peak RSS is dominated by Node.js and the loaded modules (the N=0 baseline); above it ours '
     + 'and the floor hold the same objects, and cdk8s-plus holds ~20 more constructs per namespace. '
