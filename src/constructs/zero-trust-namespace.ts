@@ -5,6 +5,7 @@ import { IntentRegistry } from '../intent/registry';
 import { IPeer, OwnedGroup, Peer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { inputError, throwIfProblems } from '../private/errors';
+import { deepFreeze } from '../private/json';
 import { Json, NAMESPACE_NAME_LABEL } from '../private/k8s';
 import { dns1123LabelProblem, labelsProblems } from '../private/labels';
 import { peersToKube } from '../render/intents';
@@ -315,12 +316,4 @@ function defaultDnsRules(namespace: string, grants: { peer: Json; ports: Port[] 
     DEFAULT_DNS_RULES.set(inKubeSystem, rules);
   }
   return rules as Json[];
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -2,6 +2,7 @@ import { Port } from './port';
 import { PodSelection } from './selection';
 import { LabelSelectorOptions, resolveSelectorOptions, Selector } from './selector';
 import { cidrStrictlyContains, isIpv4MappedIpv6, parseCidr } from '../private/cidr';
+import { deepFreeze } from '../private/json';
 import { dns1123LabelProblem } from '../private/labels';
 
 /**
@@ -178,7 +179,7 @@ export class Peer {
 
   /** An IPv4 or IPv6 block, e.g. `203.0.113.0/24` or `2001:db8::/64`, with optional exceptions. */
   public static cidr(cidr: string, options: CidrOptions = {}): IPeer {
-    return new SimplePeer(() => addresses([{ cidr, exceptions: options.exceptions ?? [] }], undefined, ''));
+    return new SimplePeer(() => cidrSpec(cidr, options?.exceptions ?? []));
   }
 
   /** Every IPv4 address (0.0.0.0/0), on purpose. */
@@ -305,6 +306,25 @@ function preset(what: string, namespace: string, labels: { [key: string]: string
       problems,
     };
   }, dynamic);
+}
+
+const CIDR_SPECS = new Map<string, PeerSpec>();
+
+/**
+ * The spec of `Peer.cidr`: a platform names the same blocks in every namespace, so each (block, exceptions) is checked
+ * once and its spec shared, frozen (specs are values; nothing changes one).
+ */
+function cidrSpec(cidr: string, exceptions: string[]): PeerSpec {
+  const cacheable = typeof cidr === 'string' && Array.isArray(exceptions) && exceptions.every((e) => typeof e === 'string');
+  if (!cacheable) return addresses([{ cidr, exceptions }], undefined, '');
+  const key = `${cidr} ${exceptions.join(' ')}`;
+  let spec = CIDR_SPECS.get(key);
+  if (!spec) {
+    if (CIDR_SPECS.size >= 10_000) CIDR_SPECS.clear();
+    spec = deepFreeze(addresses([{ cidr, exceptions: [...exceptions] }], undefined, ''));
+    CIDR_SPECS.set(key, spec);
+  }
+  return spec;
 }
 
 function blocksOf(cidrs: string[]): AddressBlock[] {
