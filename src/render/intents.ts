@@ -96,62 +96,80 @@ export function renderPolicies(intents: IntentSet): RenderResult {
     const entry = groupOf(grant.owner);
     entry.records.push(grant.owner);
     entry.grants.push(grant);
-    problems.push(...halfOpen(grant, isolatedNs, isolatedLabels));
+    if (!grant.peer.owned && grant.peer.kind !== 'addresses') problems.push(...halfOpen(grant, isolatedNs, isolatedLabels));
   }
 
+  // One pass per group, with plain loops: this runs for every owned pod group of the app (docs/benchmarks.md).
   const drafts: { key: string; namespace: string; hint: string; draft: Omit<RenderedPolicy, 'name'> }[] = [];
   for (const key of [...groups.keys()].sort()) {
     const { records, grants } = groups.get(key)!;
     const first = records[0];
-    const namespaceIsolated = isolatedNs.has(first.namespace);
-    const explicitIngress = records.some((r) => r.isolate.ingress);
-    const explicitEgress = records.some((r) => r.isolate.egress);
-    const ingressGrants = grants.filter((g) => g.direction === 'ingress');
-    const egressGrants = grants.filter((g) => g.direction === 'egress');
-
-    const writeIngress = explicitIngress || (namespaceIsolated && ingressGrants.length > 0);
-    const writeEgress = explicitEgress || (namespaceIsolated && egressGrants.length > 0);
+    const namespace = first.namespace;
+    const namespaceIsolated = isolatedNs.has(namespace);
+    let explicitIngress = false;
+    let explicitEgress = false;
+    let best = first;
+    const owners = new Set<string>();
+    const labels = new Set<string>();
+    for (const r of records) {
+      explicitIngress = explicitIngress || r.isolate.ingress;
+      explicitEgress = explicitEgress || r.isolate.egress;
+      if (r.nameRank < best.nameRank || (r.nameRank === best.nameRank && r.nameHint < best.nameHint)) best = r;
+      owners.add(r.ownerPath);
+      labels.add(r.label);
+    }
+    let ingressCount = 0;
+    let egressCount = 0;
+    for (const g of grants) {
+      if (g.direction === 'ingress') ingressCount++;
+      else egressCount++;
+    }
+    const writeIngress = explicitIngress || (namespaceIsolated && ingressCount > 0);
+    const writeEgress = explicitEgress || (namespaceIsolated && egressCount > 0);
     if (!writeIngress && !writeEgress) continue;
 
-    const described: string[] = [];
-    const peerGrants = (list: Grant[]) => list.map((g) => {
-      described.push(g.intent);
-      return { peers: peersToKube(g.peer, first.namespace), ports: g.ports };
-    });
-    const ingressRules = writeIngress ? peerGrants(ingressGrants) : [];
-    const egressRules = writeEgress ? peerGrants(egressGrants) : [];
+    const described = new Set<string>();
+    const ingressPeers: { peer: KubeNetworkPolicyPeer; ports: Port[] }[] = [];
+    const egressPeers: { peer: KubeNetworkPolicyPeer; ports: Port[] }[] = [];
+    const paths = new Set(owners);
+    for (const g of grants) {
+      if (g.recordedBy) paths.add(g.recordedBy);
+      const into = g.direction === 'ingress' ? (writeIngress ? ingressPeers : undefined) : (writeEgress ? egressPeers : undefined);
+      if (!into) continue;
+      described.add(g.intent);
+      for (const peer of peersToKube(g.peer, namespace)) into.push({ peer, ports: g.ports });
+    }
     if (writeEgress && explicitEgress && !namespaceIsolated) {
       // This app isolates the egress of these pods itself: keep DNS working, as a ZeroTrustNamespace does.
       const dns = DEFAULT_DNS._peerSpec();
-      egressRules.push({ peers: peersToKube(dns, first.namespace), ports: dns.defaultPorts! });
-      described.push(`DNS (${dns.description} on ${normalizePorts(dns.defaultPorts!).join(', ')})`);
+      for (const peer of peersToKube(dns, namespace)) egressPeers.push({ peer, ports: dns.defaultPorts! });
+      described.add(`DNS (${dns.description} on ${normalizePorts(dns.defaultPorts!).join(', ')})`);
     }
-    if (explicitIngress && !namespaceIsolated) described.push('ingress isolated: only the flows listed');
-    if (explicitEgress && !namespaceIsolated) described.push('egress isolated: only the destinations listed');
+    if (explicitIngress && !namespaceIsolated) described.add('ingress isolated: only the flows listed');
+    if (explicitEgress && !namespaceIsolated) described.add('egress isolated: only the destinations listed');
 
     const policyTypes: ('Ingress' | 'Egress')[] = [];
     if (writeIngress) policyTypes.push('Ingress');
     if (writeEgress) policyTypes.push('Egress');
-    const ingress = writeIngress ? buildRules(flatten(ingressRules), 'from') : undefined;
-    const egress = writeEgress ? buildRules(flatten(egressRules), 'to') : undefined;
-    const spec: KubeNetworkPolicySpec = {
-      podSelector: first.selector,
-      policyTypes,
-      ...(ingress && ingress.length ? { ingress } : {}),
-      ...(egress && egress.length ? { egress } : {}),
-    };
-    const best = [...records].sort((a, b) => a.nameRank - b.nameRank || cmp(a.nameHint, b.nameHint))[0];
-    const owners = [...new Set(records.map((r) => r.ownerPath))].sort();
-    const labels = [...new Set(records.map((r) => r.label))].sort();
+    const spec: KubeNetworkPolicySpec = { podSelector: first.selector, policyTypes };
+    if (writeIngress) {
+      const ingress = buildRules(ingressPeers, 'from');
+      if (ingress.length) (spec as { ingress?: unknown }).ingress = ingress;
+    }
+    if (writeEgress) {
+      const egress = buildRules(egressPeers, 'to');
+      if (egress.length) (spec as { egress?: unknown }).egress = egress;
+    }
+    const ownerList = [...owners].sort();
     drafts.push({
       key,
-      namespace: first.namespace,
+      namespace,
       hint: best.nameHint,
       draft: {
-        ownerPath: owners[0],
-        constructPaths: [...new Set([...owners, ...grants.flatMap((g) => (g.recordedBy ? [g.recordedBy] : []))])].sort(),
-        namespace: first.namespace,
-        intent: `${labels.join(', ')}: ${[...new Set(described)].sort().join('; ')}`,
+        ownerPath: ownerList[0],
+        constructPaths: [...paths].sort(),
+        namespace,
+        intent: `${[...labels].sort().join(', ')}: ${[...described].sort().join('; ')}`,
         spec,
       },
     });
@@ -161,7 +179,7 @@ export function renderPolicies(intents: IntentSet): RenderResult {
   // suffix from its selector, so the result does not depend on which one was declared first.
   const count = new Map<string, number>();
   for (const d of drafts) count.set(`${d.namespace}/${d.hint}`, (count.get(`${d.namespace}/${d.hint}`) ?? 0) + 1);
-  const policies = drafts.map((d) => {
+  const policies: RenderedPolicy[] = drafts.map((d) => {
     const name = count.get(`${d.namespace}/${d.hint}`)! > 1 ? suffixed(d.hint, d.key) : d.hint;
     return { ...d.draft, name };
   });
@@ -220,10 +238,6 @@ function halfOpen(grant: Grant, isolatedNs: Set<string>, isolated: readonly Name
     'written and the flow is denied for them. Fix: declare those pods as a Tier (new Tier(...)) and use it in the flow' +
     (peer.namespace === undefined ? `, or narrow the namespace selector so it leaves out ${inside.join(', ')}` : ''),
   ];
-}
-
-function flatten(list: { peers: KubeNetworkPolicyPeer[]; ports: Port[] }[]): { peer: any; ports: Port[] }[] {
-  return list.flatMap((g) => g.peers.map((peer) => ({ peer, ports: g.ports })));
 }
 
 /** `name-<6 hex of the group key>`, within the 63 characters of a DNS label. */
