@@ -179,7 +179,7 @@ export class ClusterGuardrails extends Construct {
       problems.push('dns must be a list of peers, e.g. [Peer.kubeDns()] ([] for none)');
     } else {
       dnsPeers.forEach((peer, i) => {
-        const spec = resolvePeer(`dns #${i + 1}`, peer, problems);
+        const spec = resolvePeer(`dns #${i + 1}`, '', peer, problems);
         if (!spec) return;
         const ports = spec.defaultPorts ?? [Port.DNS_UDP, Port.DNS_TCP];
         problems.push(...guardFlowProblems('Accept', Peer.allNamespaces()._peerSpec(), spec, ports).map((p) => `dns #${i + 1}: ${p}`));
@@ -370,8 +370,8 @@ interface RecordedFlow {
 /** Resolves a recorded flow; appends its problems (with its label) and returns `undefined` when there is any. */
 function resolveFlow(flow: RecordedFlow, problems: string[]): GuardFlow | undefined {
   const before = problems.length;
-  const src = resolvePeer(`${flow.label} source`, flow.source, problems);
-  const dst = resolvePeer(`${flow.label} destination`, flow.destination, problems);
+  const src = resolvePeer(flow.label, 'source', flow.source, problems);
+  const dst = resolvePeer(flow.label, 'destination', flow.destination, problems);
   if (!src || !dst || problems.length > before) return undefined;
   const ports = flow.ports ?? (flow.allPortsByDefault ? undefined : dst.defaultPorts);
   problems.push(...guardFlowProblems(flow.action, src, dst, ports).map((p) => `${flow.label} (${src.description} -> ${dst.description}): ${p}`));

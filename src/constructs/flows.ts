@@ -27,8 +27,8 @@ export function checkFlow(
   portsChecked = false,
 ): CheckedFlow | undefined {
   const before = problems.length;
-  const src = resolvePeer(`${label} source`, source, problems);
-  const dst = resolvePeer(`${label} destination`, destination, problems);
+  const src = resolvePeer(label, 'source', source, problems);
+  const dst = resolvePeer(label, 'destination', destination, problems);
   if (!src || !dst) return undefined;
   if (!src.owned && !dst.owned) {
     problems.push(
@@ -51,7 +51,7 @@ export function checkFlow(
       problems.push(`${label}: ${JSON.stringify(port)} is not a Port: use Port.tcp(80), Port.named('http')...`);
       continue;
     }
-    problems.push(...port._problems().map((p) => `${label} port ${port}: ${p}`));
+    for (const p of port._problems()) problems.push(`${label} port ${port}: ${p}`);
     if (dst.kind === 'addresses' && port.name !== undefined) {
       problems.push(`${label} port ${port}: a named port is resolved on destination pods, so it never matches addresses (${dst.description}): give the port number`);
     }
@@ -59,14 +59,18 @@ export function checkFlow(
   return problems.length === before ? { source: src, destination: dst, ports: chosen } : undefined;
 }
 
-/** Resolves a peer value, or reports that it is not one. */
-export function resolvePeer(label: string, peer: IPeer, problems: string[]): PeerSpec | undefined {
+/**
+ * Resolves a peer value, or reports that it is not one. Problems start with `label` and `role` (e.g. `flow #2 (web ->
+ * api) source`), both left out when empty; the label is only built when there is a problem.
+ */
+export function resolvePeer(label: string, role: string, peer: IPeer, problems: string[]): PeerSpec | undefined {
+  const prefix = () => [label, role].filter((s) => s).join(' ');
   if (!isPeer(peer)) {
-    problems.push(`${label} ${JSON.stringify(peer) ?? String(peer)} is not a peer: use a Tier, a ZeroTrustNamespace or a Peer factory (Peer.cidr(...), Peer.pods(...)...)`);
+    problems.push(`${prefix()} ${JSON.stringify(peer) ?? String(peer)} is not a peer: use a Tier, a ZeroTrustNamespace or a Peer factory (Peer.cidr(...), Peer.pods(...)...)`);
     return undefined;
   }
   const spec = peer._peerSpec();
-  problems.push(...spec.problems.map((p) => `${label} ${spec.description}: ${p}`));
+  for (const p of spec.problems) problems.push(`${prefix()} ${spec.description}: ${p}`);
   return spec;
 }
 

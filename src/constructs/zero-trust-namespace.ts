@@ -157,7 +157,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       problems.push('dns must be a list of peers, e.g. [Peer.kubeDns()] or [Peer.cidr("169.254.20.10/32")] ([] for none)');
     } else {
       dnsPeers.forEach((peer, i) => {
-        const spec = resolvePeer(`dns #${i + 1}`, peer, problems);
+        const spec = resolvePeer(`dns #${i + 1}`, '', peer, problems);
         if (!spec) return;
         const ports = props.dnsPorts ?? spec.defaultPorts ?? [Port.DNS_UDP, Port.DNS_TCP];
         if (!Array.isArray(ports) || ports.length === 0) {
