@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Peer, PodSecurityLevel, PodSelection, Port, Reachability, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 import { addKubeDns, addPod, newChart, ofKind, policy, schemaProblems, synth, toYaml } from '../util/synth';
 
@@ -154,5 +155,18 @@ describe('ZeroTrustNamespace', () => {
       'pod-security.kubernetes.io/warn-version': 'v1.28',
       'team': 'payments',
     });
+  });
+});
+
+describe('ZeroTrustNamespace in the construct tree', () => {
+  test('owns its objects: a dependency on it puts the Namespace and the default-deny before the dependent workload', () => {
+    const chart = newChart();
+    const deployment = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'shop' }, containers: [{ image: 'web' }] });
+    const ns = new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    deployment.node.addDependency(ns);
+    const kinds = synth(chart).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(kinds.indexOf('Namespace/shop')).toBeLessThan(kinds.indexOf('Deployment/' + deployment.name));
+    expect(kinds.indexOf('NetworkPolicy/shop-default-deny')).toBeLessThan(kinds.indexOf('Deployment/' + deployment.name));
+    expect(ns.node.children.map((c) => c.node.id)).toEqual(['Namespace', 'DefaultDeny']);
   });
 });
