@@ -473,7 +473,7 @@ function synthesisExplanations(): string {
   if ([cpn, one].some((v) => v.plus.some((ok) => !ok))) {
     const misses = LAYOUTS.flatMap((l) => SIZES.filter((_, i) => !verdicts.get(l)!.plus[i]).map((n) => `${l} N=${n}`));
     lines.push(`- **ours vs cdk8s-plus (missed at ${misses.join(', ')})**: see the build/synth split of the details. Ours `
-      + 'synthesizes as fast as the floor (same objects) but spends more in the build step (see "Our build step", with the fix); '
+      + 'synthesizes as fast as the floor (same objects) but spends more in the build step (see "Our build step"); '
       + 'cdk8s-plus builds cheaply and pays in synthesis (its ~20 extra constructs per namespace), a cost that grows '
       + 'faster with N, which is why ours wins at the larger sizes.');
   }
