@@ -133,6 +133,8 @@ export class Port {
   public readonly endPort?: number;
   /** The container port name, if this is a named port. */
   public readonly name?: string;
+  /** The canonical text, built on first use. */
+  private text?: string;
 
   private constructor(protocol: Protocol, port: number | undefined, endPort: number | undefined, name: string | undefined) {
     this.protocol = protocol;
@@ -155,7 +157,6 @@ export class Port {
     return this.text;
   }
 
-  private text?: string;
 
   private computeText(): string {
     let what: string;
