@@ -76,5 +76,27 @@ test('explain notes that a ClusterNetworkPolicy network may cover pod IPs the ma
   const r = run(['explain', apps, guardrails, '--from', 'dev/web', '--to', '10.1.2.3', '--port', '443']);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/DENIED/);
-  expect(r.stdout).toMatch(/note: 0\.0\.0\.0\/0 \(ClusterNetworkPolicy default-deny\) may cover pod IPs/);
+  // A Deny network that may catch pods can only take flows away: the note says which way the answer may be wrong.
+  expect(r.stdout).toMatch(/note: 0\.0\.0\.0\/0 \(ClusterNetworkPolicy default-deny, Deny\) may cover pod IPs/);
+  expect(r.stdout).toMatch(/a pod-to-pod flow answered ALLOWED here may be denied in the cluster/);
+  expect(r.stdout).not.toMatch(/answered DENIED here may pass/);
+});
+
+test('explain says an Accept network that may cover pod IPs may let a DENIED flow pass', () => {
+  const accept = [
+    'apiVersion: policy.networking.k8s.io/v1alpha2',
+    'kind: ClusterNetworkPolicy',
+    'metadata: {name: corp}',
+    'spec:',
+    '  tier: Admin',
+    '  priority: 5',
+    '  subject: {namespaces: {}}',
+    '  egress:',
+    '    - {name: corp, action: Accept, to: [{networks: [10.0.0.0/8]}]}',
+  ].join('\n');
+  const r = run(['explain', apps, '-', '--from', 'dev/web', '--to', 'prod/web', '--port', '80'], accept);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/note: 10\.0\.0\.0\/8 \(ClusterNetworkPolicy corp, Accept\) may cover pod IPs/);
+  expect(r.stdout).toMatch(/a pod-to-pod flow answered DENIED here may pass in the cluster/);
+  expect(r.stdout).not.toMatch(/ALLOWED here may be denied/);
 });

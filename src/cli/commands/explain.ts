@@ -1,4 +1,4 @@
-import { cidrsOverlap, parseCidr } from '../../private/cidr';
+import { Cidr, cidrsOverlap, parseCidr } from '../../private/cidr';
 import { clusterPolicySelects, policySelects } from '../../semantics/evaluate';
 import { QueryPort } from '../../semantics/model';
 import { Reachability } from '../../semantics/reachability';
@@ -107,19 +107,27 @@ function explainService(parsed: ReturnType<typeof parseArgs>, from: string, to: 
 const POD_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'].map((c) => parseCidr(c)!);
 
 /**
- * A note when a policy of either end has an ipBlock that may cover pod IPs: the engine matches ipBlocks against pods
- * only when the manifests give their IPs, while many network plugins match pod IPs against ipBlocks.
+ * A note when a policy of either end has an ipBlock (or a ClusterNetworkPolicy network) that may cover pod IPs: the
+ * engine matches them against pods only when the manifests give their IPs, while many network plugins match pod IPs
+ * against them. Which way the answer may be wrong depends on the rule: an ipBlock or an Accept network may let a flow
+ * answered DENIED pass, a Deny network may deny a flow answered ALLOWED, and a Pass network may do either.
  */
 function ipBlockNote(reach: Reachability, ends: string[]): string {
   const cluster = reach._cluster();
   const endpoints = cluster.endpoints.filter((e) => ends.includes(e.id));
   const blocks = new Set<string>();
+  let mayOpen = false;
+  let mayClose = false;
+  const coversPods = (cidr: Cidr) => cidr.prefix === 0 || POD_RANGES.some((r) => cidrsOverlap(r, cidr));
   for (const policy of cluster.policies) {
     if (!endpoints.some((e) => policySelects(policy, e))) continue;
     for (const rule of [...policy.ingress, ...policy.egress]) {
       for (const peer of rule.peers ?? []) {
         const block = peer.ipBlock;
-        if (block && (block.cidr.prefix === 0 || POD_RANGES.some((r) => cidrsOverlap(r, block.cidr)))) blocks.add(`${block.text} (policy ${policy.id})`);
+        if (block && coversPods(block.cidr)) {
+          blocks.add(`${block.text} (policy ${policy.id})`);
+          mayOpen = true;
+        }
       }
     }
   }
@@ -129,13 +137,20 @@ function ipBlockNote(reach: Reachability, ends: string[]): string {
     for (const rule of policy.egress) {
       for (const peer of rule.peers) {
         for (const cidr of peer.networks ?? []) {
-          if (cidr.prefix === 0 || POD_RANGES.some((r) => cidrsOverlap(r, cidr))) blocks.add(`${cidr.text} (ClusterNetworkPolicy ${policy.id})`);
+          if (!coversPods(cidr)) continue;
+          blocks.add(`${cidr.text} (ClusterNetworkPolicy ${policy.id}, ${rule.action})`);
+          if (rule.action !== 'Deny') mayOpen = true;
+          if (rule.action !== 'Accept') mayClose = true;
         }
       }
     }
   }
   if (blocks.size === 0) return '';
+  const effect = mayOpen && mayClose
+    ? 'so a pod-to-pod flow answered DENIED here may pass in the cluster, and one answered ALLOWED may be denied'
+    : mayClose
+      ? 'so a pod-to-pod flow answered ALLOWED here may be denied in the cluster'
+      : 'so a pod-to-pod flow answered DENIED here may pass in the cluster';
   return `note: ${[...blocks].sort().join(', ')} may cover pod IPs. The engine matches an ipBlock (or network) against a pod only when the `
-    + 'manifests give its IP (status.podIP); many network plugins match pod IPs against ipBlocks, so a pod-to-pod flow '
-    + 'answered DENIED here may pass in the cluster (see lint NP010, NP012).\n';
+    + `manifests give its IP (status.podIP); many network plugins match pod IPs against ipBlocks and networks, ${effect} (see lint NP010, NP012).\n`;
 }
