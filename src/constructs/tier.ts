@@ -149,4 +149,3 @@ export class Tier extends Construct implements IPeer {
     };
   }
 }
-

@@ -4,8 +4,8 @@ import { resolvePeer } from './flows';
 import { IntentRegistry } from '../intent/registry';
 import { IPeer, OwnedGroup, Peer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
+import { TextCache } from '../private/cache';
 import { inputError, throwIfProblems } from '../private/errors';
-import { deepFreeze } from '../private/json';
 import { Json, NAMESPACE_NAME_LABEL } from '../private/k8s';
 import { dns1123LabelProblem, labelsProblems } from '../private/labels';
 import { peersToKube } from '../render/intents';
@@ -302,7 +302,7 @@ function sortKeys(map: { [key: string]: string }): { [key: string]: string } {
 
 /** The default DNS peer, `Peer.kubeDns()`: an immutable value, made once. */
 const DEFAULT_DNS = Peer.kubeDns();
-const DEFAULT_DNS_RULES = new Map<boolean, readonly Json[]>();
+const DEFAULT_DNS_RULES = new TextCache<Json[]>();
 
 /**
  * The egress rules of the default DNS carve-out: the same in every namespace but `kube-system` (where the peer needs
@@ -310,10 +310,5 @@ const DEFAULT_DNS_RULES = new Map<boolean, readonly Json[]>();
  */
 function defaultDnsRules(namespace: string, grants: { peer: Json; ports: Port[] }[]): Json[] {
   const inKubeSystem = namespace === DEFAULT_DNS._peerSpec().namespace;
-  let rules = DEFAULT_DNS_RULES.get(inKubeSystem);
-  if (!rules) {
-    rules = deepFreeze(buildRules(grants, 'to'));
-    DEFAULT_DNS_RULES.set(inKubeSystem, rules);
-  }
-  return rules as Json[];
+  return DEFAULT_DNS_RULES.get(inKubeSystem ? 'in the DNS namespace' : 'elsewhere', () => buildRules(grants, 'to'));
 }

@@ -1,8 +1,8 @@
 import { Port } from './port';
 import { PodSelection } from './selection';
 import { LabelSelectorOptions, resolveSelectorOptions, Selector } from './selector';
+import { TextCache } from '../private/cache';
 import { cidrStrictlyContains, isIpv4MappedIpv6, parseCidr } from '../private/cidr';
-import { deepFreeze } from '../private/json';
 import { dns1123LabelProblem } from '../private/labels';
 
 /**
@@ -308,23 +308,16 @@ function preset(what: string, namespace: string, labels: { [key: string]: string
   }, dynamic);
 }
 
-const CIDR_SPECS = new Map<string, PeerSpec>();
+const CIDR_SPECS = new TextCache<PeerSpec>();
 
 /**
  * The spec of `Peer.cidr`: a platform names the same blocks in every namespace, so each (block, exceptions) is checked
- * once and its spec shared, frozen (specs are values; nothing changes one).
+ * once and its spec shared, frozen (specs are values; nothing changes one). Input that is not text is never cached.
  */
 function cidrSpec(cidr: string, exceptions: string[]): PeerSpec {
   const cacheable = typeof cidr === 'string' && Array.isArray(exceptions) && exceptions.every((e) => typeof e === 'string');
   if (!cacheable) return addresses([{ cidr, exceptions }], undefined, '');
-  const key = `${cidr} ${exceptions.join(' ')}`;
-  let spec = CIDR_SPECS.get(key);
-  if (!spec) {
-    if (CIDR_SPECS.size >= 10_000) CIDR_SPECS.clear();
-    spec = deepFreeze(addresses([{ cidr, exceptions: [...exceptions] }], undefined, ''));
-    CIDR_SPECS.set(key, spec);
-  }
-  return spec;
+  return CIDR_SPECS.get(`${cidr} ${exceptions.join(' ')}`, () => addresses([{ cidr, exceptions: [...exceptions] }], undefined, ''));
 }
 
 function blocksOf(cidrs: string[]): AddressBlock[] {

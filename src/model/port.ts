@@ -157,7 +157,6 @@ export class Port {
     return this.text;
   }
 
-
   private computeText(): string {
     let what: string;
     if (this.name !== undefined) what = this.name;

@@ -5,6 +5,8 @@
  * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec
  */
 
+import { TextCache } from './cache';
+
 export type IpFamily = 4 | 6;
 
 export interface IpAddress {
@@ -123,19 +125,11 @@ export function formatIp(family: IpFamily, value: bigint): string {
  */
 export function parseCidr(text: string, sloppy = false): Cidr | undefined {
   if (typeof text !== 'string') return undefined;
-  const cache = sloppy ? SLOPPY_PARSED : PARSED;
-  if (cache.has(text)) return cache.get(text);
-  // The same blocks come back in every namespace of a platform and in every policy of a cluster: parsed once each
-  // (results are frozen, so a caller can never change another's), in a cache emptied when it grows large.
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  const parsed = parseCidrUncached(text, sloppy);
-  cache.set(text, parsed && Object.freeze(parsed));
-  return parsed;
+  return (sloppy ? SLOPPY_PARSED : PARSED).get(text, () => parseCidrUncached(text, sloppy));
 }
 
-const CACHE_LIMIT = 10_000;
-const PARSED = new Map<string, Cidr | undefined>();
-const SLOPPY_PARSED = new Map<string, Cidr | undefined>();
+const PARSED = new TextCache<Cidr | undefined>();
+const SLOPPY_PARSED = new TextCache<Cidr | undefined>();
 
 function parseCidrUncached(text: string, sloppy: boolean): Cidr | undefined {
   const slash = text.indexOf('/');

@@ -27,12 +27,3 @@ export function canonicalJson(value: unknown): string {
   }
   return out + '}';
 }
-
-/** Freezes a value and everything it holds: for values shared by many objects (cached specs and rules). */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}

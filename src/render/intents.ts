@@ -96,7 +96,8 @@ export function renderPolicies(intents: IntentSet): RenderResult {
     const entry = groupOf(grant.owner);
     entry.records.push(grant.owner);
     entry.grants.push(grant);
-    if (!grant.peer.owned && grant.peer.kind !== 'addresses') problems.push(...halfOpen(grant, isolatedNs, isolatedLabels));
+    const open = halfOpen(grant, isolatedNs, isolatedLabels);
+    if (open.length) problems.push(...open);
   }
 
   // One pass per group, with plain loops: this runs for every owned pod group of the app (docs/benchmarks.md).
