@@ -306,6 +306,14 @@ describe('each rule', () => {
     expect(lintYaml(clean()).findings).toEqual([]);
   });
 
+  test('NP012 on a Service ClusterIP (the API server\'s 10.96.0.1) proposes its endpoint addresses, not an except', () => {
+    const r = lintYaml(clean(egressTo('api', '[{ ipBlock: { cidr: 10.96.0.1/32 } }]', '[{ port: 443 }]')), { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] });
+    const np012 = r.findings.filter((f) => f.ruleId === 'NP012');
+    expect(np012).toHaveLength(1);
+    expect(np012[0].message).toMatch(/10\.96\.0\.1\/32 overlaps the cluster's service CIDR 10\.96\.0\.0\/12: it names Service ClusterIPs.*Fix: allow the endpoint addresses.*Peer\.kubernetesApi/);
+    expect(np012[0].message).not.toMatch(/to `except`/);
+  });
+
   test('NP012 is only checked when the cluster ranges are given', () => {
     expect(ruleIds(lintYaml(clean(egressTo('out', '[{ ipBlock: { cidr: 10.0.0.0/8 } }]', '[{ port: 443 }]'))))).not.toContain('NP012');
   });
