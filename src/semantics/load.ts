@@ -214,6 +214,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       if (owner !== undefined) note(`${kindName} ${id}`, endpoints.get(id)!.source);
       endpointOwner.set(id, kindName);
       const hostNetwork = isPlainObject(podSpec) && podSpec.hostNetwork === true;
+      const references = readReferences(podSpec);
       endpoints.set(id, {
         id,
         namespace: namespace!,
@@ -225,6 +226,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         source: o.source,
         hostNetwork,
         replicas: replicasOf(record, kindName),
+        ...(references.length > 0 ? { references } : {}),
       });
     }
   });
@@ -358,6 +360,25 @@ function readPodIps(status: unknown, report: Report, out: IpAddress[]) {
   if (Array.isArray(status.podIPs)) {
     status.podIPs.forEach((entry, i) => add(isPlainObject(entry) ? entry.ip : entry, `status.podIPs[${i}].ip`));
   }
+}
+
+/** The configuration strings of a pod spec's containers that may name a Service: env values, args and command. */
+function readReferences(spec: unknown): string[] {
+  const out: string[] = [];
+  if (!isPlainObject(spec)) return out;
+  const add = (x: unknown) => {
+    if (typeof x === 'string' && x.length > 0 && x.length <= 1024 && out.length < 64) out.push(x);
+  };
+  for (const list of ['containers', 'initContainers']) {
+    const containers = spec[list];
+    if (!Array.isArray(containers)) continue;
+    for (const c of containers) {
+      if (!isPlainObject(c)) continue;
+      if (Array.isArray(c.env)) for (const e of c.env) if (isPlainObject(e)) add(e.value);
+      for (const field of ['args', 'command']) if (Array.isArray(c[field])) (c[field] as unknown[]).forEach(add);
+    }
+  }
+  return out;
 }
 
 function readContainerPorts(spec: unknown, specPath: string, report: Report): ContainerPort[] {
