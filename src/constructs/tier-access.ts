@@ -3,7 +3,6 @@ import { CheckedFlow, checkFlow, grantsOf, peerLabel } from './flows';
 import { IntentRegistry } from '../intent/registry';
 import { IPeer } from '../model/peer';
 import { Port } from '../model/port';
-import { detachFromTree, reserveDetachedId } from '../private/detached';
 import { throwIfProblems } from '../private/errors';
 
 /**
@@ -44,9 +43,9 @@ export interface TierAccessProps {
  * Nothing is ever written for pods the app does not own, and an allowance never isolates a direction by itself.
  * All flows of an app on the same pods end in one policy per tier (`<tier>-flows`), rendered at synthesis.
  *
- * Like a `Tier`, it holds nothing to synthesize (its flows are rendered into policies of the chart) and is not a
- * child in the construct tree: `scope.node.children` and `findAll()` do not list it, and aspects do not visit it.
- * Its path, and its id's uniqueness in its scope, are kept.
+ * Like a `Tier`, it is an ordinary construct of the tree: its flows are rendered into policies of the chart at
+ * synthesis, and `node.addDependency` on it, or a lint suppression on it or on a construct that contains it, reaches
+ * those policies.
  *
  * @example
  * const web = new Tier(this, 'web', { pods: PodSelection.labels({ app: 'web' }) });
@@ -64,7 +63,6 @@ export class TierAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: TierAccessProps = {}) {
     super(scope, id);
-    detachFromTree(this);
     const flows = props?.flows ?? [];
     if (!Array.isArray(flows)) throwIfProblems(this, ['"flows" must be a list of flows'], 'give flows: [{ source, destination, ports }]');
     this.check(flows.map((flow, i) => ({ flow, label: `flow #${i + 1}` })));
@@ -75,7 +73,6 @@ export class TierAccess extends Construct {
         .filter((f): f is CheckedFlow => f !== undefined);
       return { grants: checked.flatMap((f) => grantsOf(f, this.node.path)), problems };
     });
-    reserveDetachedId(this);
   }
 
   /**

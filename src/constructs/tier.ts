@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { IntentRegistry } from '../intent/registry';
 import { IPeer, isSelection, OwnedGroup, PeerSpec } from '../model/peer';
 import { PodSelection } from '../model/selection';
-import { detachFromTree, reserveDetachedId } from '../private/detached';
 import { inputError, throwIfProblems } from '../private/errors';
 import { canonicalJson } from '../private/json';
 import { dns1123LabelProblem } from '../private/labels';
@@ -58,10 +57,9 @@ export interface TierProps {
  * policy, `<name>-flows`, in the tier's namespace, for the directions that are isolated. Several constructs' flows
  * on tiers that select the same pods in the same namespace end in that one policy.
  *
- * A tier has a construct path (in error messages and in the `cdk8s-netpol.dev/construct` annotation) but is not a
- * child in the construct tree: `scope.node.children` and `findAll()` do not list it, and aspects do not visit it.
- * It holds nothing to synthesize, and cdk8s walks the whole tree once per chart (docs/benchmarks.md). Its id is
- * still unique in its scope: another construct with the same id in the same scope is an error.
+ * A tier is an ordinary construct of the tree: objects added under it synthesize, its validations run, and
+ * `node.addDependency` on it (either way) also orders the policies that carry its flows, which are rendered into its
+ * chart at synthesis. A lint suppression on it, or on a construct that contains it, reaches those policies.
  *
  * @example
  * const web = new Tier(this, 'web', { pods: PodSelection.labels({ app: 'web' }) });
@@ -79,7 +77,6 @@ export class Tier extends Construct implements IPeer {
 
   constructor(scope: Construct, id: string, props: TierProps) {
     super(scope, id);
-    detachFromTree(this);
     const problems: string[] = [];
     this.tierName = props?.name ?? id;
     const nameProblem = typeof this.tierName === 'string' ? dns1123LabelProblem(this.tierName) : 'must be a string';
@@ -108,7 +105,6 @@ export class Tier extends Construct implements IPeer {
     throwIfProblems(this, problems);
     this.namespaceName = namespace!;
     this.peerId = `tier ${this.namespaceName}/${this.tierName}`;
-    reserveDetachedId(this);
     IntentRegistry.of(this).record(this, () => {
       const spec = this._peerSpec();
       return { groups: [spec.owned!], problems: spec.problems };
