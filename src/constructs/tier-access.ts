@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { CheckedFlow, checkFlow, grantsOf, peerLabel } from './flows';
+import { FlowRecorder } from './flows';
 import { IntentRegistry } from '../intent/registry';
 import { IPeer } from '../model/peer';
 import { Port } from '../model/port';
@@ -59,19 +59,17 @@ export interface TierAccessProps {
  * });
  */
 export class TierAccess extends Construct {
-  private readonly flows: { flow: Flow; label: string }[] = [];
+  private readonly flows: FlowRecorder;
 
   constructor(scope: Construct, id: string, props: TierAccessProps = {}) {
     super(scope, id);
+    this.flows = new FlowRecorder(this);
     const flows = props?.flows ?? [];
     if (!Array.isArray(flows)) throwIfProblems(this, ['"flows" must be a list of flows'], 'give flows: [{ source, destination, ports }]');
-    this.check(flows.map((flow, i) => ({ flow, label: `flow #${i + 1}` })));
+    this.flows.add(flows.map((flow, i) => ({ flow, label: `flow #${i + 1}` })));
     IntentRegistry.of(this).record(this, () => {
       const problems: string[] = [];
-      const checked = this.flows
-        .map(({ flow, label }) => checkFlow(label, flow.source, flow.destination, flow.ports, problems, true))
-        .filter((f): f is CheckedFlow => f !== undefined);
-      return { grants: checked.flatMap((f) => grantsOf(f, this.node.path)), problems };
+      return { grants: this.flows.grants(problems), problems };
     });
   }
 
@@ -79,23 +77,6 @@ export class TierAccess extends Construct {
    * Adds a flow; it is checked now and rendered with the others at synthesis.
    */
   public addFlow(flow: Flow): void {
-    this.check([{ flow, label: `flow #${this.flows.length + 1}` }]);
-  }
-
-  private check(flows: { flow: Flow; label: string }[]): void {
-    const problems: string[] = [];
-    const labelled = flows.map(({ flow, label }) => ({
-      flow,
-      label: flow && typeof flow === 'object' ? `${label} (${peerLabel(flow.source)} -> ${peerLabel(flow.destination)})` : label,
-    }));
-    for (const { flow, label } of labelled) {
-      if (!flow || typeof flow !== 'object') {
-        problems.push(`${label} is not a flow: give { source, destination, ports }`);
-        continue;
-      }
-      checkFlow(label, flow.source, flow.destination, flow.ports, problems);
-    }
-    throwIfProblems(this, problems);
-    this.flows.push(...labelled);
+    this.flows.add([{ flow, label: `flow #${this.flows.size + 1}` }]);
   }
 }

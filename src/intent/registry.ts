@@ -72,15 +72,20 @@ export class IntentRegistry {
    * Records a construct's intents. Throws once the app is synthesized: a late intent would be silently lost.
    */
   public record(construct: IConstruct, collect: (app: AppObjects) => Contribution): void {
-    if (this.rendered) {
-      throw new Error(
-        `[${construct.node.path}] intents were added after the app was synthesized, so they would be lost. ` +
-        'Fix: create every cdk8s-netpol construct before calling app.synth(), chart.toJson() or Reachability.of()',
-      );
-    }
+    this.checkOpen(construct);
     // Checked where the intent enters, so a bad switch names the construct, not the policy rendered later.
     constructPathAnnotationEnabled(construct);
     this.contributors.push({ construct, collect });
+  }
+
+  /** Throws when the app is already synthesized: an intent added now would be silently lost. */
+  public checkOpen(construct: IConstruct): void {
+    if (this.rendered) {
+      throw new Error(
+        `[${construct.node.path}] intents were added after the app was synthesized, so they would be lost. ` +
+        'Fix: create every cdk8s-netpol construct, and add every flow, before calling app.synth(), chart.toJson() or Reachability.of()',
+      );
+    }
   }
 
   /** The ZeroTrustNamespace construct of a namespace, if the app has one. */
