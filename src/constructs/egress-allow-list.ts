@@ -5,7 +5,6 @@ import { IntentRegistry } from '../intent/registry';
 import { IPeer, isSelection, OwnedGroup, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
-import { detachFromTree, reserveDetachedId } from '../private/detached';
 import { inputError, throwIfProblems } from '../private/errors';
 import { canonicalJson } from '../private/json';
 import { dns1123LabelProblem } from '../private/labels';
@@ -54,9 +53,9 @@ export interface EgressAllowListProps {
  * Outside a ZeroTrustNamespace, the policy also allows the cluster DNS (`Peer.kubeDns()`); inside one, the namespace's
  * default-deny already does. When the pods are also a `Tier`, the destinations are listed in the tier's policy.
  *
- * Like a `Tier`, it holds nothing to synthesize (its flows are rendered into policies of the chart) and is not a
- * child in the construct tree: `scope.node.children` and `findAll()` do not list it, and aspects do not visit it.
- * Its path, and its id's uniqueness in its scope, are kept.
+ * Like a `Tier`, it is an ordinary construct of the tree: its flows are rendered into policies of the chart at
+ * synthesis, and `node.addDependency` on it, or a lint suppression on it or on a construct that contains it, reaches
+ * those policies.
  *
  * @example
  * new EgressAllowList(this, 'backend-external', {
@@ -76,7 +75,6 @@ export class EgressAllowList extends Construct implements IPeer {
 
   constructor(scope: Construct, id: string, props: EgressAllowListProps) {
     super(scope, id);
-    detachFromTree(this);
     if (!props || !isSelection(props.pods)) {
       throw inputError(this, '"pods" is not a PodSelection', 'give pods: PodSelection.labels({...}) or PodSelection.workload(deployment)');
     }
@@ -120,7 +118,6 @@ export class EgressAllowList extends Construct implements IPeer {
       const flows = check(late, true);
       return { groups: [this._peerSpec().owned!], grants: flows.flatMap((f) => grantsOf(f, this.node.path)), problems: late };
     });
-    reserveDetachedId(this);
   }
 
   /** @internal */

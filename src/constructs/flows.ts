@@ -2,8 +2,11 @@
  * The boundary where constructs receive peers and ports: every value is checked here (a non-peer, a non-port, a named
  * port towards addresses...) so that render only ever sees valid input, and flows become grants on their owned ends.
  */
+import { IConstruct } from 'constructs';
+import { IntentRegistry } from '../intent/registry';
 import { isPeer, IPeer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
+import { throwIfProblems } from '../private/errors';
 import { Grant } from '../render/intents';
 import { normalizePorts } from '../render/policy';
 
@@ -86,4 +89,57 @@ export function grantsOf(flow: CheckedFlow, recordedBy?: string): Grant[] {
 /** A short text of a peer for labels, e.g. `web`. */
 export function peerLabel(peer: IPeer): string {
   return isPeer(peer) ? peer.peerId : String(peer);
+}
+
+/** One flow as a construct received it (a `Flow` of a TierAccess, a Tier's `allowFrom`/`allowTo`). */
+export interface FlowInput {
+  readonly source: IPeer;
+  readonly destination: IPeer;
+  readonly ports?: Port[];
+}
+
+/**
+ * The flows one construct records (a TierAccess's table, a Tier's `allowFrom` and `allowTo`): each is checked where it
+ * enters, so an error names the construct and the flow; at synthesis the peers are read again (a workload may have
+ * changed) and the flows become grants, merged with every other construct's on the same pods.
+ */
+export class FlowRecorder {
+  private readonly flows: { flow: FlowInput; label: string }[] = [];
+
+  constructor(private readonly owner: IConstruct) {}
+
+  /** How many flows are recorded. */
+  public get size(): number {
+    return this.flows.length;
+  }
+
+  /**
+   * Checks flows and records them; throws, naming the owner, when any is not valid (then none is recorded) or when
+   * the app is already synthesized (the flows would be lost). `label` is e.g. `flow #3`.
+   */
+  public add(entries: { flow: FlowInput; label: string }[]): void {
+    IntentRegistry.of(this.owner).checkOpen(this.owner);
+    const problems: string[] = [];
+    const labelled = entries.map(({ flow, label }) => ({
+      flow,
+      label: flow && typeof flow === 'object' ? `${label} (${peerLabel(flow.source)} -> ${peerLabel(flow.destination)})` : label,
+    }));
+    for (const { flow, label } of labelled) {
+      if (!flow || typeof flow !== 'object') {
+        problems.push(`${label} is not a flow: give { source, destination, ports }`);
+        continue;
+      }
+      checkFlow(label, flow.source, flow.destination, flow.ports, problems);
+    }
+    throwIfProblems(this.owner, problems);
+    this.flows.push(...labelled);
+  }
+
+  /** The grants of the recorded flows, at synthesis; problems found then are appended to `problems`. */
+  public grants(problems: string[]): Grant[] {
+    return this.flows
+      .map(({ flow, label }) => checkFlow(label, flow.source, flow.destination, flow.ports, problems, true))
+      .filter((f): f is CheckedFlow => f !== undefined)
+      .flatMap((f) => grantsOf(f, this.owner.node.path));
+  }
 }

@@ -123,6 +123,16 @@ function renderSelector(labelSelector: any): { matchLabels?: any; matchExpressio
   return labelSelector._toKube() ?? {};
 }
 
+/** Whether a construct is, or holds as its own ApiObject, a Service (read from its kind, not its internals). */
+export function isServiceObject(construct: IConstruct): boolean {
+  if (!hasApiObject(construct)) return false;
+  try {
+    return apiObjectOf(construct).kind === 'Service';
+  } catch {
+    return false;
+  }
+}
+
 function hasApiObject(construct: IConstruct): boolean {
   return ApiObject.isApiObject(construct) || construct.node.tryFindChild('Resource') !== undefined;
 }
