@@ -39,9 +39,10 @@ export interface EgressAllowListProps {
    */
   readonly namespaceName?: string;
   /**
-   * The policy name, when the pods are not a tier (a tier's policy keeps its `<tier>-flows` name).
+   * The policy name, when the pods are not a tier (a tier's policy keeps its `<tier>-flows` name). A name given here
+   * is used as given: when another policy of the app in the namespace would have it too, synthesis fails.
    *
-   * @default - the construct id
+   * @default - the construct id (suffixed with a short hash of the selector if a tier's policy already has that name)
    */
   readonly policyName?: string;
 }
@@ -71,6 +72,7 @@ export class EgressAllowList extends Construct implements IPeer {
   public readonly namespaceName: string;
   private readonly pods: PodSelection;
   private readonly policyName: string;
+  private readonly explicitName: boolean;
   private spec?: PeerSpec;
 
   constructor(scope: Construct, id: string, props: EgressAllowListProps) {
@@ -98,6 +100,7 @@ export class EgressAllowList extends Construct implements IPeer {
     this.pods = props.pods;
     this.namespaceName = namespace!;
     this.policyName = policyName;
+    this.explicitName = props.policyName !== undefined;
     this.peerId = `egress allow list ${this.namespaceName}/${policyName}`;
 
     const check = (into: string[], portsChecked: boolean) => destinations
@@ -137,6 +140,7 @@ export class EgressAllowList extends Construct implements IPeer {
       nameHint: this.policyName,
       label: `egress allow list ${this.policyName}`,
       nameRank: 1,
+      ...(this.explicitName ? { explicitName: true } : {}),
       ownerPath: this.node.path,
       isolate: { ingress: false, egress: true },
     };

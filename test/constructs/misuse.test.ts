@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { EgressAllowList, Peer, PodSelection, Port, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
+import { EgressAllowList, Peer, PodSelection, Port, Reachability, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 
 /** Issue 25 §5: constructs misused, as JavaScript users (or a second App) can misuse them. */
 describe('constructs of another App', () => {
@@ -48,5 +48,43 @@ describe('an error leaves nothing half-written', () => {
     expect(() => new ZeroTrustNamespace(chart, 'ns', { name: 'shop' }))
       .toThrow(/\[shop\/ns\] context "cdk8s-netpol:constructPathAnnotation" is "yes"\. Fix: set it to true or false/);
     expect(chart.toJson()).toEqual([]);
+  });
+});
+
+describe('explicit policy names', () => {
+  const shop = () => {
+    const app = new App();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    const web = new Tier(chart, 'web', { pods: PodSelection.labels({ app: 'web' }) });
+    const api = new Tier(chart, 'api', { pods: PodSelection.labels({ app: 'api' }) });
+    new TierAccess(chart, 'flows', { flows: [{ source: web, destination: api, ports: [Port.tcp(80)] }] });
+    return { app, chart };
+  };
+  const names = (chart: Chart) => chart.toJson().filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
+  const external = [{ peer: Peer.cidr('203.0.113.0/24'), ports: [Port.tcp(443)] }];
+
+  test('an explicit policyName that collides with a tier\'s policy is an error with the fix; it renamed both before', () => {
+    const { app, chart } = shop();
+    new EgressAllowList(chart, 'out', { pods: PodSelection.labels({ app: 'batch' }), policyName: 'web-flows', destinations: external });
+    expect(() => app.synth()).toThrow(/\[shop\/out\] the policy name shop\/web-flows is given explicitly \(policyName\), and shop\/web would name the policy of other pods shop\/web-flows too.*Fix: give policyName another name, e.g. "web-flows-egress"/);
+  });
+
+  test('an unrelated construct never renames an existing policy: the tier keeps web-flows, the allow list named after its id gives way', () => {
+    const { chart } = shop();
+    const before = names(shop().chart);
+    new EgressAllowList(chart, 'web-flows', { pods: PodSelection.labels({ app: 'batch' }), destinations: external });
+    const after = names(chart);
+    for (const name of before) expect(after).toContain(name);
+    expect(after.filter((n) => !before.includes(n))).toEqual([expect.stringMatching(/^web-flows-[0-9a-f]{6}$/)]);
+    const reach = Reachability.of(chart);
+    reach.allowsFlow(Peer.pods({ namespaceName: 'shop', pods: PodSelection.labels({ app: 'batch' }) }), Peer.cidr('203.0.113.0/24'), Port.tcp(443));
+    reach.allowsFlow(Peer.pods({ namespaceName: 'shop', pods: PodSelection.labels({ app: 'web' }) }), Peer.pods({ namespaceName: 'shop', pods: PodSelection.labels({ app: 'api' }) }), Port.tcp(80));
+  });
+
+  test('an explicit policyName that collides with nothing is kept as given', () => {
+    const { chart } = shop();
+    new EgressAllowList(chart, 'out', { pods: PodSelection.labels({ app: 'batch' }), policyName: 'batch-egress', destinations: external });
+    expect(names(chart)).toContain('batch-egress');
   });
 });
