@@ -6,6 +6,7 @@ import { IPeer, Peer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { throwIfProblems } from '../private/errors';
 import { NAMESPACE_NAME_LABEL } from '../private/k8s';
+import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem } from '../private/labels';
 import {
   GUARDRAIL_LIMITS,
@@ -148,7 +149,7 @@ export class ClusterGuardrails extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterGuardrailsProps = {}) {
     super(scope, id);
-    const problems: string[] = [];
+    const problems: string[] = unknownKeyProblems('ClusterGuardrailsProps', props, 'props');
     const name = props.name ?? id;
     const nameProblem = typeof name === 'string' ? dns1123LabelProblem(name) : 'must be a string';
     if (nameProblem) problems.push(`name ${nameProblem}`);
@@ -213,6 +214,7 @@ export class ClusterGuardrails extends Construct {
    * new ClusterGuardrails(this, 'guardrails').denyBetween(Peer.namespaces({ labels: { env: 'dev' } }), Peer.namespaces({ labels: { env: 'prod' } }));
    */
   public denyBetween(source: IPeer, destination: IPeer, options: GuardrailFlowOptions = {}): void {
+    throwIfProblems(this, unknownKeyProblems('GuardrailFlowOptions', options, `denyBetween #${this.count('Deny') + 1} options`));
     this.addFlow('Deny', `denyBetween #${this.count('Deny') + 1}`, source, destination, options?.ports, true);
   }
 
@@ -227,6 +229,7 @@ export class ClusterGuardrails extends Construct {
    * new ClusterGuardrails(this, 'guardrails').alwaysAllow(Peer.prometheus(), Peer.allNamespaces(), { ports: [Port.named('metrics')] });
    */
   public alwaysAllow(source: IPeer, destination: IPeer, options: GuardrailFlowOptions = {}): void {
+    throwIfProblems(this, unknownKeyProblems('GuardrailFlowOptions', options, `alwaysAllow #${this.count('Accept') + 1} options`));
     this.addFlow('Accept', `alwaysAllow #${this.count('Accept') + 1}`, source, destination, options?.ports, false);
   }
 

@@ -7,6 +7,7 @@ import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
 import { inputError, throwIfProblems } from '../private/errors';
 import { canonicalJson } from '../private/json';
+import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem } from '../private/labels';
 
 /**
@@ -80,7 +81,7 @@ export class EgressAllowList extends Construct implements IPeer {
     if (!props || !isSelection(props.pods)) {
       throw inputError(this, '"pods" is not a PodSelection', 'give pods: PodSelection.labels({...}) or PodSelection.workload(deployment)');
     }
-    const problems: string[] = [];
+    const problems: string[] = unknownKeyProblems('EgressAllowListProps', props, 'props');
     const selection = props.pods._resolve();
     problems.push(...selection.problems.map((p) => `pods: ${p}`));
     if (props.namespaceName !== undefined && selection.namespace !== undefined && props.namespaceName !== selection.namespace) {
@@ -110,6 +111,7 @@ export class EgressAllowList extends Construct implements IPeer {
           into.push(`${label} is not a destination: give { peer, ports }`);
           return undefined;
         }
+        if (!portsChecked) into.push(...unknownKeyProblems('EgressDestination', d, label));
         return checkFlow(this, label, this, d.peer, d.ports, into, portsChecked);
       })
       .filter((f): f is CheckedFlow => f !== undefined);

@@ -7,6 +7,7 @@ import { IntentRegistry } from '../intent/registry';
 import { isPeer, IPeer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { throwIfProblems } from '../private/errors';
+import { unknownKeyProblems } from '../private/keys';
 import { Grant } from '../render/intents';
 import { normalizePorts } from '../render/policy';
 
@@ -139,6 +140,7 @@ export class FlowRecorder {
         problems.push(`${label} is not a flow: give { source, destination, ports }`);
         continue;
       }
+      problems.push(...unknownKeyProblems('Flow', flow, label));
       checkFlow(this.owner, label, flow.source, flow.destination, flow.ports, problems);
     }
     throwIfProblems(this.owner, problems);

@@ -4,6 +4,7 @@ import { IntentRegistry } from '../intent/registry';
 import { IPeer } from '../model/peer';
 import { Port } from '../model/port';
 import { throwIfProblems } from '../private/errors';
+import { unknownKeyProblems } from '../private/keys';
 
 /**
  * A permitted connection from one peer to another. At least one end is owned by the app: a `Tier` or a
@@ -64,6 +65,7 @@ export class TierAccess extends Construct {
   constructor(scope: Construct, id: string, props: TierAccessProps = {}) {
     super(scope, id);
     this.flows = new FlowRecorder(this);
+    throwIfProblems(this, unknownKeyProblems('TierAccessProps', props, 'props'));
     const flows = props?.flows ?? [];
     if (!Array.isArray(flows)) throwIfProblems(this, ['"flows" must be a list of flows'], 'give flows: [{ source, destination, ports }]');
     this.flows.add(flows.map((flow, i) => ({ flow, label: `flow #${i + 1}` })));

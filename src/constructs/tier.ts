@@ -8,6 +8,7 @@ import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
 import { inputError, throwIfProblems } from '../private/errors';
 import { canonicalJson } from '../private/json';
+import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem } from '../private/labels';
 
 /**
@@ -116,6 +117,8 @@ export class Tier extends Construct implements IPeer {
     if (!workload || typeof workload !== 'object' || !(workload as any).node) {
       throw new Error(`Tier.of(${JSON.stringify(workload)}): not a construct. Fix: pass a cdk8s-plus workload or Service, or an ApiObject`);
     }
+    const keyProblems = unknownKeyProblems('TierOfOptions', options, 'Tier.of() options');
+    if (keyProblems.length > 0) throwIfProblems(workload, keyProblems);
     const existing = workload.node.tryFindChild(TIER_OF_ID);
     if (existing instanceof Tier) {
       existing.checkSameOptions(options ?? {});
@@ -149,7 +152,7 @@ export class Tier extends Construct implements IPeer {
 
   constructor(scope: Construct, id: string, props: TierProps) {
     super(scope, id);
-    const problems: string[] = [];
+    const problems: string[] = unknownKeyProblems('TierProps', props, 'props');
     this.tierName = props?.name ?? id;
     const nameProblem = typeof this.tierName === 'string' ? dns1123LabelProblem(this.tierName) : 'must be a string';
     if (nameProblem) problems.push(`tier name ${nameProblem}`);

@@ -7,6 +7,7 @@ import { Port } from '../model/port';
 import { TextCache } from '../private/cache';
 import { inputError, throwIfProblems } from '../private/errors';
 import { Json, NAMESPACE_NAME_LABEL } from '../private/k8s';
+import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem, labelsProblems } from '../private/labels';
 import { peersToKube } from '../render/intents';
 import { buildRules, constructPathAnnotationEnabled, emitPolicy, normalizePorts } from '../render/policy';
@@ -143,6 +144,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     } else if (name.length > 63 - '-default-deny'.length) {
       problems.push(`namespace name "${name}" is too long for the policy name "${name}-default-deny": use at most 50 characters`);
     }
+    problems.push(...unknownKeyProblems('ZeroTrustNamespaceProps', props, 'props'));
+    problems.push(...unknownKeyProblems('PodSecurityOptions', props.podSecurity, 'podSecurity'));
     problems.push(...podSecurityProblems(props.podSecurity));
     const labels = { ...(props.labels ?? {}), ...podSecurityLabels(props.podSecurity) };
     if (!createNamespace && Object.keys(labels).length > 0) {

@@ -1,6 +1,7 @@
 import { parseCidrOption } from './pack';
 import { LintSeverity } from './severity';
 import { Cidr } from '../private/cidr';
+import { STRUCT_KEYS, unknownKeyProblems } from '../private/keys';
 
 /** The checked options of the linter. */
 export interface CheckedLintOptions {
@@ -10,7 +11,7 @@ export interface CheckedLintOptions {
   readonly serviceCidrs: Cidr[];
 }
 
-const KNOWN = ['podCidrs', 'serviceCidrs', 'failOn', 'reportOn'];
+const KNOWN = STRUCT_KEYS.get('NetpolLintOptions')!;
 
 /**
  * Checks lint options given in code (`NetpolLint.enable`) or in cdk8s.yaml (`NetpolLintValidation` properties):
@@ -26,9 +27,7 @@ export function checkLintOptions(options: unknown, where: string): CheckedLintOp
   }
   const o = options as { [key: string]: unknown };
   const problems: string[] = [];
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.includes(key)) problems.push(`unknown option ${JSON.stringify(key)}: the options are ${KNOWN.join(', ')}`);
-  }
+  problems.push(...unknownKeyProblems('NetpolLintOptions', o, 'options'));
   const severities = Object.values(LintSeverity) as string[];
   const severity = (key: string, fallback: LintSeverity): LintSeverity => {
     const value = o[key];

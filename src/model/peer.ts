@@ -3,6 +3,7 @@ import { PodSelection } from './selection';
 import { LabelSelectorOptions, resolveSelectorOptions, Selector } from './selector';
 import { TextCache } from '../private/cache';
 import { cidrStrictlyContains, isIpv4MappedIpv6, parseCidr } from '../private/cidr';
+import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem } from '../private/labels';
 
 /**
@@ -169,7 +170,7 @@ export class Peer {
         kind: 'namespaces',
         namespaceSelector: resolved.selector,
         description: `namespaces ${resolved.description}`,
-        problems: resolved.problems,
+        problems: [...unknownKeyProblems('LabelSelectorOptions', selector, 'Peer.namespaces() selector'), ...resolved.problems],
       };
     });
   }
@@ -181,6 +182,8 @@ export class Peer {
 
   /** An IPv4 or IPv6 block, e.g. `203.0.113.0/24` or `2001:db8::/64`, with optional exceptions. */
   public static cidr(cidr: string, options: CidrOptions = {}): IPeer {
+    const keyProblems = unknownKeyProblems('CidrOptions', options, `Peer.cidr(${JSON.stringify(cidr)}) options`);
+    if (keyProblems.length > 0) return new SimplePeer(() => ({ kind: 'addresses', description: `${cidr} (invalid)`, problems: keyProblems }));
     return new SimplePeer(() => cidrSpec(cidr, options?.exceptions ?? []));
   }
 
@@ -261,6 +264,8 @@ function foreignPods(options: ForeignPodsOptions): PeerSpec {
     return { kind: 'pods', description: 'pods (invalid)', problems: ['Peer.pods() needs "pods": a PodSelection such as PodSelection.labels({ app: "web" })'] };
   }
   const pods = options.pods._resolve();
+  problems.push(...unknownKeyProblems('ForeignPodsOptions', options, 'Peer.pods() options'));
+  problems.push(...unknownKeyProblems('LabelSelectorOptions', options.namespaces, 'Peer.pods() namespaces'));
   problems.push(...pods.problems);
   const hasName = options.namespaceName !== undefined;
   const hasLabels = options.namespaces !== undefined;
@@ -299,6 +304,7 @@ function preset(what: string, namespace: string, labels: { [key: string]: string
     if (!isSelection(selection)) {
       return { kind: 'pods', description: `${what} (invalid)`, problems: [`${what}: "pods" must be a PodSelection`] };
     }
+    problems.push(...unknownKeyProblems('PlatformPeerOptions', options, `${what} options`));
     problems.push(...namespaceProblems(ns, `${what} namespaceName`));
     const pods = selection._resolve();
     problems.push(...pods.problems.map((p) => `${what}: ${p}`));

@@ -1,3 +1,4 @@
+import { unknownKeyProblems } from '../private/keys';
 import { portNameProblem, portNumberProblem } from '../private/labels';
 
 /**
@@ -122,7 +123,9 @@ export class Port {
 
   /** Any port from its parts. */
   public static of(options: PortOptions): Port {
-    return new Port(options.protocol ?? Protocol.TCP, options.port, options.endPort, options.name);
+    const port = new Port(options?.protocol ?? Protocol.TCP, options?.port, options?.endPort, options?.name);
+    port.keyProblems = unknownKeyProblems('PortOptions', options, 'Port.of options');
+    return port;
   }
 
   /** The protocol. */
@@ -135,6 +138,8 @@ export class Port {
   public readonly name?: string;
   /** The canonical text, built on first use. */
   private text?: string;
+  /** Unknown keys given to `Port.of`, reported by the construct that receives the port. */
+  private keyProblems: string[] = [];
 
   private constructor(protocol: Protocol, port: number | undefined, endPort: number | undefined, name: string | undefined) {
     this.protocol = protocol;
@@ -171,7 +176,7 @@ export class Port {
    * @internal
    */
   public _problems(): string[] {
-    const problems: string[] = [];
+    const problems: string[] = [...this.keyProblems];
     if (!Object.values(Protocol).includes(this.protocol)) {
       problems.push(`protocol "${this.protocol}" is not one of TCP, UDP, SCTP`);
     }

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { PodSelectionOptions, ResolvedSelection, resolveLabels } from './selector';
 import { readWorkload } from '../interop/workload';
+import { unknownKeyProblems } from '../private/keys';
 
 /**
  * Which pods a tier, an allow list or a peer selects: labels, a workload, or a Service.
@@ -17,7 +18,11 @@ export class PodSelection {
 
   /** Pods matching labels and set-based expressions. */
   public static matching(options: PodSelectionOptions): PodSelection {
-    return new PodSelection(() => resolveLabels(options?.labels, options?.expressions, 'pod selector'));
+    return new PodSelection(() => {
+      const resolved = resolveLabels(options?.labels, options?.expressions, 'pod selector');
+      const keyProblems = unknownKeyProblems('PodSelectionOptions', options, 'PodSelection.matching() options');
+      return keyProblems.length ? { ...resolved, problems: [...keyProblems, ...resolved.problems] } : resolved;
+    });
   }
 
   /**

@@ -6,7 +6,7 @@ describe('lint options fail closed', () => {
   test.each([
     [{ failOn: 'warn' }, /failOn "warn" is not a severity: use one of "error", "warning", "info"/],
     [{ failOn: 3 }, /failOn 3 is not a severity/],
-    [{ failon: 'warning' }, /unknown option "failon": the options are podCidrs, serviceCidrs, failOn, reportOn/],
+    [{ failon: 'warning' }, /options: unknown key "failon" \(did you mean "failOn"\?\); NetpolLintOptions has failOn, podCidrs, reportOn, serviceCidrs/],
     [{ reportOn: 'warnings' }, /reportOn "warnings" is not a severity/],
     [{ podCidrs: '10.0.0.0/8' }, /podCidrs must be a list of CIDR strings/],
     [{ serviceCidrs: ['10.96.0.0/12', 'ten'] }, /serviceCidrs: "ten" is not a valid CIDR/],
@@ -18,7 +18,7 @@ describe('lint options fail closed', () => {
 
   test('the cdk8s-cli plugin rejects the same values when cdk8s loads it', () => {
     expect(() => new NetpolLintValidation({ failOn: 'warn' } as any)).toThrow(/cdk8s\.yaml.*failOn "warn" is not a severity/);
-    expect(() => new NetpolLintValidation({ fail_on: 'error' } as any)).toThrow(/unknown option "fail_on"/);
+    expect(() => new NetpolLintValidation({ fail_on: 'error' } as any)).toThrow(/unknown key "fail_on" \(did you mean "failOn"\?\)/);
   });
 
   test('valid options are accepted, and failOn still decides what fails', () => {
