@@ -11,6 +11,7 @@ import {
 import { selectorMatches } from './selector';
 import * as ps from '../model/port-set';
 import { cidrContainsIp, IpAddress } from '../private/cidr';
+import { MAX_FREE_TEXT, quote } from '../private/text';
 
 /** Either end of a flow: a pod (or workload), or an IP address that is not a known pod. */
 export interface Target {
@@ -341,9 +342,9 @@ function replicaCount(e: Endpoint): string {
   return `${e.kind} ${e.id}: ${e.replicas} ${e.kind === 'Job' ? 'in parallel' : 'replicas'}`;
 }
 
-/** `Deny by ClusterNetworkPolicy name (Admin tier, priority 10) spec.ingress[0] "rule-name"` */
+/** `Deny by ClusterNetworkPolicy name (Admin tier, priority 10) spec.ingress[0] "rule-name"`: the rule name quoted and escaped. */
 function decisionText(d: ClusterDecision): string {
-  const ruleName = d.rule.name !== undefined ? ` "${d.rule.name}"` : '';
+  const ruleName = d.rule.name !== undefined ? ` ${quote(d.rule.name, MAX_FREE_TEXT)}` : '';
   return `${d.action} by ClusterNetworkPolicy ${d.policy.id} (${d.tier} tier, priority ${d.policy.priority}) ${d.rule.path}${ruleName}`;
 }
 

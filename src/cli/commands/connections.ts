@@ -1,5 +1,6 @@
 import { ConnectionAnalysis, End, portSetJson, undecidableEnd } from '../../analysis/connections';
 import * as ps from '../../model/port-set';
+import { markdownCode } from '../../private/text';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
 import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability } from '../load';
@@ -121,11 +122,11 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
       let any = false;
       each((from, to, set) => {
         any = true;
-        out.line(`| \`${from.id}\` | \`${to.id}\` | ${ps.portSetText(set)} |`);
+        out.line(`| ${markdownCode(from.id)} | ${markdownCode(to.id)} | ${ps.portSetText(set)} |`);
       }, focus);
       if (!any) out.line('| (none) | | |');
       if (undecidable.length > 0) out.line('');
-      for (const u of undecidable) out.line(`Undecidable offline, left out: \`${u.endpoint}\`: ${u.reason}.`);
+      for (const u of undecidable) out.line(`Undecidable offline, left out: ${markdownCode(u.endpoint)}: ${u.reason}.`);
       return;
     }
     case 'mermaid':
@@ -225,7 +226,7 @@ function printExposure(analysis: ConnectionAnalysis, output: string, out: Output
   if (output === 'markdown') {
     out.line(`| ${head.join(' | ')} |`);
     out.line('|---|---|---|---|');
-    for (const r of rows) out.line(`| \`${r.id}\` | ${ps.portSetText(r.fromEveryNamespace)} | ${ps.portSetText(r.fromOutside)} | ${ps.portSetText(r.toWholeInternet)} |`);
+    for (const r of rows) out.line(`| ${markdownCode(r.id)} | ${ps.portSetText(r.fromEveryNamespace)} | ${ps.portSetText(r.fromOutside)} | ${ps.portSetText(r.toWholeInternet)} |`);
   } else {
     const texts = rows.map((r) => [r.id, ps.portSetText(r.fromEveryNamespace), ps.portSetText(r.fromOutside), ps.portSetText(r.toWholeInternet)]);
     const cells = [head.map((h) => h.toUpperCase()), ...texts];

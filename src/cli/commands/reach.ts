@@ -1,3 +1,4 @@
+import { markdownCode } from '../../private/text';
 import { isReplicated } from '../../semantics/evaluate';
 import { matrixLegend, matrixLines, matrixMark, undecidableNotes } from '../../semantics/matrix-text';
 import { parseArgs, portFromArgs } from '../args';
@@ -72,12 +73,12 @@ Exit status: 0 success, 2 invalid input or usage.
       case 'markdown':
         out.line(`Reachability on ${port} (${matrixLegend(m)})`);
         out.line('');
-        out.line(`| from \\ to | ${ids.map((id) => `\`${id}\``).join(' | ')} |`);
+        out.line(`| from \\ to | ${ids.map((id) => markdownCode(id)).join(' | ')} |`);
         out.line(`|---|${ids.map(() => ':---:').join('|')}|`);
         for (let i = 0; i < n; i++) {
           const cells: string[] = [];
           for (let j = 0; j < n; j++) cells.push(matrixMark(m, i, j));
-          out.line(`| \`${ids[i]}\` | ${cells.join(' | ')} |`);
+          out.line(`| ${markdownCode(ids[i])} | ${cells.join(' | ')} |`);
         }
         if (m.anyUndecidable) out.line('');
         for (const note of undecidableNotes(m)) out.line(note.replace(/^\?/, '`?`'));
