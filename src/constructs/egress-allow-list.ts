@@ -5,7 +5,6 @@ import { IntentRegistry } from '../intent/registry';
 import { IPeer, isSelection, OwnedGroup, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
-import { detachFromTree, reserveDetachedId } from '../private/detached';
 import { inputError, throwIfProblems } from '../private/errors';
 import { canonicalJson } from '../private/json';
 import { dns1123LabelProblem } from '../private/labels';
@@ -40,9 +39,10 @@ export interface EgressAllowListProps {
    */
   readonly namespaceName?: string;
   /**
-   * The policy name, when the pods are not a tier (a tier's policy keeps its `<tier>-flows` name).
+   * The policy name, when the pods are not a tier (a tier's policy keeps its `<tier>-flows` name). A name given here
+   * is used as given: when another policy of the app in the namespace would have it too, synthesis fails.
    *
-   * @default - the construct id
+   * @default - the construct id (suffixed with a short hash of the selector if a tier's policy already has that name)
    */
   readonly policyName?: string;
 }
@@ -54,9 +54,9 @@ export interface EgressAllowListProps {
  * Outside a ZeroTrustNamespace, the policy also allows the cluster DNS (`Peer.kubeDns()`); inside one, the namespace's
  * default-deny already does. When the pods are also a `Tier`, the destinations are listed in the tier's policy.
  *
- * Like a `Tier`, it holds nothing to synthesize (its flows are rendered into policies of the chart) and is not a
- * child in the construct tree: `scope.node.children` and `findAll()` do not list it, and aspects do not visit it.
- * Its path, and its id's uniqueness in its scope, are kept.
+ * Like a `Tier`, it is an ordinary construct of the tree: its flows are rendered into policies of the chart at
+ * synthesis, and `node.addDependency` on it, or a lint suppression on it or on a construct that contains it, reaches
+ * those policies.
  *
  * @example
  * new EgressAllowList(this, 'backend-external', {
@@ -72,11 +72,11 @@ export class EgressAllowList extends Construct implements IPeer {
   public readonly namespaceName: string;
   private readonly pods: PodSelection;
   private readonly policyName: string;
+  private readonly explicitName: boolean;
   private spec?: PeerSpec;
 
   constructor(scope: Construct, id: string, props: EgressAllowListProps) {
     super(scope, id);
-    detachFromTree(this);
     if (!props || !isSelection(props.pods)) {
       throw inputError(this, '"pods" is not a PodSelection', 'give pods: PodSelection.labels({...}) or PodSelection.workload(deployment)');
     }
@@ -100,6 +100,7 @@ export class EgressAllowList extends Construct implements IPeer {
     this.pods = props.pods;
     this.namespaceName = namespace!;
     this.policyName = policyName;
+    this.explicitName = props.policyName !== undefined;
     this.peerId = `egress allow list ${this.namespaceName}/${policyName}`;
 
     const check = (into: string[], portsChecked: boolean) => destinations
@@ -109,7 +110,7 @@ export class EgressAllowList extends Construct implements IPeer {
           into.push(`${label} is not a destination: give { peer, ports }`);
           return undefined;
         }
-        return checkFlow(label, this, d.peer, d.ports, into, portsChecked);
+        return checkFlow(this, label, this, d.peer, d.ports, into, portsChecked);
       })
       .filter((f): f is CheckedFlow => f !== undefined);
     check(problems, false);
@@ -120,7 +121,6 @@ export class EgressAllowList extends Construct implements IPeer {
       const flows = check(late, true);
       return { groups: [this._peerSpec().owned!], grants: flows.flatMap((f) => grantsOf(f, this.node.path)), problems: late };
     });
-    reserveDetachedId(this);
   }
 
   /** @internal */
@@ -140,6 +140,7 @@ export class EgressAllowList extends Construct implements IPeer {
       nameHint: this.policyName,
       label: `egress allow list ${this.policyName}`,
       nameRank: 1,
+      ...(this.explicitName ? { explicitName: true } : {}),
       ownerPath: this.node.path,
       isolate: { ingress: false, egress: true },
     };

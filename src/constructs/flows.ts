@@ -2,8 +2,11 @@
  * The boundary where constructs receive peers and ports: every value is checked here (a non-peer, a non-port, a named
  * port towards addresses...) so that render only ever sees valid input, and flows become grants on their owned ends.
  */
+import { Construct, IConstruct } from 'constructs';
+import { IntentRegistry } from '../intent/registry';
 import { isPeer, IPeer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
+import { throwIfProblems } from '../private/errors';
 import { Grant } from '../render/intents';
 import { normalizePorts } from '../render/policy';
 
@@ -19,6 +22,7 @@ export interface CheckedFlow {
  * `requireOwned`: at least one end must be pods the app owns, or nothing could ever be written.
  */
 export function checkFlow(
+  scope: IConstruct,
   label: string,
   source: IPeer,
   destination: IPeer,
@@ -27,8 +31,8 @@ export function checkFlow(
   portsChecked = false,
 ): CheckedFlow | undefined {
   const before = problems.length;
-  const src = resolvePeer(label, 'source', source, problems);
-  const dst = resolvePeer(label, 'destination', destination, problems);
+  const src = resolvePeer(scope, label, 'source', source, problems);
+  const dst = resolvePeer(scope, label, 'destination', destination, problems);
   if (!src || !dst) return undefined;
   if (!src.owned && !dst.owned) {
     problems.push(
@@ -60,13 +64,22 @@ export function checkFlow(
 }
 
 /**
- * Resolves a peer value, or reports that it is not one. Problems start with `label` and `role` (e.g. `flow #2 (web ->
- * api) source`), both left out when empty; the label is only built when there is a problem.
+ * Resolves a peer value received by the construct `scope`, or reports that it is not one. Problems start with `label`
+ * and `role` (e.g. `flow #2 (web -> api) source`), both left out when empty; the label is only built when there is a
+ * problem. A construct used as a peer (a Tier, a ZeroTrustNamespace) must belong to the same App as `scope`: the
+ * intents of one App are rendered together, so one from another App would leave half a flow, or none.
  */
-export function resolvePeer(label: string, role: string, peer: IPeer, problems: string[]): PeerSpec | undefined {
+export function resolvePeer(scope: IConstruct, label: string, role: string, peer: IPeer, problems: string[]): PeerSpec | undefined {
   const prefix = () => [label, role].filter((s) => s).join(' ');
   if (!isPeer(peer)) {
     problems.push(`${prefix()} ${JSON.stringify(peer) ?? String(peer)} is not a peer: use a Tier, a ZeroTrustNamespace or a Peer factory (Peer.cidr(...), Peer.pods(...)...)`);
+    return undefined;
+  }
+  if (Construct.isConstruct(peer) && peer.node.root !== scope.node.root) {
+    problems.push(
+      `${prefix()} ${peer.node.path} belongs to another App than ${scope.node.path || 'this construct'}: the policies of one App are rendered ` +
+      'together, so a construct of another App cannot be a flow end. Fix: create it in this App (or use a Peer value, e.g. Peer.pods(...), for pods another App owns)',
+    );
     return undefined;
   }
   const spec = peer._peerSpec();
@@ -86,4 +99,57 @@ export function grantsOf(flow: CheckedFlow, recordedBy?: string): Grant[] {
 /** A short text of a peer for labels, e.g. `web`. */
 export function peerLabel(peer: IPeer): string {
   return isPeer(peer) ? peer.peerId : String(peer);
+}
+
+/** One flow as a construct received it (a `Flow` of a TierAccess, a Tier's `allowFrom`/`allowTo`). */
+export interface FlowInput {
+  readonly source: IPeer;
+  readonly destination: IPeer;
+  readonly ports?: Port[];
+}
+
+/**
+ * The flows one construct records (a TierAccess's table, a Tier's `allowFrom` and `allowTo`): each is checked where it
+ * enters, so an error names the construct and the flow; at synthesis the peers are read again (a workload may have
+ * changed) and the flows become grants, merged with every other construct's on the same pods.
+ */
+export class FlowRecorder {
+  private readonly flows: { flow: FlowInput; label: string }[] = [];
+
+  constructor(private readonly owner: IConstruct) {}
+
+  /** How many flows are recorded. */
+  public get size(): number {
+    return this.flows.length;
+  }
+
+  /**
+   * Checks flows and records them; throws, naming the owner, when any is not valid (then none is recorded) or when
+   * the app is already synthesized (the flows would be lost). `label` is e.g. `flow #3`.
+   */
+  public add(entries: { flow: FlowInput; label: string }[]): void {
+    IntentRegistry.of(this.owner).checkOpen(this.owner);
+    const problems: string[] = [];
+    const labelled = entries.map(({ flow, label }) => ({
+      flow,
+      label: flow && typeof flow === 'object' ? `${label} (${peerLabel(flow.source)} -> ${peerLabel(flow.destination)})` : label,
+    }));
+    for (const { flow, label } of labelled) {
+      if (!flow || typeof flow !== 'object') {
+        problems.push(`${label} is not a flow: give { source, destination, ports }`);
+        continue;
+      }
+      checkFlow(this.owner, label, flow.source, flow.destination, flow.ports, problems);
+    }
+    throwIfProblems(this.owner, problems);
+    this.flows.push(...labelled);
+  }
+
+  /** The grants of the recorded flows, at synthesis; problems found then are appended to `problems`. */
+  public grants(problems: string[]): Grant[] {
+    return this.flows
+      .map(({ flow, label }) => checkFlow(this.owner, label, flow.source, flow.destination, flow.ports, problems, true))
+      .filter((f): f is CheckedFlow => f !== undefined)
+      .flatMap((f) => grantsOf(f, this.owner.node.path));
+  }
 }

@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
-import { CheckedFlow, checkFlow, grantsOf, peerLabel } from './flows';
+import { FlowRecorder } from './flows';
 import { IntentRegistry } from '../intent/registry';
 import { IPeer } from '../model/peer';
 import { Port } from '../model/port';
-import { detachFromTree, reserveDetachedId } from '../private/detached';
 import { throwIfProblems } from '../private/errors';
 
 /**
@@ -44,9 +43,9 @@ export interface TierAccessProps {
  * Nothing is ever written for pods the app does not own, and an allowance never isolates a direction by itself.
  * All flows of an app on the same pods end in one policy per tier (`<tier>-flows`), rendered at synthesis.
  *
- * Like a `Tier`, it holds nothing to synthesize (its flows are rendered into policies of the chart) and is not a
- * child in the construct tree: `scope.node.children` and `findAll()` do not list it, and aspects do not visit it.
- * Its path, and its id's uniqueness in its scope, are kept.
+ * Like a `Tier`, it is an ordinary construct of the tree: its flows are rendered into policies of the chart at
+ * synthesis, and `node.addDependency` on it, or a lint suppression on it or on a construct that contains it, reaches
+ * those policies.
  *
  * @example
  * const web = new Tier(this, 'web', { pods: PodSelection.labels({ app: 'web' }) });
@@ -60,45 +59,24 @@ export interface TierAccessProps {
  * });
  */
 export class TierAccess extends Construct {
-  private readonly flows: { flow: Flow; label: string }[] = [];
+  private readonly flows: FlowRecorder;
 
   constructor(scope: Construct, id: string, props: TierAccessProps = {}) {
     super(scope, id);
-    detachFromTree(this);
+    this.flows = new FlowRecorder(this);
     const flows = props?.flows ?? [];
     if (!Array.isArray(flows)) throwIfProblems(this, ['"flows" must be a list of flows'], 'give flows: [{ source, destination, ports }]');
-    this.check(flows.map((flow, i) => ({ flow, label: `flow #${i + 1}` })));
+    this.flows.add(flows.map((flow, i) => ({ flow, label: `flow #${i + 1}` })));
     IntentRegistry.of(this).record(this, () => {
       const problems: string[] = [];
-      const checked = this.flows
-        .map(({ flow, label }) => checkFlow(label, flow.source, flow.destination, flow.ports, problems, true))
-        .filter((f): f is CheckedFlow => f !== undefined);
-      return { grants: checked.flatMap((f) => grantsOf(f, this.node.path)), problems };
+      return { grants: this.flows.grants(problems), problems };
     });
-    reserveDetachedId(this);
   }
 
   /**
    * Adds a flow; it is checked now and rendered with the others at synthesis.
    */
   public addFlow(flow: Flow): void {
-    this.check([{ flow, label: `flow #${this.flows.length + 1}` }]);
-  }
-
-  private check(flows: { flow: Flow; label: string }[]): void {
-    const problems: string[] = [];
-    const labelled = flows.map(({ flow, label }) => ({
-      flow,
-      label: flow && typeof flow === 'object' ? `${label} (${peerLabel(flow.source)} -> ${peerLabel(flow.destination)})` : label,
-    }));
-    for (const { flow, label } of labelled) {
-      if (!flow || typeof flow !== 'object') {
-        problems.push(`${label} is not a flow: give { source, destination, ports }`);
-        continue;
-      }
-      checkFlow(label, flow.source, flow.destination, flow.ports, problems);
-    }
-    throwIfProblems(this, problems);
-    this.flows.push(...labelled);
+    this.flows.add([{ flow, label: `flow #${this.flows.size + 1}` }]);
   }
 }

@@ -6,7 +6,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { OwnedGroup } from '../model/peer';
-import { detachedIdClash } from '../private/detached';
 import { SUPPRESS_ANNOTATION } from '../private/k8s';
 import { Grant, IntentSet, NamespaceIsolation, renderPolicies } from '../render/intents';
 import { constructPathAnnotationEnabled, emitPolicy, isOurs, sourceOf } from '../render/policy';
@@ -15,6 +14,8 @@ import { constructPathAnnotationEnabled, emitPolicy, isOurs, sourceOf } from '..
 export interface AppObjects {
   /** Every ApiObject of the app. */
   readonly all: readonly ApiObject[];
+  /** Every construct of the app, in construct order (before the policies are rendered). */
+  readonly constructs: readonly IConstruct[];
   /** Namespace objects by name. */
   readonly namespaces: ReadonlyMap<string, readonly ApiObject[]>;
 }
@@ -80,15 +81,20 @@ export class IntentRegistry {
    * Records a construct's intents. Throws once the app is synthesized: a late intent would be silently lost.
    */
   public record(construct: IConstruct, collect: (app: AppObjects) => Contribution): void {
-    if (this.rendered) {
-      throw new Error(
-        `[${construct.node.path}] intents were added after the app was synthesized, so they would be lost. ` +
-        'Fix: create every cdk8s-netpol construct before calling app.synth(), chart.toJson() or Reachability.of()',
-      );
-    }
+    this.checkOpen(construct);
     // Checked where the intent enters, so a bad switch names the construct, not the policy rendered later.
     constructPathAnnotationEnabled(construct);
     this.contributors.push({ construct, collect });
+  }
+
+  /** Throws when the app is already synthesized: an intent added now would be silently lost. */
+  public checkOpen(construct: IConstruct): void {
+    if (this.rendered) {
+      throw new Error(
+        `[${construct.node.path}] intents were added after the app was synthesized, so they would be lost. ` +
+        'Fix: create every cdk8s-netpol construct, and add every flow, before calling app.synth(), chart.toJson() or Reachability.of()',
+      );
+    }
   }
 
   /** The ZeroTrustNamespace construct of a namespace, if the app has one. */
@@ -122,8 +128,6 @@ export class IntentRegistry {
         problems.push(`[${construct.node.path}] ${(e as Error).message}`);
         continue;
       }
-      const clash = detachedIdClash(construct);
-      if (clash) problems.push(`[${construct.node.path}] ${clash}`);
       if (contribution.problems?.length) {
         problems.push(...contribution.problems.map((p) => `[${construct.node.path}] ${p}`));
         continue;
@@ -141,6 +145,7 @@ export class IntentRegistry {
       problems.push(...result.problems);
       if (problems.length === 0) {
         const ours = new Set<ApiObject>();
+        const byContributor = new Map<string, ApiObject[]>();
         // Policies land in the chart of their first owner, after its other objects, in (namespace, name) order: the
         // output does not depend on the order in which constructs were declared.
         const placed = result.policies.map((policy) => {
@@ -159,8 +164,9 @@ export class IntentRegistry {
           chartNamespaces.set(chart, set);
         }
         for (const { policy, chart } of placed) {
-          // Directly under the chart (a container construct would add a node that cdk8s walks once per chart).
-          const suppressions = [...new Set(policy.constructPaths.flatMap((p) => this.suppressions.get(p) ?? []))].sort();
+          // Directly under the chart, not under its owner: the chart's output then lists the policies after its other
+          // objects in (namespace, name) order, whatever order the constructs were declared in.
+          const suppressions = [...new Set(policy.constructPaths.flatMap((p) => this.suppressionsOf(p)))].sort();
           const id = chartNamespaces.get(chart)!.size === 1
             ? `${CONTAINER_ID}.${policy.name}`
             : `${CONTAINER_ID}.${policy.namespace}.${policy.name}`;
@@ -175,7 +181,13 @@ export class IntentRegistry {
             egress: policy.spec.policyTypes.includes('Egress') ? [...(policy.spec.egress ?? [])] : undefined,
           });
           ours.add(emitted);
+          for (const path of policy.constructPaths) {
+            const list = byContributor.get(path);
+            if (list) list.push(emitted);
+            else byContributor.set(path, [emitted]);
+          }
         }
+        orderPolicies(app, byContributor);
         problems.push(...foreignCollisions(app, ours));
       }
     }
@@ -183,16 +195,69 @@ export class IntentRegistry {
     return problems;
   }
 
-  /** Whether a construct records intents (its policies are rendered at synthesis, not children of it). */
-  public isContributor(construct: IConstruct): boolean {
-    return this.contributors.some((c) => c.construct === construct);
+  /** Whether a construct, or a construct under it, records intents (whose policies are rendered at synthesis). */
+  public holdsContributor(construct: IConstruct): boolean {
+    const path = construct.node.path;
+    return this.contributors.some((c) => isWithin(c.construct.node.path, path));
   }
 
-  /** Records a lint suppression for the policies rendered from a construct's intents. */
+  /**
+   * Records a lint suppression for the policies rendered from the intents of a construct and of every construct under
+   * it, including ones added after this call.
+   */
   public addSuppression(construct: IConstruct, entry: string): void {
     const path = construct.node.path;
     this.suppressions.set(path, [...(this.suppressions.get(path) ?? []), entry]);
   }
+
+  /** The suppressions recorded on a construct path and on the paths above it. */
+  private suppressionsOf(path: string): string[] {
+    if (this.suppressions.size === 0) return [];
+    const found: string[] = [];
+    for (const [at, entries] of this.suppressions) if (isWithin(path, at)) found.push(...entries);
+    return found;
+  }
+}
+
+/** Whether `path` is `scope`'s path or a path under it (the app's path is empty). */
+function isWithin(path: string, scope: string): boolean {
+  return scope === '' || path === scope || path.startsWith(`${scope}/`);
+}
+
+/**
+ * cdk8s orders a chart's objects by `node.addDependency`, read from the ApiObjects under each end of a dependency. A
+ * rendered policy is a child of its chart, not of the constructs whose intents it carries: so a dependency on (or of)
+ * such a construct, or a construct that contains one, is given to its policies here, as cdk8s gives it to the
+ * ApiObjects under it (cdk8s reads dependencies before the validation that renders the policies, so it cannot).
+ */
+function orderPolicies(app: AppObjects, byContributor: ReadonlyMap<string, readonly ApiObject[]>): void {
+  const policiesUnder = (c: IConstruct): ApiObject[] => {
+    const path = c.node.path;
+    const found: ApiObject[] = [];
+    for (const [at, policies] of byContributor) if (isWithin(at, path)) found.push(...policies);
+    return found;
+  };
+  for (const source of app.constructs) {
+    const dependencies = source.node.dependencies;
+    if (dependencies.length === 0) continue;
+    const sourcePolicies = policiesUnder(source);
+    for (const target of dependencies) {
+      const targetPolicies = policiesUnder(target);
+      if (sourcePolicies.length === 0 && targetPolicies.length === 0) continue;
+      const ours = new Set([...sourcePolicies, ...targetPolicies]);
+      const sources = [...sourcePolicies, ...apiObjectsUnder(source)];
+      const targets = [...targetPolicies, ...apiObjectsUnder(target)];
+      for (const s of sources) {
+        for (const t of targets) {
+          if (s !== t && (ours.has(s) || ours.has(t))) s.node.addDependency(t);
+        }
+      }
+    }
+  }
+}
+
+function apiObjectsUnder(c: IConstruct): ApiObject[] {
+  return c.node.findAll().filter((o): o is ApiObject => ApiObject.isApiObject(o));
 }
 
 /** The id prefix, in each chart, of the policies rendered from the app's intents. */
@@ -200,7 +265,8 @@ const CONTAINER_ID = 'cdk8s-netpol';
 
 
 function indexObjects(root: IConstruct): AppObjects {
-  const all = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  const constructs = root.node.findAll();
+  const all = constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c));
   const namespaces = new Map<string, ApiObject[]>();
   for (const o of all) {
     if (o.kind !== 'Namespace') continue;
@@ -208,7 +274,7 @@ function indexObjects(root: IConstruct): AppObjects {
     if (list) list.push(o);
     else namespaces.set(o.name, [o]);
   }
-  return { all, namespaces };
+  return { all, constructs, namespaces };
 }
 
 /**

@@ -170,13 +170,11 @@ export class NetpolLint {
     }
     const entry = `${ruleId}: ${reason.trim()}`;
     const registry = IntentRegistry.of(construct);
-    if (registry.isContributor(construct)) {
-      // A Tier, TierAccess, EgressAllowList...: its policies are rendered at synthesis; they get the annotation then.
-      registry.addSuppression(construct, entry);
-    }
     const targets = ApiObject.isApiObject(construct) ? [construct] : construct.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-    if (targets.length === 0 && registry.isContributor(construct)) return;
-    if (targets.length === 0) throw new Error(`NetpolLint.suppress(${construct.node.path}): no ApiObject in this construct to annotate`);
+    if (targets.length === 0 && !registry.holdsContributor(construct)) throw new Error(`NetpolLint.suppress(${construct.node.path}): no ApiObject in this construct to annotate`);
+    // The policies of a Tier, TierAccess, EgressAllowList... are rendered at synthesis: those of the construct and of
+    // every construct under it get the annotation then.
+    registry.addSuppression(construct, entry);
     for (const target of targets) {
       const existing = target.metadata.toJson().annotations?.[SUPPRESS_ANNOTATION];
       target.metadata.addAnnotation(SUPPRESS_ANNOTATION, existing ? `${existing}\n${entry}` : entry);

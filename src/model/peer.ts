@@ -49,6 +49,8 @@ export interface OwnedGroup {
   readonly nameHint: string;
   /** Lower ranks win the name: tiers (0) before allow lists (1) before namespaces (2). */
   readonly nameRank: number;
+  /** The user gave `nameHint` explicitly (an allow list's `policyName`): it is never suffixed, and a collision is an error. */
+  readonly explicitName?: boolean;
   /** How the owner is named in the intent annotation, e.g. `tier web`. */
   readonly label: string;
   /** The construct that owns the pods; the rendered policy is its child. */

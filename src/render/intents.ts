@@ -101,7 +101,7 @@ export function renderPolicies(intents: IntentSet): RenderResult {
   }
 
   // One pass per group, with plain loops: this runs for every owned pod group of the app (docs/benchmarks.md).
-  const drafts: { key: string; namespace: string; hint: string; draft: Omit<RenderedPolicy, 'name'> }[] = [];
+  const drafts: { key: string; namespace: string; hint: string; rank: number; explicitBy?: string; draft: Omit<RenderedPolicy, 'name'> }[] = [];
   for (const key of [...groups.keys()].sort()) {
     const { records, grants } = groups.get(key)!;
     const first = records[0];
@@ -110,12 +110,14 @@ export function renderPolicies(intents: IntentSet): RenderResult {
     let explicitIngress = false;
     let explicitEgress = false;
     let best = first;
+    let explicitBy: string | undefined;
     const owners = new Set<string>();
     const labels = new Set<string>();
     for (const r of records) {
       explicitIngress = explicitIngress || r.isolate.ingress;
       explicitEgress = explicitEgress || r.isolate.egress;
       if (r.nameRank < best.nameRank || (r.nameRank === best.nameRank && r.nameHint < best.nameHint)) best = r;
+      if (r.explicitName && (explicitBy === undefined || r.ownerPath < explicitBy)) explicitBy = r.ownerPath;
       owners.add(r.ownerPath);
       labels.add(r.label);
     }
@@ -166,6 +168,8 @@ export function renderPolicies(intents: IntentSet): RenderResult {
       key,
       namespace,
       hint: best.nameHint,
+      rank: best.nameRank,
+      ...(best.explicitName ? { explicitBy: best.ownerPath } : {}),
       draft: {
         ownerPath: ownerList[0],
         constructPaths: [...paths].sort(),
@@ -176,13 +180,31 @@ export function renderPolicies(intents: IntentSet): RenderResult {
     });
   }
 
-  // Two different pod groups never share a name: when hints collide in a namespace, every colliding group gets a
-  // suffix from its selector, so the result does not depend on which one was declared first.
-  const count = new Map<string, number>();
-  for (const d of drafts) count.set(`${d.namespace}/${d.hint}`, (count.get(`${d.namespace}/${d.hint}`) ?? 0) + 1);
+  // Two different pod groups never share a name. A name given explicitly (an allow list's policyName) is never
+  // changed: when another group would take it too, that is an error. Otherwise the owner of the lowest rank keeps its
+  // name (a tier's policy is not renamed because an allow list was added next to it), and groups of the same rank
+  // that collide each get a suffix from their selector, so the result does not depend on which was declared first.
+  const colliding = new Map<string, (typeof drafts)[number][]>();
+  for (const d of drafts) {
+    const k = `${d.namespace}/${d.hint}`;
+    const list = colliding.get(k);
+    if (list) list.push(d);
+    else colliding.set(k, [d]);
+  }
+  for (const [k, list] of colliding) {
+    const explicit = list.filter((d) => d.explicitBy !== undefined);
+    if (list.length < 2 || explicit.length === 0) continue;
+    const others = list.filter((d) => d !== explicit[0]).map((d) => d.draft.ownerPath).sort();
+    problems.push(
+      `[${explicit[0].explicitBy}] the policy name ${k} is given explicitly (policyName), and ${others.join(', ')} would name ` +
+      `the policy of other pods ${k} too: two policies cannot share a name. Fix: give policyName another name, e.g. "${explicit[0].hint}-egress"`,
+    );
+  }
   const policies: RenderedPolicy[] = drafts.map((d) => {
-    const name = count.get(`${d.namespace}/${d.hint}`)! > 1 ? suffixed(d.hint, d.key) : d.hint;
-    return { ...d.draft, name };
+    const list = colliding.get(`${d.namespace}/${d.hint}`)!;
+    const lowest = Math.min(...list.map((x) => x.rank));
+    const keeps = list.length === 1 || (d.rank === lowest && list.filter((x) => x.rank === lowest).length === 1);
+    return { ...d.draft, name: keeps ? d.hint : suffixed(d.hint, d.key) };
   });
   policies.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
   return { policies, problems: [...new Set(problems)].sort() };
