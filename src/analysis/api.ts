@@ -51,7 +51,8 @@ export interface ConnectionChange {
   readonly ranges: PortRange[];
   /**
    * For an added connection: the rules of the newer input that allow it, one line per side, e.g.
-   * `ingress of shop/db: NetworkPolicy shop/db spec.ingress[1] (construct app/db/policy)`; empty for removals.
+   * `ingress of shop/db: NetworkPolicy shop/db spec.ingress[1] (construct "app/db/policy")` (free text from the input, such as the construct
+   * annotation, quoted and escaped); empty for removals.
    */
   readonly openedBy: string[];
   /** `a/b -> c/d: TCP/5432`: one line for snapshots. */

@@ -138,25 +138,31 @@ export class ConnectionAnalysis {
   /**
    * Calls `f` for every ordered pair of distinct ends with a non-empty port set, and for the pair of an endpoint of
    * several pods with itself (two different replicas): sorted by source, then destination (pods in id order, then
-   * regions). Streams: memory stays proportional to one source's row.
+   * regions). Streams: memory stays proportional to one source's row. With `focus` (one end or several), only the
+   * pairs from or to one of those ends.
    */
-  public forEach(f: (from: End, to: End, allowed: ps.PortSet) => void, focus?: number) {
+  public forEach(f: (from: End, to: End, allowed: ps.PortSet) => void, focus?: number | readonly number[]) {
     const P = this.endpoints.length;
     const ends = this.ends;
+    // Sorted: ends are indexed in output order (pods by id, then regions), so pairs stay sorted by destination.
+    const focused = focus === undefined ? undefined : [...new Set(typeof focus === 'number' ? [focus] : focus)].sort((a, b) => a - b);
+    const isFocused = focused === undefined ? undefined : new Set(focused);
     for (let i = 0; i < ends.length; i++) {
       if (i >= P) {
         // A region as the source: every pod whose ingress admits it.
         for (let j = 0; j < P; j++) {
-          if (focus !== undefined && focus !== i && focus !== j) continue;
+          if (isFocused !== undefined && !isFocused.has(i) && !isFocused.has(j)) continue;
           const set = this.fromRegion[this.classOf[j]][i - P];
           if (!ps.isEmpty(set)) f(ends[i], ends[j], set);
         }
         continue;
       }
-      if (focus !== undefined && focus !== i) {
-        // Only the focus as destination.
-        const set = this.between(i, focus);
-        if (!ps.isEmpty(set)) f(ends[i], ends[focus], set);
+      if (focused !== undefined && !isFocused!.has(i)) {
+        // Only the focused ends as destinations.
+        for (const j of focused) {
+          const set = this.between(i, j);
+          if (!ps.isEmpty(set)) f(ends[i], ends[j], set);
+        }
         continue;
       }
       const a = this.classOf[i];

@@ -8,6 +8,7 @@
 import { ConnectionAnalysis, End, Opening } from './connections';
 import { ipBlockCidrs } from './external';
 import * as ps from '../model/port-set';
+import { markdownCode, MAX_FREE_TEXT, quote } from '../private/text';
 import { Cluster } from '../semantics/model';
 
 /** Who opens an added connection: a rule of a policy on one side, or a side that is not isolated. */
@@ -53,13 +54,29 @@ export function openedByOf(o: Opening): OpenedBy {
   return { direction: o.direction, subject: o.subject, policy: o.policy.id, rule: o.rule!.path, ...construct };
 }
 
-/** `egress of a/b: not isolated`, `ingress of c/d: NetworkPolicy c/db spec.ingress[1] (construct app/db)`. */
-export function openedByText(o: OpenedBy): string {
+/**
+ * `egress of a/b: not isolated`, `ingress of c/d: NetworkPolicy c/db spec.ingress[1] (construct "app/db")`. Names
+ * (validated by the loader) are shown through `name`, free text from the input (the construct annotation, a
+ * ClusterNetworkPolicy rule name) through `free`: quoted in text, code spans in Markdown.
+ */
+function describeOpening(o: OpenedBy, name: (s: string) => string, free: (s: string) => string): string {
   if (o.clusterPolicy) {
-    return `${o.direction} of ${o.subject}: ClusterNetworkPolicy ${o.clusterPolicy} (${o.tier} tier) ${o.rule}${o.ruleName !== undefined ? ` "${o.ruleName}"` : ''}`;
+    return `${o.direction} of ${name(o.subject)}: ClusterNetworkPolicy ${name(o.clusterPolicy)} (${o.tier} tier) ${name(o.rule!)}${o.ruleName !== undefined ? ` ${free(o.ruleName)}` : ''}`;
   }
-  const what = o.policy ? `NetworkPolicy ${o.policy} ${o.rule}${o.construct ? ` (construct ${o.construct})` : ''}` : `not isolated for ${o.direction === 'egress' ? 'Egress' : 'Ingress'}`;
-  return `${o.direction} of ${o.subject}: ${what}`;
+  const what = o.policy
+    ? `NetworkPolicy ${name(o.policy)} ${name(o.rule!)}${o.construct !== undefined ? ` (construct ${free(o.construct)})` : ''}`
+    : `not isolated for ${o.direction === 'egress' ? 'Egress' : 'Ingress'}`;
+  return `${o.direction} of ${name(o.subject)}: ${what}`;
+}
+
+/** One opening as text: free text from the input quoted and escaped, so it cannot write a line of its own. */
+export function openedByText(o: OpenedBy): string {
+  return describeOpening(o, (s) => s, (s) => quote(s, MAX_FREE_TEXT));
+}
+
+/** One opening in Markdown: every value from the input in a code span. */
+export function openedByMarkdown(o: OpenedBy): string {
+  return describeOpening(o, (s) => markdownCode(s), (s) => markdownCode(s));
 }
 
 export function diffClusters(older: Cluster, newer: Cluster): DiffResult {
@@ -118,16 +135,15 @@ export function diffMarkdown(d: DiffResult, title = 'NetworkPolicy connectivity 
   lines.push(d.broadening
     ? `**${n(d.added.length)} added (broadening)**, ${n(d.removed.length)} removed.`
     : `No connection added; ${n(d.removed.length)} removed.`);
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
   if (d.added.length > 0) {
     lines.push('', '#### Added', '', '| from | to | ports | opened by |', '|---|---|---|---|');
     for (const e of d.added) {
-      lines.push(`| \`${e.from}\` | \`${e.to}\` | ${entryPortsText(e)} | ${cell((e.openedBy ?? []).map(openedByText).join('<br>'))} |`);
+      lines.push(`| ${markdownCode(e.from)} | ${markdownCode(e.to)} | ${entryPortsText(e)} | ${(e.openedBy ?? []).map(openedByMarkdown).join('<br>')} |`);
     }
   }
   if (d.removed.length > 0) {
     lines.push('', '#### Removed', '', '| from | to | ports |', '|---|---|---|');
-    for (const e of d.removed) lines.push(`| \`${e.from}\` | \`${e.to}\` | ${entryPortsText(e)} |`);
+    for (const e of d.removed) lines.push(`| ${markdownCode(e.from)} | ${markdownCode(e.to)} | ${entryPortsText(e)} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -65,7 +65,16 @@ export class IntentRegistry {
   private constructor(private readonly root: IConstruct) {
     // Validations run before cdk8s collects a chart's objects (App.synth, chart.toJson, Testing.synth): the root's
     // own validations run first, so the policies exist before anything reads the tree.
-    root.node.addValidation({ validate: () => this.render() });
+    // The problems are thrown, not returned: cdk8s prefixes each returned error with the path of the construct that
+    // validates, and the root's path is empty, so every message began with a stray `[]`. Each problem names its own
+    // construct (`[team/tiers] flow ...`); the header is cdk8s's own.
+    root.node.addValidation({
+      validate: () => {
+        const problems = this.render();
+        if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
+        return [];
+      },
+    });
   }
 
   /**

@@ -7,6 +7,7 @@
 import { Finding } from './model';
 import { LintResult, RULE_DOCS } from './pack';
 import { LintSeverity } from './severity';
+import { safeName } from '../private/text';
 
 const INFORMATION_URI = 'https://github.com/cdk8s-netpol/cdk8s-netpol/blob/main/docs/RULES.md';
 
@@ -23,7 +24,7 @@ export function summaryLine(result: LintResult): string {
 
 /** One line per finding: `source: severity ID name: message`, then a summary line. */
 export function formatText(result: LintResult): string {
-  const lines = result.findings.map((f) => `${f.source || '<input>'}: ${f.severity} ${f.ruleId} ${ruleName(f.ruleId)}: ${f.message}`);
+  const lines = result.findings.map((f) => `${f.source ? safeName(f.source) : '<input>'}: ${f.severity} ${f.ruleId} ${ruleName(f.ruleId)}: ${f.message}`);
   lines.push(summaryLine(result));
   return lines.join('\n') + '\n';
 }

@@ -12,6 +12,7 @@ import { expandLists, isPlainObject } from '../manifests/objects';
 import { ObjectRef, refText, whereText } from '../manifests/problem';
 import { Cidr, parseCidr } from '../private/cidr';
 import { SUPPRESS_ANNOTATION } from '../private/k8s';
+import { quote } from '../private/text';
 import { loadCluster } from '../semantics/load';
 import { Problem } from '../semantics/model';
 
@@ -118,14 +119,14 @@ function readSuppressions(object: string, info: ObjectInfo, known: Set<string>, 
   if (raw === undefined) return [];
   const path = `metadata.annotations.${SUPPRESS_ANNOTATION}`;
   if (typeof raw !== 'string') {
-    bad({ object, path, message: `${object}: ${path} must be a string of \`NP003: reason\` lines, got ${JSON.stringify(raw)}` });
+    bad({ object, path, message: `${object}: ${path} must be a string of \`NP003: reason\` lines, got ${quote(raw)}` });
     return [];
   }
   const out: Suppression[] = [];
   for (const line of raw.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
     const m = ENTRY.exec(line);
     if (!m) {
-      bad({ object, path, message: `${object}: ${path}: cannot read ${JSON.stringify(line)}. Fix: write one entry per line as \`NP003: reason\`` });
+      bad({ object, path, message: `${object}: ${path}: cannot read ${quote(line)}. Fix: write one entry per line as \`NP003: reason\`` });
       continue;
     }
     const ids = m[1].split(',').map((s) => s.trim());

@@ -2,7 +2,7 @@ import { Port } from './port';
 import { PodSelection } from './selection';
 import { LabelSelectorOptions, resolveSelectorOptions, Selector } from './selector';
 import { TextCache } from '../private/cache';
-import { cidrStrictlyContains, isIpv4MappedIpv6, parseCidr } from '../private/cidr';
+import { Cidr, cidrStrictlyContains, exceptThatFits, isIpv4MappedIpv6, parseCidr } from '../private/cidr';
 import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem } from '../private/labels';
 
@@ -335,6 +335,21 @@ function blocksOf(cidrs: string[]): AddressBlock[] {
   return Array.isArray(cidrs) ? cidrs.map((cidr) => ({ cidr, exceptions: [] })) : [];
 }
 
+/**
+ * What to write instead of an exception with host bits set: the block that fits inside `cidr` (masking alone may give
+ * the cidr itself, which an exception cannot be), or one host.
+ */
+function exceptFix(cidr: Cidr, written: string): string {
+  const fit = exceptThatFits(cidr, written);
+  if (!fit) return `its address is not inside ${cidr.text}: write a block inside it`;
+  const host = parseCidr(`${written.slice(0, written.indexOf('/'))}/${cidr.family === 4 ? 32 : 128}`)!.text;
+  const masked = parseCidr(written)!;
+  const why = cidrStrictlyContains(cidr, masked)
+    ? ''
+    : ` (masked it would be ${masked.text}, not strictly inside ${cidr.text}: this is the largest block from its address that is)`;
+  return `write "${fit.text}"${why}${fit.text === host ? '' : ` or "${host}" for one host`}`;
+}
+
 /** Validates address blocks: a CIDR with host bits zero, exceptions strictly inside, no IPv4-mapped IPv6. */
 function addresses(blocks: AddressBlock[], defaultPorts: Port[] | undefined, prefix: string): PeerSpec {
   const problems: string[] = [];
@@ -368,7 +383,7 @@ function addresses(blocks: AddressBlock[], defaultPorts: Port[] | undefined, pre
         if (!inner) {
           problems.push(`exception ${text(e)} of ${cidr.text} is not a valid CIDR`);
         } else if (inner.hostBitsSet) {
-          problems.push(`exception ${text(e)} of ${cidr.text} has host bits set: write "${inner.text}"`);
+          problems.push(`exception ${text(e)} of ${cidr.text} has host bits set, which is ambiguous: ${exceptFix(cidr, e as string)}`);
         } else if (!cidrStrictlyContains(cidr, inner)) {
           problems.push(`exception ${text(e)} is not strictly inside ${cidr.text}, which the API server rejects`);
         } else {

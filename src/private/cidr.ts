@@ -196,3 +196,24 @@ const IPV4_MAPPED = parseCidr('::ffff:0:0/96')!;
 export function isIpv4MappedIpv6(cidr: Cidr): boolean {
   return cidr.family === 6 && cidrContainsCidr(IPV4_MAPPED, cidr);
 }
+
+/**
+ * The block an `except` most likely means when, written with host bits set, it is not strictly inside `outer` as the
+ * API server reads it (masked: `198.51.100.128/24` is `198.51.100.0/24`, the cidr itself): the largest block that
+ * starts at the written address and lies strictly inside `outer`, i.e. the shortest prefix longer than outer's at
+ * which the address is aligned (`198.51.100.128/25`; `198.51.100.64` gives `/26`). When the masked block is strictly
+ * inside already, that is the answer (`10.1.2.3/16` in `10.0.0.0/8` is `10.1.0.0/16`). `undefined` when the address
+ * is not inside `outer` at all, or the text is no CIDR.
+ */
+export function exceptThatFits(outer: Cidr, text: string, sloppy = false): Cidr | undefined {
+  const written = parseCidr(text, sloppy);
+  if (!written || written.family !== outer.family) return undefined;
+  if (cidrStrictlyContains(outer, written)) return written;
+  const slash = text.indexOf('/');
+  const address = sloppy && outer.family === 4 ? parseIpv4(text.slice(0, slash), true) : parseIp(text.slice(0, slash))?.value;
+  if (address === undefined || !cidrContainsIp(outer, { family: outer.family, value: address })) return undefined;
+  for (let prefix = outer.prefix + 1; prefix <= bitsOf(outer.family); prefix++) {
+    if ((address & prefixMask(outer.family, prefix)) === address) return parseCidr(`${formatIp(outer.family, address)}/${prefix}`);
+  }
+  return undefined;
+}

@@ -6,6 +6,7 @@
  *
  * @see https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
  */
+import { parseCidr, parseIp } from './cidr';
 
 /** C0 and C1 controls, DEL, line/paragraph separators and bidi controls ("Trojan Source"). */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -112,10 +113,50 @@ export function safeName(text: string): string {
   return truncate(escapeControls(text), 200);
 }
 
+/** Free text shown in messages, e.g. a construct path: longer than a name, still cut. */
+export const MAX_FREE_TEXT = 200;
+
 /**
- * Everything the CLI prints goes through this: control characters other than newline and tab are escaped, and a
- * line that would start a GitHub Actions workflow command (`::`) gets a backslash in front.
+ * A line that starts (after blanks) with `::` may be a GitHub Actions workflow command (`::error::`, `::add-mask::`).
+ * An IPv6 address or block there (`::/0`, `::1`, `::ffff:10.0.0.0/104`, as the first column of a table) is none:
+ * no command name is an address, so it is left as it is.
+ */
+const LINE_START_COLONS = /^([^\S\r\n]*)::([^\s]*)/gm;
+
+function isIpv6Literal(text: string): boolean {
+  const bare = text.replace(/[,;)|]+$/, '');
+  return bare.includes('/') ? parseCidr(bare) !== undefined : parseIp(bare)?.family === 6;
+}
+
+/**
+ * Everything the CLI prints goes through this: control characters other than newline and tab are escaped, a line
+ * that would start a GitHub Actions workflow command (`::`) gets a backslash in front, and the legacy form `##[`,
+ * which the runner reads anywhere in a line, loses its second `#` to `\u0023` (valid inside a JSON string too, where
+ * it decodes to the same text).
  */
 export function safeOutput(text: string): string {
-  return text.replace(UNSAFE_IN_OUTPUT, hex4).replace(/^(\s*)::/gm, '$1\\::');
+  return text
+    .replace(UNSAFE_IN_OUTPUT, hex4)
+    .replace(LINE_START_COLONS, (match, blanks: string, rest: string) => (isIpv6Literal(`::${rest}`) ? match : `${blanks}\\::${rest}`))
+    .replace(/##\[/g, '#\\u0023[');
+}
+
+/**
+ * Untrusted text inside a Markdown code span, for a pull-request comment: a code span renders its content literally
+ * (no HTML tag or comment, no image, link, autolink, @mention or emoji), so nothing in it can hide or forge the rest
+ * of the comment. Controls and newlines are escaped first (a code span stays on one line), the fence is one backtick
+ * longer than the longest run inside (CommonMark's rule, so a backtick ends nothing), padded when the content
+ * starts or ends with a backtick or a blank, and `|` is written `\|` so that a GFM table cell does not end there
+ * (GFM drops the backslash before a pipe in a cell, code spans included).
+ *
+ * @see https://spec.commonmark.org/0.31.2/#code-spans
+ * @see https://github.github.com/gfm/#example-200
+ */
+export function markdownCode(text: string, max: number = MAX_FREE_TEXT): string {
+  const content = truncate(escapeControls(text), max);
+  let longest = 0;
+  for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== '' ? ' ' : '';
+  return `${fence}${pad}${content.replace(/\|/g, '\\|')}${pad}${fence}`;
 }

@@ -11,6 +11,7 @@ import {
 import { selectorMatches } from './selector';
 import * as ps from '../model/port-set';
 import { cidrContainsIp, IpAddress } from '../private/cidr';
+import { MAX_FREE_TEXT, quote } from '../private/text';
 
 /** Either end of a flow: a pod (or workload), or an IP address that is not a known pod. */
 export interface Target {
@@ -319,16 +320,16 @@ export function explainFlow(cluster: Cluster, src: Target, dst: Target, q: Query
       const replicas = evaluateFlow(cluster, src, dst, q, true);
       const would = replicas.undecidable !== undefined ? 'be UNDECIDABLE offline' : replicas.allowed ? 'ALLOW it' : 'DENY it';
       lines.push(`  if ${src.endpoint!.kind} ${src.id} ran more than one replica (it declares ${src.endpoint!.replicas}), between two of them policies would ${would}:`);
-      lines.push(...sideLines(cluster, replicas, src, dst).map((l) => `  ${l}`));
+      lines.push(...sideLines(cluster, replicas, src, dst, q).map((l) => `  ${l}`));
     }
     return lines.join('\n');
   }
   if (v.undecidable !== undefined) {
     lines.push(`  undecidable offline: ${v.undecidable}`);
     lines.push(`  the policies alone would ${v.policiesAllow ? 'ALLOW' : 'DENY'} it:`);
-    lines.push(...sideLines(cluster, v, src, dst).map((l) => `  ${l}`));
+    lines.push(...sideLines(cluster, v, src, dst, q).map((l) => `  ${l}`));
   } else {
-    lines.push(...sideLines(cluster, v, src, dst));
+    lines.push(...sideLines(cluster, v, src, dst, q));
   }
   if (v.replicas) {
     lines.push('  the same pod (a replica reaching itself) is always allowed: a pod cannot block access to itself (Kubernetes docs, "Network Policies")');
@@ -341,13 +342,36 @@ function replicaCount(e: Endpoint): string {
   return `${e.kind} ${e.id}: ${e.replicas} ${e.kind === 'Job' ? 'in parallel' : 'replicas'}`;
 }
 
-/** `Deny by ClusterNetworkPolicy name (Admin tier, priority 10) spec.ingress[0] "rule-name"` */
+/** `Deny by ClusterNetworkPolicy name (Admin tier, priority 10) spec.ingress[0] "rule-name"`: the rule name quoted and escaped. */
 function decisionText(d: ClusterDecision): string {
-  const ruleName = d.rule.name !== undefined ? ` "${d.rule.name}"` : '';
+  const ruleName = d.rule.name !== undefined ? ` ${quote(d.rule.name, MAX_FREE_TEXT)}` : '';
   return `${d.action} by ClusterNetworkPolicy ${d.policy.id} (${d.tier} tier, priority ${d.policy.priority}) ${d.rule.path}${ruleName}`;
 }
 
-function sideLines(cluster: Cluster, v: FlowVerdict, src: Target, dst: Target): string[] {
+/**
+ * The ipBlocks that would admit an IP address but for an `except`: on rules of the side's isolating policies whose
+ * ports match. `policy shop/web spec.egress[0].to[1]: ipBlock 10.0.0.0/8 except 10.1.0.0/16 would allow 10.1.2.3,
+ * but its except 10.1.0.0/16 leaves it out`.
+ */
+function exceptedBy(side: SideVerdict, other: Target, protocol: string, port: number | undefined, dst: Target): string[] {
+  const ip = other.ip;
+  if (!ip || port === undefined) return [];
+  const out: string[] = [];
+  for (const policy of side.isolating) {
+    for (const rule of side.direction === 'ingress' ? policy.ingress : policy.egress) {
+      if (!portsMatch(rule, protocol, port, dst)) continue;
+      for (const peer of rule.peers ?? []) {
+        const block = peer.ipBlock;
+        if (!block || !cidrContainsIp(block.cidr, ip)) continue;
+        const except = block.except.find((e) => cidrContainsIp(e, ip));
+        if (except) out.push(`policy ${policy.id} ${peer.path}: ipBlock ${block.cidr.text} would allow ${other.id}, but its except ${except.text} leaves it out`);
+      }
+    }
+  }
+  return out;
+}
+
+function sideLines(cluster: Cluster, v: FlowVerdict, src: Target, dst: Target, q: QueryPort): string[] {
   const lines: string[] = [];
   const tiers = (cluster.clusterPolicies?.length ?? 0) > 0;
   const describeSide = (side: SideVerdict | undefined, direction: string, end: string) => {
@@ -387,6 +411,7 @@ function sideLines(cluster: Cluster, v: FlowVerdict, src: Target, dst: Target): 
       for (const by of side.allowedBy) lines.push(`    allowed by ${by}`);
     } else {
       lines.push('    no rule of these policies allows this peer and port');
+      for (const e of exceptedBy(side, side.direction === 'ingress' ? src : dst, q.protocol, v.port, dst)) lines.push(`    ${e}`);
     }
   };
   describeSide(v.egress, 'egress', src.id);

@@ -14,7 +14,7 @@ import { describe, isPlainObject, parseSelector, Report } from './selector';
 import { SourcedObject } from '../manifests/decode';
 import { checkObject, expandLists } from '../manifests/objects';
 import { ObjectRef, refText } from '../manifests/problem';
-import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
+import { cidrContainsCidr, cidrStrictlyContains, Cidr, exceptThatFits, IpAddress, parseCidr, parseIp } from '../private/cidr';
 import { NAMESPACE_NAME_LABEL, WORKLOAD_KINDS } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 
@@ -573,7 +573,11 @@ function parseIpBlock(raw: unknown, path: string, bad: Report): IpBlockPeer | un
     }
     if (!cidrStrictlyContains(cidr, c)) {
       ok = false;
-      const hint = cidrContainsCidr(cidr, c) ? 'it equals the cidr: drop the ipBlock instead' : `it is not inside ${cidr.text}`;
+      // Host bits set: the API server masks them, and the masked block may be the cidr itself. Suggest the block that fits.
+      const fit = c.hostBitsSet ? exceptThatFits(cidr, e, true) : undefined;
+      const hint = fit
+        ? `it has host bits set, so it reads as ${c.text}; write ${fit.text} (the largest block from its address inside ${cidr.text})`
+        : cidrContainsCidr(cidr, c) ? 'it equals the cidr: drop the ipBlock instead' : `it is not inside ${cidr.text}`;
       bad(ePath, `${describe(e)} must be a strict subset of \`cidr\` (${raw.cidr}): ${hint}`);
       return;
     }

@@ -1,12 +1,29 @@
 /**
  * The one-port matrix as fixed-width text, line by line, so the CLI can stream it (the text grows with pods²).
  */
-import { hostNetworkReason } from './evaluate';
+import { hostNetworkReason, isReplicated } from './evaluate';
 import { Matrix } from './matrix';
 
-/** The legend of a matrix: `?` only appears when some pair is undecidable, so other matrices read as before. */
+/** The mark after a workload of several pods (spec.replicas above 1, a DaemonSet): its diagonal cell is replica to replica. */
+export const REPLICATED_MARK = '*';
+
+/** True when some row stands for several pods, so the diagonal mixes the two meanings and the legend tells them apart. */
+function anyReplicated(m: Matrix): boolean {
+  return m.endpoints.some(isReplicated);
+}
+
+/**
+ * The legend of a matrix: `?` only appears when some pair is undecidable. The diagonal says what it is: a pod to
+ * itself (always allowed), and, for the workloads of several pods marked `*`, one replica to another.
+ */
 export function matrixLegend(m: Matrix): string {
-  return `rows: from, columns: to; ✓ allowed, · denied${m.anyUndecidable ? ', ? undecidable offline' : ''}`;
+  const diagonal = anyReplicated(m) ? `diagonal: a pod to itself, or for ${REPLICATED_MARK} (several pods) one replica to another` : 'diagonal: a pod to itself';
+  return `rows: from, columns: to; ✓ allowed, · denied${m.anyUndecidable ? ', ? undecidable offline' : ''}; ${diagonal}`;
+}
+
+/** ` *` after a workload of several pods, nothing after the others. */
+export function replicatedMark(m: Matrix, i: number): string {
+  return isReplicated(m.endpoints[i]) ? ` ${REPLICATED_MARK}` : '';
 }
 
 /** `✓`, `·` or `?` for one pair. */
@@ -30,7 +47,7 @@ export function matrixLines(m: Matrix, portText: string, emit: (line: string) =>
   }
   const cell = Math.max(2, String(n).length + 1);
   let widest = 0;
-  for (const id of ids) widest = Math.max(widest, id.length);
+  ids.forEach((id, i) => (widest = Math.max(widest, id.length + replicatedMark(m, i).length)));
   const width = widest + String(n).length + 3;
   const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - s.length));
   const padLeft = (s: string, w: number) => ' '.repeat(Math.max(0, w - s.length)) + s;
@@ -39,7 +56,7 @@ export function matrixLines(m: Matrix, portText: string, emit: (line: string) =>
   emit(header.join(''));
   const marks = new Map(['✓', '·', '?'].map((x) => [x, padLeft(x, cell)]));
   for (let i = 0; i < n; i++) {
-    const row: string[] = [pad(`${padLeft(String(i + 1), String(n).length)}. ${ids[i]}`, width)];
+    const row: string[] = [pad(`${padLeft(String(i + 1), String(n).length)}. ${ids[i]}${replicatedMark(m, i)}`, width)];
     for (let j = 0; j < n; j++) row.push(marks.get(matrixMark(m, i, j))!);
     emit(row.join(''));
   }

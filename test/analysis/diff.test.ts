@@ -30,8 +30,8 @@ describe('ConnectionDiff between two apps', () => {
       protocol: Protocol.TCP,
       ranges: [{ first: 5432, last: 5432 }],
       openedBy: [
-        'egress of secure-app/frontend: NetworkPolicy secure-app/frontend-flows spec.egress[1] (construct secure-app/tiers)',
-        'ingress of secure-app/database: NetworkPolicy secure-app/database-flows spec.ingress[0] (construct secure-app/tiers)',
+        'egress of secure-app/frontend: NetworkPolicy secure-app/frontend-flows spec.egress[1] (construct "secure-app/tiers")',
+        'ingress of secure-app/database: NetworkPolicy secure-app/database-flows spec.ingress[0] (construct "secure-app/tiers")',
       ],
       text: 'secure-app/frontend -> secure-app/database: TCP/5432',
     }]);

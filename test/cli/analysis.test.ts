@@ -33,6 +33,27 @@ describe('connections', () => {
     expect(doc.connections.map((c: any) => `${c.from} -> ${c.to}`)).toEqual(['secure-app/backend -> secure-app/database']);
   });
 
+  test('--focus can be repeated: the connections from or to any of the ends, in the usual order', () => {
+    const doc = JSON.parse(run(['connections', base, '-o', 'json', '--focus', 'secure-app/database', '--focus', '203.0.113.0/24']).stdout);
+    expect(doc.connections.map((c: any) => `${c.from} -> ${c.to}`)).toEqual(['secure-app/backend -> secure-app/database', 'secure-app/backend -> 203.0.113.0/24']);
+    // The same end twice is the same focus.
+    const twice = JSON.parse(run(['connections', base, '-o', 'json', '--focus', 'secure-app/database', '--focus', 'secure-app/database']).stdout);
+    expect(twice.connections).toHaveLength(1);
+    expect(run(['connections', base, '--focus', 'secure-app/database', '--focus', 'x/y']).code).toBe(2);
+  });
+
+  test('--focus keeps the table columns aligned: as wide as the longest end they show, on both sides', () => {
+    const r = run(['connections', base, '--focus', 'secure-app/backend']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe([
+      'FROM                 TO                   ALLOWED',
+      'secure-app/backend   secure-app/database  TCP/5432',
+      'secure-app/backend   203.0.113.0/24       TCP/443',
+      'secure-app/frontend  secure-app/backend   TCP/80',
+      '',
+    ].join('\n'));
+  });
+
   test('--exposure reports what every namespace, the outside and the internet can reach', () => {
     const objects = [
       'apiVersion: v1\nkind: Pod\nmetadata: {name: open, namespace: a}',

@@ -77,7 +77,7 @@ test('explain notes that a ClusterNetworkPolicy network may cover pod IPs the ma
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/DENIED/);
   // A Deny network that may catch pods can only take flows away: the note says which way the answer may be wrong.
-  expect(r.stdout).toMatch(/note: 0\.0\.0\.0\/0 \(ClusterNetworkPolicy default-deny, Deny\) may cover pod IPs/);
+  expect(r.stdout).toMatch(/note: 0\.0\.0\.0\/0 \(ClusterNetworkPolicy default-deny spec\.egress\[\d+\], Deny\) may cover pod IPs/);
   expect(r.stdout).toMatch(/a pod-to-pod flow answered ALLOWED here may be denied in the cluster/);
   expect(r.stdout).not.toMatch(/answered DENIED here may pass/);
 });
@@ -96,7 +96,7 @@ test('explain says an Accept network that may cover pod IPs may let a DENIED flo
   ].join('\n');
   const r = run(['explain', apps, '-', '--from', 'dev/web', '--to', 'prod/web', '--port', '80'], accept);
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/note: 10\.0\.0\.0\/8 \(ClusterNetworkPolicy corp, Accept\) may cover pod IPs/);
+  expect(r.stdout).toMatch(/note: 10\.0\.0\.0\/8 \(ClusterNetworkPolicy corp spec\.egress\[0\], Accept\) may cover pod IPs/);
   expect(r.stdout).toMatch(/a pod-to-pod flow answered DENIED here may pass in the cluster/);
   expect(r.stdout).not.toMatch(/ALLOWED here may be denied/);
 });

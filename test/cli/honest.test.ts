@@ -13,8 +13,8 @@ describe('host-network pods are undecidable offline', () => {
     const r = run(['reach', nodeExporter, '--port', '9100']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('reachability on TCP/9100 (rows: from, columns: to; ✓ allowed, · denied, ? undecidable offline)');
-    expect(lines[3]).toBe('2. monitoring/node-exporter  ? ? ?');
+    expect(lines[0]).toBe('reachability on TCP/9100 (rows: from, columns: to; ✓ allowed, · denied, ? undecidable offline; diagonal: a pod to itself, or for * (several pods) one replica to another)');
+    expect(lines[3]).toBe('2. monitoring/node-exporter *  ? ? ?');
     expect(lines[5]).toMatch(/^\? DaemonSet monitoring\/node-exporter uses the host network/);
   });
 
@@ -43,8 +43,8 @@ describe('host-network pods are undecidable offline', () => {
 
   test('reach markdown and mermaid say which pods are left undecided', () => {
     const md = run(['reach', nodeExporter, '--port', '9100', '-o', 'markdown']).stdout;
-    expect(md).toMatch(/^Reachability on TCP\/9100 \(rows: from, columns: to; ✓ allowed, · denied, \? undecidable offline\)/);
-    expect(md).toMatch(/\| `monitoring\/node-exporter` \| \? \| \? \| \? \|/);
+    expect(md).toMatch(/^Reachability on TCP\/9100 \(rows: from, columns: to; ✓ allowed, · denied, \? undecidable offline; diagonal: a pod to itself, or for \* \(several pods\) one replica to another\)/);
+    expect(md).toMatch(/\| `monitoring\/node-exporter` \\\* \| \? \| \? \| \? \|/);
     expect(md).toMatch(/\n`\?` DaemonSet monitoring\/node-exporter uses the host network/);
     const mermaid = run(['reach', nodeExporter, '--port', '9100', '-o', 'mermaid']).stdout;
     expect(mermaid).not.toMatch(/n1 -->|--> n1/);
@@ -87,10 +87,12 @@ describe('host-network pods are undecidable offline', () => {
 describe('replica meshes', () => {
   test('reach shows the verdict between two replicas on the diagonal of a replicated workload', () => {
     const r = run(['reach', mesh, '--port', '6379']);
+    // The legend tells the two meanings of the diagonal apart, and * marks the rows where it is replica to replica.
+    expect(r.stdout.split('\n')[0]).toMatch(/; diagonal: a pod to itself, or for \* \(several pods\) one replica to another\)$/);
     expect(r.stdout.split('\n').slice(2, 5)).toEqual([
-      '1. cache/redis        · · ·',
+      '1. cache/redis *      · · ·',
       '2. cache/sentinel-ui  · ✓ ·',
-      '3. db/postgres        · · ·',
+      '3. db/postgres *      · · ·',
     ]);
     expect(run(['reach', mesh, '--port', '5432', '-o', 'mermaid']).stdout).toMatch(/\n {2}n2 -->\|TCP\/5432\| n2\n/);
   });

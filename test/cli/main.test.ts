@@ -148,7 +148,42 @@ describe('explain and ipBlocks that may cover pod IPs', () => {
     const r = run(['explain', fixture, '--from', 'ns1/b', '--to', 'ns1/a', '--port', '80']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/: DENIED\n/);
-    expect(r.stdout).toMatch(/^note: 0\.0\.0\.0\/0 \(policy ns1\/p\) may cover pod IPs\. .*many network plugins match pod IPs against ipBlocks/m);
+    expect(r.stdout).toMatch(/^note: 0\.0\.0\.0\/0 \(policy ns1\/p spec\.ingress\[0\]\.from\[0\]\) may cover pod IPs\. .*many network plugins match pod IPs against ipBlocks/m);
+  });
+
+  // web: egress to db on every port, to 10.0.0.0/8 except 10.1.0.0/16 on 443 only; ingress from 10.0.0.0/8 on 9999 only.
+  const webAndDb = ['web', 'db'].map((app) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${app}, namespace: shop, labels: {app: ${app}}}`).concat([`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress, Ingress]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: db}}}]
+  - to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]
+    ports: [{port: 443}]
+  ingress:
+  - from: [{ipBlock: {cidr: 10.0.0.0/8}}]
+    ports: [{port: 9999}]`]).join('\n---\n');
+
+  test('adds no note to a pod-to-pod flow that no rule with an ipBlock decides (another direction or port)', () => {
+    const r = run(['explain', '-', '--from', 'shop/web', '--to', 'shop/db', '--port', '80'], webAndDb);
+    expect(r.stdout).toMatch(/: ALLOWED\n/);
+    expect(r.stdout).not.toMatch(/note:/);
+    // On 443 the ipBlock rule is one that decides the flow: the note names it.
+    const on443 = run(['explain', '-', '--from', 'shop/web', '--to', 'shop/db', '--port', '443'], webAndDb);
+    expect(on443.stdout).toMatch(/^note: 10\.0\.0\.0\/8 except 10\.1\.0\.0\/16 \(policy shop\/web spec\.egress\[1\]\.to\[0\]\) may cover pod IPs/m);
+    expect(on443.stdout).not.toMatch(/spec\.ingress/);
+  });
+
+  test('names the except that leaves an address out', () => {
+    const r = run(['explain', '-', '--from', 'shop/web', '--to', '10.1.2.3', '--port', '443'], webAndDb);
+    expect(r.stdout).toMatch(/: DENIED\n/);
+    expect(r.stdout).toContain('    no rule of these policies allows this peer and port\n'
+      + '    policy shop/web spec.egress[1].to[0]: ipBlock 10.0.0.0/8 would allow 10.1.2.3, but its except 10.1.0.0/16 leaves it out\n');
+    // Not on a port that rule does not open, nor for an address outside the except.
+    expect(run(['explain', '-', '--from', 'shop/web', '--to', '10.1.2.3', '--port', '80'], webAndDb).stdout).not.toMatch(/except 10\.1\.0\.0\/16 leaves/);
+    expect(run(['explain', '-', '--from', 'shop/web', '--to', '10.2.0.1', '--port', '443'], webAndDb).stdout).toMatch(/: ALLOWED\n/);
   });
 
   test('adds no note when no policy of the ends has such an ipBlock', () => {

@@ -170,6 +170,14 @@ describe('bad input fails at construct time, naming the construct path and the f
       /\[test\/tiers\] 2 problems:.*flow #1 .*"203\.0\.113\.7\/24" has host bits set.*flow #2 \(tier shop\/web -> 198\.51\.100\.0\/24\) has no ports/s,
     ],
     [
+      // Masked, 198.51.100.128/24 is the cidr itself, which an exception cannot be: the fix must be a block that fits.
+      'an exception with host bits set',
+      (chart: Chart) => new TierAccess(chart, 'tiers', {
+        flows: [{ source: new Tier(chart, 'web', { pods: web }), destination: Peer.cidr('198.51.100.0/24', { exceptions: ['198.51.100.128/24'] }), ports: [Port.tcp(443)] }],
+      }),
+      /exception "198\.51\.100\.128\/24" of 198\.51\.100\.0\/24 has host bits set, which is ambiguous: write "198\.51\.100\.128\/25" \(masked it would be 198\.51\.100\.0\/24, not strictly inside .*\) or "198\.51\.100\.128\/32" for one host/,
+    ],
+    [
       'a workload that selects no pods (select: false, no select())',
       (chart: Chart) => {
         const d = new kplus.Deployment(chart, 'd', { select: false, containers: [{ image: 'x' }] });
@@ -252,6 +260,8 @@ describe('bad input fails at construct time, naming the construct path and the f
       flows: [{ source: new Tier(team, 'web', { pods: web }), destination: Peer.pods({ namespaceName: 'data', pods: PodSelection.labels({ app: 'db' }) }), ports: [Port.tcp(5432)] }],
     });
     expect(() => app.synth()).toThrow(/\[team\/tiers\] flow .*pods data\/app=db includes pods of data, a ZeroTrustNamespace of this app that isolates their ingress.*declare those pods as a Tier/s);
+    // Each problem line begins with the construct that made it, not with cdk8s's empty path of the app (`[] [team/tiers]`).
+    expect(() => app.synth()).toThrow(/^Validation failed with the following errors:\n {2}\[team\/tiers\] flow /);
   });
 
   test('a policy name that collides with a ZeroTrustNamespace policy fails the synthesis, naming both constructs', () => {

@@ -1,4 +1,4 @@
-import { escapeControls, quote, safeOutput, truncate } from '../../src/private/text';
+import { escapeControls, markdownCode, quote, safeOutput, truncate } from '../../src/private/text';
 
 describe('showing untrusted text', () => {
   test.each([
@@ -33,5 +33,37 @@ describe('showing untrusted text', () => {
 
   test('the output filter keeps newlines and tabs, escapes the rest, and defuses workflow commands', () => {
     expect(safeOutput('ok\tline\n\u001b[31mred\n::error::forged\n  ::warning::x\n')).toBe('ok\tline\n\\u001b[31mred\n\\::error::forged\n  \\::warning::x\n');
+  });
+});
+
+describe('workflow commands and IPv6 blocks', () => {
+  test('an IPv6 address or block at the start of a line is no workflow command and stays as it is', () => {
+    expect(safeOutput('::/0       shop/web  TCP/*\n  ::1 x\n::ffff:10.0.0.0/104, y\n')).toBe('::/0       shop/web  TCP/*\n  ::1 x\n::ffff:10.0.0.0/104, y\n');
+  });
+
+  test('anything else after :: at the start of a line is defused, addresses that hide a command included', () => {
+    expect(safeOutput('::add-mask::x\n\t::dead::beef\n::/0::error::x\n')).toBe('\\::add-mask::x\n\t\\::dead::beef\n\\::/0::error::x\n');
+  });
+
+  test('the legacy ##[command] form, which the runner finds anywhere in a line, is defused everywhere', () => {
+    expect(safeOutput('a ##[error]b ###[x]')).toBe('a #\\u0023[error]b ##\\u0023[x]');
+    expect(JSON.parse(safeOutput(JSON.stringify('##[set-output name=a]\u202e')))).toBe('##[set-output name=a]\u202e');
+  });
+});
+
+describe('markdownCode', () => {
+  test.each([
+    ['plain', 'shop/web', '`shop/web`'],
+    ['a backtick inside', 'a`b', '``a`b``'],
+    ['backticks at the ends', '`x``', '``` `x`` ```'],
+    ['blanks at both ends', ' x ', '`  x  `'],
+    ['a pipe', 'a|b', '`a\\|b`'],
+    ['a newline and bidi', 'a\n\u202eb', '`a\\n\\u202eb`'],
+  ])('%s', (_, text, expected) => {
+    expect(markdownCode(text)).toBe(expected);
+  });
+
+  test('cuts long text', () => {
+    expect(markdownCode('x'.repeat(300), 5)).toBe('`xxxxx… (300 characters)`');
   });
 });

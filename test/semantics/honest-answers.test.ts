@@ -40,11 +40,11 @@ describe('host-network pods: undecidable offline', () => {
 
   test('the matrix marks undecidable pairs with ? and says why under the table; the diagonal of the DaemonSet too', () => {
     expect(reach.matrix(Port.tcp(9100))).toBe([
-      'reachability on TCP/9100 (rows: from, columns: to; ✓ allowed, · denied, ? undecidable offline)',
-      '                             1 2 3',
-      '1. monitoring/grafana        ✓ ? ✓',
-      '2. monitoring/node-exporter  ? ? ?',
-      '3. monitoring/prometheus     ✓ ? ✓',
+      'reachability on TCP/9100 (rows: from, columns: to; ✓ allowed, · denied, ? undecidable offline; diagonal: a pod to itself, or for * (several pods) one replica to another)',
+      '                               1 2 3',
+      '1. monitoring/grafana          ✓ ? ✓',
+      '2. monitoring/node-exporter *  ? ? ?',
+      '3. monitoring/prometheus       ✓ ? ✓',
       `? ${reach.undecidableReason('monitoring/grafana', 'monitoring/node-exporter', Port.tcp(9100))}`,
       '',
     ].join('\n'));
@@ -92,11 +92,11 @@ describe('workloads of several replicas: the verdict between two replicas', () =
 
   test('the matrix diagonal shows the replica verdict for replicated workloads, the self answer for the others', () => {
     expect(reach.matrix(Port.tcp(5432))).toBe([
-      'reachability on TCP/5432 (rows: from, columns: to; ✓ allowed, · denied)',
+      'reachability on TCP/5432 (rows: from, columns: to; ✓ allowed, · denied; diagonal: a pod to itself, or for * (several pods) one replica to another)',
       '                      1 2 3',
-      '1. cache/redis        · · ·',
+      '1. cache/redis *      · · ·',
       '2. cache/sentinel-ui  · ✓ ·',
-      '3. db/postgres        · · ✓',
+      '3. db/postgres *      · · ✓',
       '',
     ].join('\n'));
   });

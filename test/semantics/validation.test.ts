@@ -26,6 +26,10 @@ describe('rejects what the API server rejects, naming object and field', () => {
     ['a malformed except', peer({ ipBlock: { cidr: '10.0.0.0/8', except: ['banana'] } }), /ipBlock\.except\[0\]: "banana" is not a valid CIDR/],
     ['an except outside the cidr', peer({ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }), /except\[0\]: "11\.0\.0\.0\/16" must be a strict subset of `cidr`/],
     ['an except equal to the cidr', peer({ ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] } }), /except\[0\]: .* strict subset .*equals the cidr/],
+    // Host bits set: masked, the except would be the cidr itself; the fix is the block from its address that fits.
+    ['an except with host bits set that masks to the cidr', peer({ ipBlock: { cidr: '198.51.100.0/24', except: ['198.51.100.128/24'] } }),
+      /except\[0\]: "198\.51\.100\.128\/24" must be a strict subset .*it has host bits set, so it reads as 198\.51\.100\.0\/24; write 198\.51\.100\.128\/25 \(/],
+    ['an except with host bits set, a /26 fits', peer({ ipBlock: { cidr: '198.51.100.0/24', except: ['198.51.100.64/24'] } }), /write 198\.51\.100\.64\/26 /],
     ['an except of another IP family', peer({ ipBlock: { cidr: '10.0.0.0/8', except: ['fd00::/64'] } }), /except\[0\]: .* strict subset/],
     ['port 0', port({ port: 0 }), /ports\[0\]\.port: port 0 is out of range/],
     ['port 65536', port({ port: 65536 }), /ports\[0\]\.port: port 65536 is out of range/],

@@ -1,5 +1,6 @@
 import { ConnectionAnalysis, End, portSetJson, undecidableEnd } from '../../analysis/connections';
 import * as ps from '../../model/port-set';
+import { markdownCode } from '../../private/text';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
 import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability } from '../load';
@@ -10,7 +11,7 @@ const FORMATS = ['table', 'markdown', 'json', 'mermaid', 'dot'];
 export const connectionsCommand: Command = {
   name: 'connections',
   summary: 'list every allowed connection with its protocols and ports (or, with --exposure, what is exposed)',
-  help: `Usage: cdk8s-netpol connections PATH... [--output table|markdown|json|mermaid|dot] [--focus NS/NAME] [--exposure]
+  help: `Usage: cdk8s-netpol connections PATH... [--output table|markdown|json|mermaid|dot] [--focus NS/NAME]... [--exposure]
 
 List, for every ordered pair of different ends, every protocol and port the NetworkPolicies in PATH allow,
 from one analysis (named ports resolved on each destination). Ends are the pods and workloads, and the
@@ -26,7 +27,8 @@ Arguments:
 Options:
   --output FORMAT      table (default), markdown, json, mermaid or dot (graphs grouped by namespace,
                        edges labelled with their ports)
-  --focus NS/NAME      only the connections from or to this pod, workload or address block
+  --focus END          only the connections from or to this pod or workload (NS/NAME) or address block
+                       (as listed, e.g. "0.0.0.0/0 except 10.0.0.0/8"); repeatable: from or to any of them
   --exposure           instead of connections: which pods any namespace may reach, which some address
                        outside the cluster may reach, and which may reach the whole internet (table,
                        markdown or json)
@@ -43,7 +45,7 @@ Exit status: 0 success, 2 invalid input or usage.
   run(args: string[], io: CliIo): number {
     const parsed = parseArgs(args, {
       output: { value: true, alias: 'o' },
-      focus: { value: true },
+      focus: { value: true, repeatable: true },
       exposure: { value: false },
       ...INPUT_FLAGS,
     });
@@ -55,18 +57,18 @@ Exit status: 0 success, 2 invalid input or usage.
     if (!FORMATS.includes(output)) throw new UsageError(`--output ${output} is not supported: use ${FORMATS.join(', ')}`);
     const exposure = parsed.switches.has('exposure');
     if (exposure && (output === 'mermaid' || output === 'dot')) throw new UsageError(`--exposure prints table, markdown or json, not ${output}`);
-    if (exposure && parsed.values.has('focus')) throw new UsageError('--exposure and --focus cannot be combined');
+    if (exposure && parsed.lists.has('focus')) throw new UsageError('--exposure and --focus cannot be combined');
     const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
     const analysis = reach._connections();
-    let focus: number | undefined;
-    const focusText = parsed.values.get('focus');
-    if (focusText !== undefined) {
-      focus = analysis.indexOf(focusText);
-      if (focus < 0) {
+    const focusTexts = parsed.lists.get('focus');
+    const focus = focusTexts?.map((focusText) => {
+      const index = analysis.indexOf(focusText);
+      if (index < 0) {
         const known = analysis.ends.map((e) => e.id);
         throw new UsageError(`--focus ${focusText}: no such end; use namespace/name of a pod or workload, or an address block: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}`);
       }
-    }
+      return index;
+    });
     const out = new OutputStream(io);
     if (exposure) printExposure(analysis, output, out);
     else printConnections(analysis, output, out, focus);
@@ -76,7 +78,7 @@ Exit status: 0 success, 2 invalid input or usage.
 };
 
 /** The pairs of the analysis that can be decided offline: those of host-network ends are left out (listed apart). */
-function decided(analysis: ConnectionAnalysis): (f: (from: End, to: End, set: ps.PortSet) => void, focus?: number) => void {
+function decided(analysis: ConnectionAnalysis): (f: (from: End, to: End, set: ps.PortSet) => void, focus?: readonly number[]) => void {
   return (f, focus) => analysis.forEach((from, to, set) => {
     if (!from.endpoint?.hostNetwork && !to.endpoint?.hostNetwork) f(from, to, set);
   }, focus);
@@ -90,7 +92,7 @@ function undecidableEnds(analysis: ConnectionAnalysis): { endpoint: string; reas
   });
 }
 
-function printConnections(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: number | undefined): void {
+function printConnections(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: readonly number[] | undefined): void {
   const each = decided(analysis);
   const undecidable = undecidableEnds(analysis);
   switch (output) {
@@ -121,11 +123,11 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
       let any = false;
       each((from, to, set) => {
         any = true;
-        out.line(`| \`${from.id}\` | \`${to.id}\` | ${ps.portSetText(set)} |`);
+        out.line(`| ${markdownCode(from.id)} | ${markdownCode(to.id)} | ${ps.portSetText(set)} |`);
       }, focus);
       if (!any) out.line('| (none) | | |');
       if (undecidable.length > 0) out.line('');
-      for (const u of undecidable) out.line(`Undecidable offline, left out: \`${u.endpoint}\`: ${u.reason}.`);
+      for (const u of undecidable) out.line(`Undecidable offline, left out: ${markdownCode(u.endpoint)}: ${u.reason}.`);
       return;
     }
     case 'mermaid':
@@ -134,19 +136,33 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
       for (const u of undecidable) out.line(`${output === 'dot' ? '//' : '%%'} undecidable offline, left out: ${u.endpoint}: ${u.reason}`);
       return;
     default: {
-      const ids = focus === undefined ? analysis.ends.map((e) => e.id) : [analysis.ends[focus].id];
-      const width = Math.min(60, ids.reduce((w, id) => Math.max(w, id.length), 4));
       const pad = (s: string, w: number) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
-      let any = false;
-      each((from, to, set) => {
-        if (!any) out.line(`${pad('FROM', width)}  ${pad('TO', width)}  ALLOWED`);
-        any = true;
-        out.line(`${pad(from.id, width)}  ${pad(to.id, width)}  ${ps.portSetText(set)}`);
-      }, focus);
-      if (!any) out.line('no connection is allowed between different ends');
+      const print = (rows: (f: (from: string, to: string, ports: string) => void) => void, width: number) => {
+        let any = false;
+        rows((from, to, ports) => {
+          if (!any) out.line(`${pad('FROM', width)}  ${pad('TO', width)}  ALLOWED`);
+          any = true;
+          out.line(`${pad(from, width)}  ${pad(to, width)}  ${ports}`);
+        });
+        if (!any) out.line('no connection is allowed between different ends');
+      };
+      if (focus === undefined) {
+        // Streamed: the columns are as wide as the longest end of all.
+        print((row) => each((from, to, set) => row(from.id, to.id, ps.portSetText(set))), widthOf(analysis.ends.map((e) => e.id)));
+      } else {
+        // A few rows (those of the focused ends): the columns fit the ends they show, on both sides.
+        const rows: [string, string, string][] = [];
+        each((from, to, set) => rows.push([from.id, to.id, ps.portSetText(set)]), focus);
+        print((row) => rows.forEach((r) => row(...r)), widthOf(rows.flatMap(([from, to]) => [from, to])));
+      }
       for (const u of undecidable) out.line(`undecidable offline, left out: ${u.endpoint}: ${u.reason}`);
     }
   }
+}
+
+/** The width of a column of ends: the longest (at least `FROM`), at most 60 characters. */
+function widthOf(ids: readonly string[]): number {
+  return Math.min(60, ids.reduce((w, id) => Math.max(w, id.length), 4));
 }
 
 /** Namespace of an end for grouping; address blocks go in a group of their own. */
@@ -158,7 +174,7 @@ function labelOf(e: End): string {
   return e.endpoint ? e.endpoint.name : e.id;
 }
 
-function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: number | undefined): void {
+function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: readonly number[] | undefined): void {
   const each = decided(analysis);
   // First pass: the ends that appear in an edge (a graph of every pod with no edge is noise).
   const used = new Set<number>();
@@ -166,7 +182,7 @@ function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStr
     used.add(from.index);
     used.add(to.index);
   }, focus);
-  if (focus !== undefined) used.add(focus);
+  for (const k of focus ?? []) used.add(k);
   const groups = new Map<string, End[]>();
   for (const e of analysis.ends) {
     if (!used.has(e.index)) continue;
@@ -225,7 +241,7 @@ function printExposure(analysis: ConnectionAnalysis, output: string, out: Output
   if (output === 'markdown') {
     out.line(`| ${head.join(' | ')} |`);
     out.line('|---|---|---|---|');
-    for (const r of rows) out.line(`| \`${r.id}\` | ${ps.portSetText(r.fromEveryNamespace)} | ${ps.portSetText(r.fromOutside)} | ${ps.portSetText(r.toWholeInternet)} |`);
+    for (const r of rows) out.line(`| ${markdownCode(r.id)} | ${ps.portSetText(r.fromEveryNamespace)} | ${ps.portSetText(r.fromOutside)} | ${ps.portSetText(r.toWholeInternet)} |`);
   } else {
     const texts = rows.map((r) => [r.id, ps.portSetText(r.fromEveryNamespace), ps.portSetText(r.fromOutside), ps.portSetText(r.toWholeInternet)]);
     const cells = [head.map((h) => h.toUpperCase()), ...texts];

@@ -1,6 +1,6 @@
 import { Cidr, cidrsOverlap, parseCidr } from '../../private/cidr';
-import { clusterPolicySelects, policySelects } from '../../semantics/evaluate';
-import { QueryPort } from '../../semantics/model';
+import { clusterPolicySelects, policySelects, portsMatch, resolveQueryPort, Target } from '../../semantics/evaluate';
+import { PolicyPort, QueryPort } from '../../semantics/model';
 import { Reachability } from '../../semantics/reachability';
 import { explainServiceFlow, isServiceRef, parseServiceRef, QueryEnds, resolveService, ServiceRef } from '../../semantics/services';
 import { parseArgs, portFromArgs } from '../args';
@@ -65,7 +65,10 @@ named targetPort that no endpoint declares).
     const port = portFromArgs(parsed.values.get('port'), parsed.values.get('protocol'));
     const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
     const text = userQuery(() => reach.explain(from, to, port));
-    io.stdout(text + '\n' + ipBlockNote(reach, [from, to]));
+    const src = reach._target(from);
+    const dst = reach._target(to);
+    const q: QueryPort = port.name !== undefined ? { protocol: port.protocol, name: port.name } : { protocol: port.protocol, port: port.number };
+    io.stdout(text + '\n' + ipBlockNote(reach, [{ src, dst, protocol: port.protocol, port: resolveQueryPort(q, dst).port }]));
     return EXIT_OK;
   },
 };
@@ -98,49 +101,77 @@ function explainService(parsed: ReturnType<typeof parseArgs>, from: string, to: 
   });
   const src = ends(from, fromRef, fromRef?.port);
   const dst = ends(to, toRef, servicePort);
-  const ids = [...src.targets, ...dst.targets].map((t) => t.target.id);
-  io.stdout(explainServiceFlow(cluster, src, dst, query) + '\n' + ipBlockNote(reach, ids));
+  const flowProtocol = query?.protocol ?? dst.service?.servicePort?.protocol ?? protocol ?? 'TCP';
+  const flows = src.targets.flatMap((s) => dst.targets.map((d) => ({
+    src: s.target,
+    dst: d.target,
+    protocol: flowProtocol,
+    port: d.port ?? (query ? resolveQueryPort(query, d.target).port : undefined),
+  })));
+  io.stdout(explainServiceFlow(cluster, src, dst, query) + '\n' + ipBlockNote(reach, flows));
   return EXIT_OK;
 }
 
 /** Ranges pod IPs are usually taken from: private and shared address space, and ULAs. */
 const POD_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'].map((c) => parseCidr(c)!);
 
+/** One flow an explanation answers: its ends, protocol, and the port on the destination (absent: a named port it does not declare). */
+interface NotedFlow {
+  readonly src: Target;
+  readonly dst: Target;
+  readonly protocol: string;
+  readonly port?: number;
+}
+
 /**
- * A note when a policy of either end has an ipBlock (or a ClusterNetworkPolicy network) that may cover pod IPs: the
- * engine matches them against pods only when the manifests give their IPs, while many network plugins match pod IPs
- * against them. Which way the answer may be wrong depends on the rule: an ipBlock or an Accept network may let a flow
- * answered DENIED pass, a Deny network may deny a flow answered ALLOWED, and a Pass network may do either.
+ * A note when a rule that decides one of the explained pod-to-pod flows has an ipBlock (or a ClusterNetworkPolicy
+ * network) that may cover pod IPs: the engine matches them against pods only when the manifests give their IPs, while
+ * many network plugins match pod IPs against them. Only the rules that decide the flow count: egress rules of the
+ * source's policies, ingress rules of the destination's, on the flow's protocol and port; an ipBlock of another
+ * direction or port cannot change this answer (issue 20: the note was added to unrelated pod-to-pod flows). Which way the
+ * answer may be wrong depends on the rule: an ipBlock or an Accept network may let a flow answered DENIED pass, a
+ * Deny network may deny a flow answered ALLOWED, and a Pass network may do either.
  */
-function ipBlockNote(reach: Reachability, ends: string[]): string {
+function ipBlockNote(reach: Reachability, flows: readonly NotedFlow[]): string {
   const cluster = reach._cluster();
-  const endpoints = cluster.endpoints.filter((e) => ends.includes(e.id));
   const blocks = new Set<string>();
   let mayOpen = false;
   let mayClose = false;
   const coversPods = (cidr: Cidr) => cidr.prefix === 0 || POD_RANGES.some((r) => cidrsOverlap(r, cidr));
-  for (const policy of cluster.policies) {
-    if (!endpoints.some((e) => policySelects(policy, e))) continue;
-    for (const rule of [...policy.ingress, ...policy.egress]) {
-      for (const peer of rule.peers ?? []) {
-        const block = peer.ipBlock;
-        if (block && coversPods(block.cidr)) {
-          blocks.add(`${block.text} (policy ${policy.id})`);
-          mayOpen = true;
+  const onPort = (rule: { readonly ports?: readonly PolicyPort[] }, f: NotedFlow) => portsMatch(rule, f.protocol, f.port!, f.dst);
+  for (const f of flows) {
+    const src = f.src.endpoint;
+    const dst = f.dst.endpoint;
+    // A named port the destination does not declare: nothing to connect to, no rule decides.
+    if (f.port === undefined) continue;
+    for (const policy of cluster.policies) {
+      const rules = [
+        ...(src && policy.isolatesEgress && policySelects(policy, src) ? policy.egress : []),
+        ...(dst && policy.isolatesIngress && policySelects(policy, dst) ? policy.ingress : []),
+      ];
+      for (const rule of rules) {
+        if (!onPort(rule, f)) continue;
+        for (const peer of rule.peers ?? []) {
+          const block = peer.ipBlock;
+          if (block && coversPods(block.cidr)) {
+            blocks.add(`${block.text} (policy ${policy.id} ${peer.path})`);
+            mayOpen = true;
+          }
         }
       }
     }
-  }
-  // ClusterNetworkPolicy networks: upstream says they match cluster-internal traffic too.
-  for (const policy of cluster.clusterPolicies ?? []) {
-    if (!endpoints.some((e) => clusterPolicySelects(cluster, policy, e))) continue;
-    for (const rule of policy.egress) {
-      for (const peer of rule.peers) {
-        for (const cidr of peer.networks ?? []) {
-          if (!coversPods(cidr)) continue;
-          blocks.add(`${cidr.text} (ClusterNetworkPolicy ${policy.id}, ${rule.action})`);
-          if (rule.action !== 'Deny') mayOpen = true;
-          if (rule.action !== 'Accept') mayClose = true;
+    // ClusterNetworkPolicy networks (egress only): upstream says they match cluster-internal traffic too.
+    for (const policy of cluster.clusterPolicies ?? []) {
+      if (!src || !clusterPolicySelects(cluster, policy, src)) continue;
+      for (const rule of policy.egress) {
+        if (!onPort(rule, f)) continue;
+        for (const peer of rule.peers) {
+          for (const cidr of peer.networks ?? []) {
+            if (!coversPods(cidr)) continue;
+            blocks.add(`${cidr.text} (ClusterNetworkPolicy ${policy.id} ${rule.path}, ${rule.action})`);
+            if (rule.action !== 'Deny') mayOpen = true;
+            if (rule.action !== 'Accept') mayClose = true;
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
+import { markdownCode } from '../../private/text';
 import { isReplicated } from '../../semantics/evaluate';
-import { matrixLegend, matrixLines, matrixMark, undecidableNotes } from '../../semantics/matrix-text';
+import { matrixLegend, matrixLines, matrixMark, replicatedMark, undecidableNotes } from '../../semantics/matrix-text';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
 import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, PATH_HELP, userQuery } from '../load';
@@ -28,9 +29,10 @@ ${INPUT_HELP}
 Rows are sources, columns destinations. Marks: ✓ allowed, · denied, ? undecidable offline (an end uses
 the host network, where NetworkPolicy behaviour is undefined upstream; a line under the table says
 which; in JSON "allowed": null, "decidable": false, the "reason", and "policiesAlone", the verdict of
-the policies alone). Self pairs are included: a pod
-cannot block access to itself, and for a workload of several pods (spec.replicas above 1, a
-DaemonSet) the cell is the verdict between two different replicas.
+the policies alone). Self pairs are included, and the legend says what the diagonal is: a pod to
+itself (always allowed: a pod cannot block access to itself), and for a workload of several pods
+(spec.replicas above 1, a DaemonSet), marked * after its name, the verdict between two different
+replicas.
 Exit status: 0 success, 2 invalid input or usage.
 `,
   run(args: string[], io: CliIo): number {
@@ -77,12 +79,14 @@ Exit status: 0 success, 2 invalid input or usage.
       case 'markdown':
         out.line(`Reachability on ${port} (${matrixLegend(m)})`);
         out.line('');
-        out.line(`| from \\ to | ${ids.map((id) => `\`${id}\``).join(' | ')} |`);
+        // The mark of a workload of several pods, escaped: `*` would start emphasis.
+        const label = (i: number) => `${markdownCode(ids[i])}${replicatedMark(m, i).replace('*', '\\*')}`;
+        out.line(`| from \\ to | ${ids.map((_, j) => label(j)).join(' | ')} |`);
         out.line(`|---|${ids.map(() => ':---:').join('|')}|`);
         for (let i = 0; i < n; i++) {
           const cells: string[] = [];
           for (let j = 0; j < n; j++) cells.push(matrixMark(m, i, j));
-          out.line(`| \`${ids[i]}\` | ${cells.join(' | ')} |`);
+          out.line(`| ${label(i)} | ${cells.join(' | ')} |`);
         }
         if (m.anyUndecidable) out.line('');
         for (const note of undecidableNotes(m)) out.line(note.replace(/^\?/, '`?`'));
