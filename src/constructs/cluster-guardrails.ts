@@ -179,7 +179,7 @@ export class ClusterGuardrails extends Construct {
       problems.push('dns must be a list of peers, e.g. [Peer.kubeDns()] ([] for none)');
     } else {
       dnsPeers.forEach((peer, i) => {
-        const spec = resolvePeer(`dns #${i + 1}`, '', peer, problems);
+        const spec = resolvePeer(this, `dns #${i + 1}`, '', peer, problems);
         if (!spec) return;
         const ports = spec.defaultPorts ?? [Port.DNS_UDP, Port.DNS_TCP];
         problems.push(...guardFlowProblems('Accept', Peer.allNamespaces()._peerSpec(), spec, ports).map((p) => `dns #${i + 1}: ${p}`));
@@ -245,7 +245,7 @@ export class ClusterGuardrails extends Construct {
     }
     if (Array.isArray(ports) && ports.length === 0) problems.push(`${label}: ports is empty: leave it out${allPortsByDefault ? ' for every port' : ''}, or list the ports`);
     const record: RecordedFlow = { action, label, source, destination, ports: Array.isArray(ports) ? [...ports] : undefined, allPortsByDefault };
-    if (problems.length === 0) resolveFlow(record, problems);
+    if (problems.length === 0) resolveFlow(this, record, problems);
     // Checked where the flow enters; resolved again at synthesis, where a workload's late select() counts.
     throwIfProblems(this, problems);
     this.flows.push(record);
@@ -254,7 +254,7 @@ export class ClusterGuardrails extends Construct {
   /** Renders at synthesis, with the whole app's intents (its namespaces, and its flows for the fallback's proof). */
   private settle(app: AppObjects, intents: IntentSet): string[] {
     const problems = this.tiersOutsideIsolation(intents);
-    const flows = this.flows.map((f) => resolveFlow(f, problems)).filter((f): f is GuardFlow => f !== undefined);
+    const flows = this.flows.map((f) => resolveFlow(this, f, problems)).filter((f): f is GuardFlow => f !== undefined);
     if (problems.length) return problems;
     const g: GuardrailIntent = { ...this.base, flows };
     if (this.rendering === GuardrailRendering.CLUSTER_NETWORK_POLICY) {
@@ -368,10 +368,10 @@ interface RecordedFlow {
 }
 
 /** Resolves a recorded flow; appends its problems (with its label) and returns `undefined` when there is any. */
-function resolveFlow(flow: RecordedFlow, problems: string[]): GuardFlow | undefined {
+function resolveFlow(scope: IConstruct, flow: RecordedFlow, problems: string[]): GuardFlow | undefined {
   const before = problems.length;
-  const src = resolvePeer(flow.label, 'source', flow.source, problems);
-  const dst = resolvePeer(flow.label, 'destination', flow.destination, problems);
+  const src = resolvePeer(scope, flow.label, 'source', flow.source, problems);
+  const dst = resolvePeer(scope, flow.label, 'destination', flow.destination, problems);
   if (!src || !dst || problems.length > before) return undefined;
   const ports = flow.ports ?? (flow.allPortsByDefault ? undefined : dst.defaultPorts);
   problems.push(...guardFlowProblems(flow.action, src, dst, ports).map((p) => `${flow.label} (${src.description} -> ${dst.description}): ${p}`));

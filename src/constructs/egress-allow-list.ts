@@ -107,7 +107,7 @@ export class EgressAllowList extends Construct implements IPeer {
           into.push(`${label} is not a destination: give { peer, ports }`);
           return undefined;
         }
-        return checkFlow(label, this, d.peer, d.ports, into, portsChecked);
+        return checkFlow(this, label, this, d.peer, d.ports, into, portsChecked);
       })
       .filter((f): f is CheckedFlow => f !== undefined);
     check(problems, false);

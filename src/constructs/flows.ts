@@ -2,7 +2,7 @@
  * The boundary where constructs receive peers and ports: every value is checked here (a non-peer, a non-port, a named
  * port towards addresses...) so that render only ever sees valid input, and flows become grants on their owned ends.
  */
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IntentRegistry } from '../intent/registry';
 import { isPeer, IPeer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
@@ -22,6 +22,7 @@ export interface CheckedFlow {
  * `requireOwned`: at least one end must be pods the app owns, or nothing could ever be written.
  */
 export function checkFlow(
+  scope: IConstruct,
   label: string,
   source: IPeer,
   destination: IPeer,
@@ -30,8 +31,8 @@ export function checkFlow(
   portsChecked = false,
 ): CheckedFlow | undefined {
   const before = problems.length;
-  const src = resolvePeer(label, 'source', source, problems);
-  const dst = resolvePeer(label, 'destination', destination, problems);
+  const src = resolvePeer(scope, label, 'source', source, problems);
+  const dst = resolvePeer(scope, label, 'destination', destination, problems);
   if (!src || !dst) return undefined;
   if (!src.owned && !dst.owned) {
     problems.push(
@@ -63,13 +64,22 @@ export function checkFlow(
 }
 
 /**
- * Resolves a peer value, or reports that it is not one. Problems start with `label` and `role` (e.g. `flow #2 (web ->
- * api) source`), both left out when empty; the label is only built when there is a problem.
+ * Resolves a peer value received by the construct `scope`, or reports that it is not one. Problems start with `label`
+ * and `role` (e.g. `flow #2 (web -> api) source`), both left out when empty; the label is only built when there is a
+ * problem. A construct used as a peer (a Tier, a ZeroTrustNamespace) must belong to the same App as `scope`: the
+ * intents of one App are rendered together, so one from another App would leave half a flow, or none.
  */
-export function resolvePeer(label: string, role: string, peer: IPeer, problems: string[]): PeerSpec | undefined {
+export function resolvePeer(scope: IConstruct, label: string, role: string, peer: IPeer, problems: string[]): PeerSpec | undefined {
   const prefix = () => [label, role].filter((s) => s).join(' ');
   if (!isPeer(peer)) {
     problems.push(`${prefix()} ${JSON.stringify(peer) ?? String(peer)} is not a peer: use a Tier, a ZeroTrustNamespace or a Peer factory (Peer.cidr(...), Peer.pods(...)...)`);
+    return undefined;
+  }
+  if (Construct.isConstruct(peer) && peer.node.root !== scope.node.root) {
+    problems.push(
+      `${prefix()} ${peer.node.path} belongs to another App than ${scope.node.path || 'this construct'}: the policies of one App are rendered ` +
+      'together, so a construct of another App cannot be a flow end. Fix: create it in this App (or use a Peer value, e.g. Peer.pods(...), for pods another App owns)',
+    );
     return undefined;
   }
   const spec = peer._peerSpec();
@@ -129,7 +139,7 @@ export class FlowRecorder {
         problems.push(`${label} is not a flow: give { source, destination, ports }`);
         continue;
       }
-      checkFlow(label, flow.source, flow.destination, flow.ports, problems);
+      checkFlow(this.owner, label, flow.source, flow.destination, flow.ports, problems);
     }
     throwIfProblems(this.owner, problems);
     this.flows.push(...labelled);
@@ -138,7 +148,7 @@ export class FlowRecorder {
   /** The grants of the recorded flows, at synthesis; problems found then are appended to `problems`. */
   public grants(problems: string[]): Grant[] {
     return this.flows
-      .map(({ flow, label }) => checkFlow(label, flow.source, flow.destination, flow.ports, problems, true))
+      .map(({ flow, label }) => checkFlow(this.owner, label, flow.source, flow.destination, flow.ports, problems, true))
       .filter((f): f is CheckedFlow => f !== undefined)
       .flatMap((f) => grantsOf(f, this.owner.node.path));
   }

@@ -9,7 +9,7 @@ import { inputError, throwIfProblems } from '../private/errors';
 import { Json, NAMESPACE_NAME_LABEL } from '../private/k8s';
 import { dns1123LabelProblem, labelsProblems } from '../private/labels';
 import { peersToKube } from '../render/intents';
-import { buildRules, emitPolicy, normalizePorts } from '../render/policy';
+import { buildRules, constructPathAnnotationEnabled, emitPolicy, normalizePorts } from '../render/policy';
 
 /**
  * A Pod Security Standards level.
@@ -157,7 +157,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       problems.push('dns must be a list of peers, e.g. [Peer.kubeDns()] or [Peer.cidr("169.254.20.10/32")] ([] for none)');
     } else {
       dnsPeers.forEach((peer, i) => {
-        const spec = resolvePeer(`dns #${i + 1}`, '', peer, problems);
+        const spec = resolvePeer(this, `dns #${i + 1}`, '', peer, problems);
         if (!spec) return;
         const ports = props.dnsPorts ?? spec.defaultPorts ?? [Port.DNS_UDP, Port.DNS_TCP];
         if (!Array.isArray(ports) || ports.length === 0) {
@@ -185,6 +185,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       problems.push(`namespace "${name}" is already a ZeroTrustNamespace at ${existing.node.path}: declare each namespace once`);
     }
     throwIfProblems(this, problems);
+    // The policies read this switch when they are emitted: read it now, before the Namespace exists, so that a bad
+    // value leaves no Namespace without its default-deny behind a caught error.
+    constructPathAnnotationEnabled(this);
 
     registry.claimNamespace(this, name);
     this.name = name;

@@ -6,21 +6,8 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Port, Protocol } from '../model/port';
 import { LabelExpression, ResolvedSelection, resolveLabels } from '../model/selector';
+import { WORKLOAD_KINDS, WORKLOAD_KIND_LIST } from '../private/k8s';
 import { portNameProblem } from '../private/labels';
-
-/** Where the pod template of each workload kind lives in its object. */
-const TEMPLATE_PATHS: { [kind: string]: string[] } = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-/** Kinds whose pods are the ones `spec.selector` selects (the controller adopts exactly those). */
-const SELECTOR_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 /**
  * The pods of a workload (or, with `service`, of a Service) as a selection.
@@ -52,14 +39,20 @@ export function readWorkload(construct: IConstruct, service: boolean): ResolvedS
   if (kind === 'Pod') {
     selector = { matchLabels: json.metadata?.labels };
     from = 'its labels';
-  } else if (SELECTOR_KINDS.has(kind) || (kind === 'Job' && json.spec?.selector)) {
-    selector = json.spec?.selector;
-    from = 'its spec.selector';
-  } else if (TEMPLATE_PATHS[kind]) {
-    selector = { matchLabels: at(json, TEMPLATE_PATHS[kind])?.metadata?.labels };
-    from = "its pod template's labels";
+  } else if (WORKLOAD_KINDS.has(kind)) {
+    const workload = WORKLOAD_KINDS.get(kind)!;
+    if (workload.selector === 'labelSelector' || (kind === 'Job' && json.spec?.selector)) {
+      selector = json.spec?.selector;
+      from = 'its spec.selector';
+    } else if (workload.selector === 'labelMap' && json.spec?.selector) {
+      selector = { matchLabels: json.spec.selector };
+      from = 'its spec.selector';
+    } else {
+      selector = { matchLabels: at(json, workload.template)?.metadata?.labels };
+      from = "its pod template's labels";
+    }
   } else {
-    return fail(`${path} is a ${kind}, which has no pods: pass a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod`);
+    return fail(`${path} is a ${kind}, which has no pods: pass a ${WORKLOAD_KIND_LIST} or Pod`);
   }
   const labels = selector?.matchLabels ?? undefined;
   const expressions = (selector?.matchExpressions ?? []).map((e: any) => LabelExpression._of(e.key, e.operator, e.values));
@@ -150,7 +143,7 @@ function apiObjectOf(construct: IConstruct): ApiObject {
   return ApiObject.of(construct);
 }
 
-function at(value: any, path: string[]): any {
+function at(value: any, path: readonly string[]): any {
   let v = value;
   for (const key of path) v = v?.[key];
   return v;

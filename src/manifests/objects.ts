@@ -8,6 +8,7 @@
 import { SourcedObject } from './decode';
 import { Problem } from './problem';
 import { checkSchema, SCHEMAS } from './schema';
+import { WORKLOAD_KINDS } from '../private/k8s';
 import { quote, typeName } from '../private/text';
 
 /** The group/version the API server serves each kind the engine reads under. */
@@ -17,12 +18,7 @@ export const KIND_VERSIONS: ReadonlyMap<string, string> = new Map([
   ['Namespace', 'v1'],
   ['Pod', 'v1'],
   ['Service', 'v1'],
-  ['Deployment', 'apps/v1'],
-  ['StatefulSet', 'apps/v1'],
-  ['DaemonSet', 'apps/v1'],
-  ['ReplicaSet', 'apps/v1'],
-  ['Job', 'batch/v1'],
-  ['CronJob', 'batch/v1'],
+  ...[...WORKLOAD_KINDS].map(([kind, w]) => [kind, w.apiVersion] as [string, string]),
 ]);
 
 const BY_LOWER_CASE = new Map([...KIND_VERSIONS.keys()].map((k) => [k.toLowerCase(), k]));

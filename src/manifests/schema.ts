@@ -172,6 +172,11 @@ export const SCHEMAS: ReadonlyMap<string, Schema> = new Map<string, Schema>([
     selector: LABEL_SELECTOR,
     ...anyOf('replicas', 'minReadySeconds'),
   }), true)],
+  ['ReplicationController', top(obj({
+    template: POD_TEMPLATE,
+    selector: map(STR),
+    ...anyOf('replicas', 'minReadySeconds'),
+  }), true)],
   ['Job', top(JOB_SPEC, true)],
   ['CronJob', top(obj({
     jobTemplate: obj({ metadata: OBJECT_META, spec: JOB_SPEC }),

@@ -212,7 +212,10 @@ export class Peer {
 
   /**
    * The Kubernetes API server, outside the pod network: its endpoint addresses, which only you know (see
-   * `kubectl get endpoints kubernetes`). Flows to it use TCP 443 unless they name ports (kubeadm serves on 6443).
+   * `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`). Not the `kubernetes` Service's
+   * ClusterIP (often 10.96.0.1): Service addresses are translated to endpoints before policies apply, so a rule on the
+   * ClusterIP matches nothing (lint NP012 says so when given `--service-cidr`). Flows to it use TCP 443 unless they
+   * name ports; name the endpoints' port when it differs (kubeadm serves on 6443).
    */
   public static kubernetesApi(cidrs: string[]): IPeer {
     return new SimplePeer(() => addresses(blocksOf(cidrs), [Port.tcp(443)], 'Kubernetes API server '));

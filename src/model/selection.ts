@@ -21,8 +21,8 @@ export class PodSelection {
   }
 
   /**
-   * The pods of a workload, read from what it synthesizes: a Deployment, StatefulSet, DaemonSet or ReplicaSet by its
-   * `spec.selector`, a Job or CronJob by its pod template's labels, a Pod by its labels. Any cdk8s-plus workload
+   * The pods of a workload, read from what it synthesizes: a Deployment, StatefulSet, DaemonSet, ReplicaSet or
+   * ReplicationController by its `spec.selector`, a Job or CronJob by its pod template's labels, a Pod by its labels. Any cdk8s-plus workload
    * (of any major version) or plain cdk8s `ApiObject` works. Its namespace, when set, is the tier's namespace.
    *
    * The object is read when the app is synthesized, so `select()` calls made after this one count.

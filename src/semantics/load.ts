@@ -15,7 +15,7 @@ import { SourcedObject } from '../manifests/decode';
 import { checkObject, expandLists } from '../manifests/objects';
 import { ObjectRef, refText } from '../manifests/problem';
 import { cidrContainsCidr, cidrStrictlyContains, Cidr, IpAddress, parseCidr, parseIp } from '../private/cidr';
-import { NAMESPACE_NAME_LABEL } from '../private/k8s';
+import { NAMESPACE_NAME_LABEL, WORKLOAD_KINDS } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 
 export { NAMESPACE_NAME_LABEL };
@@ -32,16 +32,6 @@ export interface LoadResult {
    */
   readonly notes: Problem[];
 }
-
-/** Where the pod template of each workload kind lives. A Map: a kind named `constructor` is just unknown. */
-const TEMPLATE_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['Deployment', ['spec', 'template']],
-  ['StatefulSet', ['spec', 'template']],
-  ['DaemonSet', ['spec', 'template']],
-  ['ReplicaSet', ['spec', 'template']],
-  ['Job', ['spec', 'template']],
-  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template']],
-]);
 
 /** Reads objects into a cluster. Never throws: every problem is returned. */
 export function loadCluster(input: readonly SourcedObject[]): LoadResult {
@@ -181,6 +171,8 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       }
       // A pod or a workload standing for its pods.
       let podLabels = labels;
+      // The endpoint's name: the object's, but the operator's StatefulSet for a custom resource (prometheus-k8s).
+      let endpointName = name;
       let podSpec: unknown;
       let specPath = 'spec';
       const ips: IpAddress[] = [];
@@ -189,16 +181,17 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         podSpec = record.spec;
         readPodIps(record.status, report, ips);
         ports = readContainerPorts(podSpec, specPath, report);
-      } else if (!TEMPLATE_PATHS.has(kindName)) {
+      } else if (!WORKLOAD_KINDS.has(kindName)) {
         // A custom resource whose pods an operator creates: the operator's labels, then spec.podMetadata.labels.
         const spec = isPlainObject(record.spec) ? record.spec : {};
         const pods = operatorPods(kindName, name);
+        endpointName = pods.workloadName;
         const podMetadata = isPlainObject(spec.podMetadata) ? spec.podMetadata : {};
         podLabels = new Map([...pods.labels, ...readLabels(podMetadata.labels, 'spec.podMetadata.labels', report)]);
         podSpec = spec;
         ports = [...pods.ports];
       } else {
-        const steps = TEMPLATE_PATHS.get(kindName)!;
+        const steps = WORKLOAD_KINDS.get(kindName)!.template;
         let template: unknown = record;
         for (const step of steps) template = isPlainObject(template) ? template[step] : undefined;
         const templatePath = steps.join('.');
@@ -212,7 +205,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         specPath = `${templatePath}.spec`;
         ports = readContainerPorts(podSpec, specPath, report);
       }
-      const id = `${namespace}/${name}`;
+      const id = `${namespace}/${endpointName}`;
       const owner = endpointOwner.get(id);
       if (owner !== undefined && owner !== kindName) {
         report('metadata.name', `the endpoint name ${id} is already used by a ${owner}: endpoints are named namespace/name, so give one of them another name`);
@@ -221,10 +214,11 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       if (owner !== undefined) note(`${kindName} ${id}`, endpoints.get(id)!.source);
       endpointOwner.set(id, kindName);
       const hostNetwork = isPlainObject(podSpec) && podSpec.hostNetwork === true;
+      const references = readReferences(podSpec);
       endpoints.set(id, {
         id,
         namespace: namespace!,
-        name,
+        name: endpointName,
         kind: kindName,
         labels: podLabels,
         ips,
@@ -232,6 +226,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         source: o.source,
         hostNetwork,
         replicas: replicasOf(record, kindName),
+        ...(references.length > 0 ? { references } : {}),
       });
     }
   });
@@ -275,6 +270,7 @@ function replicasOf(record: { [key: string]: unknown }, kind: string): number {
     case 'Deployment':
     case 'StatefulSet':
     case 'ReplicaSet':
+    case 'ReplicationController':
     case 'Alertmanager':
     case 'ThanosRuler':
       return count(spec.replicas);
@@ -364,6 +360,25 @@ function readPodIps(status: unknown, report: Report, out: IpAddress[]) {
   if (Array.isArray(status.podIPs)) {
     status.podIPs.forEach((entry, i) => add(isPlainObject(entry) ? entry.ip : entry, `status.podIPs[${i}].ip`));
   }
+}
+
+/** The configuration strings of a pod spec's containers that may name a Service: env values, args and command. */
+function readReferences(spec: unknown): string[] {
+  const out: string[] = [];
+  if (!isPlainObject(spec)) return out;
+  const add = (x: unknown) => {
+    if (typeof x === 'string' && x.length > 0 && x.length <= 1024 && out.length < 64) out.push(x);
+  };
+  for (const list of ['containers', 'initContainers']) {
+    const containers = spec[list];
+    if (!Array.isArray(containers)) continue;
+    for (const c of containers) {
+      if (!isPlainObject(c)) continue;
+      if (Array.isArray(c.env)) for (const e of c.env) if (isPlainObject(e)) add(e.value);
+      for (const field of ['args', 'command']) if (Array.isArray(c[field])) (c[field] as unknown[]).forEach(add);
+    }
+  }
+  return out;
 }
 
 function readContainerPorts(spec: unknown, specPath: string, report: Report): ContainerPort[] {

@@ -35,6 +35,11 @@ export interface Matrix {
   allowed(i: number, j: number): boolean;
   /** Why the pair cannot be decided offline (an end uses the host network), or `undefined`. */
   undecidable(i: number, j: number): string | undefined;
+  /**
+   * The verdict of the policies alone, as if every end were an ordinary pod: `allowed` for a decidable pair, and for an
+   * undecidable one what the policies say before the plugin's host-network behaviour (which upstream leaves undefined).
+   */
+  policiesAlone(i: number, j: number): boolean;
 }
 
 /** Where a selector can matter: the namespaces of the pods it may be asked about. */
@@ -292,6 +297,7 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
     return reason;
   };
   const classPair = (i: number, j: number) => classAllowed[classOf[i] * C + classOf[j]] === 1;
+  const policiesAlone = (i: number, j: number) => (i === j && !replicated[i] ? resolvable.has(classOf[i]) : classPair(i, j));
   return {
     endpoints,
     classCount: C,
@@ -299,11 +305,8 @@ export function computeMatrix(cluster: Cluster, q: QueryPort, options: MatrixOpt
     anyUndecidable: hostNetwork && endpoints.some((e, h) => e.hostNetwork
       && endpoints.some((_, j) => undecidable(h, j) !== undefined || undecidable(j, h) !== undefined)),
     undecidable,
-    allowed: (i, j) => {
-      if (hostNetwork && undecidable(i, j) !== undefined) return false;
-      if (i === j && !replicated[i]) return resolvable.has(classOf[i]);
-      return classPair(i, j);
-    },
+    policiesAlone,
+    allowed: (i, j) => !(hostNetwork && undecidable(i, j) !== undefined) && policiesAlone(i, j),
   };
 }
 

@@ -63,6 +63,12 @@ export interface Endpoint {
    * Deployment, StatefulSet or ReplicaSet, `parallelism` for a Job, and `Infinity` for a DaemonSet (one per node).
    */
   readonly replicas: number;
+  /**
+   * What its containers are configured with, where a client names the Services it uses: `env[].value`, `args` and
+   * `command` strings (each at most 1,024 characters, at most 64), absent when there are none. Lint reads them to
+   * find the clients of a Service (NP018).
+   */
+  readonly references?: readonly string[];
 }
 
 export interface ServicePort {

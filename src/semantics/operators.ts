@@ -16,6 +16,11 @@ export interface OperatorPods {
   /** Labels every pod of the resource carries, whatever its spec. */
   readonly labels: ReadonlyMap<string, string>;
   readonly ports: readonly ContainerPort[];
+  /**
+   * The name of the StatefulSet the operator creates, which its pods are named after: `prometheus-k8s` for a
+   * Prometheus `k8s` (its first shard; further shards add `-shard-N`), `alertmanager-main`, `thanos-ruler-<name>`.
+   */
+  readonly workloadName: string;
 }
 
 interface OperatorKind {
@@ -23,16 +28,19 @@ interface OperatorKind {
   readonly appName: string;
   /** The older label the operator sets to the resource's name. */
   readonly nameLabel: string;
+  /** The operator names the StatefulSet (and so its pods) `<prefix><resource name>`. */
+  readonly workloadPrefix: string;
   readonly ports: readonly ContainerPort[];
 }
 
 const RELOADER: ContainerPort = { name: 'reloader-web', port: 8080, protocol: 'TCP' };
 
 const OPERATOR_KINDS: ReadonlyMap<string, OperatorKind> = new Map([
-  ['Prometheus', { appName: 'prometheus', nameLabel: 'prometheus', ports: [{ name: 'web', port: 9090, protocol: 'TCP' }, RELOADER] }],
+  ['Prometheus', { appName: 'prometheus', nameLabel: 'prometheus', workloadPrefix: 'prometheus-', ports: [{ name: 'web', port: 9090, protocol: 'TCP' }, RELOADER] }],
   ['Alertmanager', {
     appName: 'alertmanager',
     nameLabel: 'alertmanager',
+    workloadPrefix: 'alertmanager-',
     ports: [
       { name: 'web', port: 9093, protocol: 'TCP' }, { name: 'mesh-tcp', port: 9094, protocol: 'TCP' },
       { name: 'mesh-udp', port: 9094, protocol: 'UDP' }, RELOADER,
@@ -41,6 +49,7 @@ const OPERATOR_KINDS: ReadonlyMap<string, OperatorKind> = new Map([
   ['ThanosRuler', {
     appName: 'thanos-ruler',
     nameLabel: 'thanos-ruler',
+    workloadPrefix: 'thanos-ruler-',
     ports: [{ name: 'grpc', port: 10901, protocol: 'TCP' }, { name: 'web', port: 10902, protocol: 'TCP' }, RELOADER],
   }],
 ]);
@@ -66,7 +75,7 @@ export function operatorPods(kind: string, name: string): OperatorPods {
     [k.nameLabel, name],
   ]);
   if (kind === 'Prometheus') labels.set('operator.prometheus.io/name', name);
-  return { labels, ports: k.ports };
+  return { labels, ports: k.ports, workloadName: `${k.workloadPrefix}${name}` };
 }
 
 /**

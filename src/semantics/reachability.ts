@@ -23,8 +23,8 @@ import { parseIp } from '../private/cidr';
  * tier first (by priority, first matching rule; Pass hands the decision to NetworkPolicy), then NetworkPolicy for
  * the pods it isolates, then the Baseline tier, then the default (allow).
  *
- * Endpoints are named `namespace/name`: a Pod, or a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob) standing for the pods of its template. A source or destination may also be an IP address, for traffic
+ * Endpoints are named `namespace/name`: a Pod, or a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ * ReplicationController, Job, CronJob) standing for the pods of its template. A source or destination may also be an IP address, for traffic
  * from or to outside the cluster: only the pod end's policies apply then. Objects the API server would reject make
  * the factories throw, listing file (or chart), object and field; nothing is evaluated silently.
  *

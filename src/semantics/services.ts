@@ -236,3 +236,25 @@ function servicePortConfusion(cluster: Cluster, p: { src: Target; dst: Target; q
   }
   return out;
 }
+
+/**
+ * The endpoints whose configuration (env values, args, command) names a Service as a host: `name.namespace`,
+ * `name.namespace.svc` and `name.namespace.svc.<cluster domain>` from any namespace; from the Service's own
+ * namespace also the bare name, but only with a scheme (`http://name`) or a port (`name:8080`), since a bare word
+ * is too often something else. The Service's own pods are left out.
+ */
+export function serviceClients(cluster: Cluster, service: Service): Endpoint[] {
+  const own = new Set(serviceEndpoints(cluster, service));
+  const name = escapeRegExp(service.name);
+  const ns = escapeRegExp(service.namespace);
+  const before = '(?:^|[\\s/@=,;"\'(])';
+  const after = '(?=$|[\\s:/,;"\'?)])';
+  const qualified = new RegExp(`${before}${name}\\.${ns}(?:\\.svc(?:\\.[a-z0-9-]+)*)?${after}`);
+  const bare = new RegExp(`(?:://${name}${after}|${before}${name}:[0-9]+(?=$|[^0-9]))`);
+  return cluster.endpoints.filter((e) => e.references !== undefined && !own.has(e)
+    && e.references.some((r) => qualified.test(r) || (e.namespace === service.namespace && bare.test(r))));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -18,7 +18,7 @@ describe('host-network pods are undecidable offline', () => {
     expect(lines[5]).toMatch(/^\? DaemonSet monitoring\/node-exporter uses the host network/);
   });
 
-  test('reach --output json gives undecidable pairs "decidable": false and the reason, never "allowed": true', () => {
+  test('reach --output json gives undecidable pairs "allowed": null (no verdict), "decidable": false, the reason, and the verdict of the policies alone', () => {
     const doc = JSON.parse(run(['reach', nodeExporter, '--port', '9100', '-o', 'json']).stdout);
     const undecidable = doc.results.filter((x: any) => x.decidable === false);
     expect(undecidable.map((x: any) => `${x.from} -> ${x.to}`)).toEqual([
@@ -29,10 +29,15 @@ describe('host-network pods are undecidable offline', () => {
       'monitoring/prometheus -> monitoring/node-exporter',
     ]);
     for (const x of undecidable) {
-      expect(Object.keys(x)).toEqual(['from', 'to', 'port', 'protocol', 'allowed', 'decidable', 'reason']);
-      expect(x.allowed).toBe(false);
+      expect(Object.keys(x)).toEqual(['from', 'to', 'port', 'protocol', 'allowed', 'decidable', 'reason', 'policiesAlone']);
+      // A consumer reading `allowed` must not see a denial nobody decided.
+      expect(x.allowed).toBeNull();
       expect(x.reason).toMatch(/host network/);
+      // policiesAlone is what explain prints as "the policies alone would ...".
+      const explained = run(['explain', nodeExporter, '--from', x.from, '--to', x.to, '--port', '9100']).stdout;
+      expect(`${x.from} -> ${x.to}: ${x.policiesAlone ? 'ALLOW' : 'DENY'}`).toBe(`${x.from} -> ${x.to}: ${/the policies alone would (ALLOW|DENY)/.exec(explained)![1]}`);
     }
+    expect(undecidable.find((x: any) => x.from === 'monitoring/prometheus' && x.to === 'monitoring/node-exporter').policiesAlone).toBe(true);
     expect(Object.keys(doc.results.find((x: any) => x.from === 'monitoring/grafana' && x.to === 'monitoring/prometheus'))).toEqual(['from', 'to', 'port', 'protocol', 'allowed']);
   });
 

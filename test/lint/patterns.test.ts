@@ -82,9 +82,9 @@ describe('pods the input does not show, declared as Pod objects in a file of the
 
 describe('operator pods in queries', () => {
   test('explain --from a Prometheus resource answers for its pods', () => {
-    const r = runCli(['explain', path.join(patterns, 'monitoring-stack.yaml'), '--from', 'monitoring/k8s', '--to', 'monitoring/grafana', '--port', '3000']);
+    const r = runCli(['explain', path.join(patterns, 'monitoring-stack.yaml'), '--from', 'monitoring/prometheus-k8s', '--to', 'monitoring/grafana', '--port', '3000']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^monitoring\/k8s -> monitoring\/grafana on TCP\/3000: ALLOWED/);
+    expect(r.stdout).toMatch(/^monitoring\/prometheus-k8s -> monitoring\/grafana on TCP\/3000: ALLOWED/);
   });
 });

@@ -306,6 +306,46 @@ describe('each rule', () => {
     expect(lintYaml(clean()).findings).toEqual([]);
   });
 
+  describe('NP018 when rules admit the port from peers the input does not hold (issue 20 §3.5)', () => {
+    // The namespace isolates every pod for Ingress (a whole-namespace selector); the only rule admits a gateway the
+    // input does not hold. The frontend's configuration names the Service.
+    const isolateAll = policy('all-in', `  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{ podSelector: { matchLabels: { app: gateway } } }]
+      ports: [{ port: 80 }]`);
+    const configured = (value: string) => WORKLOADS.replace(
+      '    spec:\n      containers:\n        - name: main\n          image: example\n          ports: [{ name: http, containerPort: 8080 }]',
+      `    spec:\n      containers:\n        - name: main\n          image: example\n          env: [{ name: BACKEND_URL, value: "${value}" }]\n          ports: [{ name: http, containerPort: 8080 }]`);
+    const lintWith = (value: string, ...more: string[]) => lintYaml([configured(value), service('backend-svc', 'backend', 80, 80), isolateAll, ...more].join('\n---\n'));
+
+    test.each(['http://backend-svc:80/api', 'backend-svc:80', 'backend-svc.shop', 'grpc://backend-svc.shop.svc.cluster.local:80'])('names the Service its client is configured with (%s)', (value) => {
+      expect(configured(value)).toContain('BACKEND_URL');
+      const np018 = lintWith(value).findings.filter((f) => f.ruleId === 'NP018');
+      expect(np018.map((f) => f.message)).toEqual([expect.stringMatching(/^Service shop\/backend-svc \(ports TCP\/80 -> 80\) is used by shop\/frontend \(named in its configuration\), but no pod of the input may reach shop\/backend.*explain --from shop\/frontend --to svc\/shop\/backend-svc:80/)]);
+    });
+
+    test('is silent when the client may reach the Service, or when nothing of the input names it', () => {
+      const frontendIn = policy('backend-from-frontend', `  podSelector: { matchLabels: { app: backend } }
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{ podSelector: { matchLabels: { app: frontend } } }]
+      ports: [{ port: 80 }]`);
+      expect(ruleIds(lintWith('http://backend-svc:80', frontendIn))).not.toContain('NP018');
+      expect(ruleIds(lintWith('http://elsewhere:80'))).not.toContain('NP018');
+      // A bare word is not a host: no scheme, no port.
+      expect(ruleIds(lintWith('backend-svc'))).not.toContain('NP018');
+    });
+  });
+
+  test('NP012 on a Service ClusterIP (the API server\'s 10.96.0.1) proposes its endpoint addresses, not an except', () => {
+    const r = lintYaml(clean(egressTo('api', '[{ ipBlock: { cidr: 10.96.0.1/32 } }]', '[{ port: 443 }]')), { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] });
+    const np012 = r.findings.filter((f) => f.ruleId === 'NP012');
+    expect(np012).toHaveLength(1);
+    expect(np012[0].message).toMatch(/10\.96\.0\.1\/32 overlaps the cluster's service CIDR 10\.96\.0\.0\/12: it names Service ClusterIPs.*Fix: allow the endpoint addresses.*Peer\.kubernetesApi/);
+    expect(np012[0].message).not.toMatch(/to `except`/);
+  });
+
   test('NP012 is only checked when the cluster ranges are given', () => {
     expect(ruleIds(lintYaml(clean(egressTo('out', '[{ ipBlock: { cidr: 10.0.0.0/8 } }]', '[{ port: 443 }]'))))).not.toContain('NP012');
   });

@@ -107,9 +107,11 @@ describe('laws with workloads of several replicas and host-network pods', () => 
         const single = computeMatrix(cluster, q, { noGrouping: true });
         ends.forEach((a, i) => ends.forEach((b, j) => {
           const v = evaluateFlow(cluster, a, b, q);
-          const expected = { flow: `${a.id}->${b.id} ${q.protocol}/${q.port ?? q.name}`, allowed: v.allowed, undecidable: v.undecidable };
-          expect({ ...expected, allowed: grouped.allowed(i, j), undecidable: grouped.undecidable(i, j) }).toEqual(expected);
-          expect({ ...expected, allowed: single.allowed(i, j), undecidable: single.undecidable(i, j) }).toEqual(expected);
+          const expected = { flow: `${a.id}->${b.id} ${q.protocol}/${q.port ?? q.name}`, allowed: v.allowed, undecidable: v.undecidable, policiesAlone: v.policiesAllow };
+          for (const m of [grouped, single]) {
+            const actual = { allowed: m.allowed(i, j), undecidable: m.undecidable(i, j), policiesAlone: m.policiesAlone(i, j) };
+            expect({ ...expected, ...actual }).toEqual(expected);
+          }
         }));
       }
     }), RUNS);

@@ -68,7 +68,8 @@ describe('the loader reads what the analyses need beyond policies', () => {
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'data' } },
     ]);
     expect(problems).toEqual([]);
-    const prometheus = cluster.endpoints.find((e) => e.id === 'monitoring/k8s')!;
+    // Named as the operator names its StatefulSet (issue 20: `explain --from monitoring/prometheus-k8s` was unknown).
+    const prometheus = cluster.endpoints.find((e) => e.id === 'monitoring/prometheus-k8s')!;
     expect(prometheus.kind).toBe('Prometheus');
     expect(Object.fromEntries(prometheus.labels)).toEqual({
       'app.kubernetes.io/name': 'prometheus',
@@ -80,7 +81,8 @@ describe('the loader reads what the analyses need beyond policies', () => {
     });
     expect(prometheus.ports.find((p) => p.name === 'web')!.port).toBe(9090);
     expect(prometheus.replicas).toBe(2);
-    const alertmanager = cluster.endpoints.find((e) => e.id === 'monitoring/main')!;
+    const alertmanager = cluster.endpoints.find((e) => e.id === 'monitoring/alertmanager-main')!;
+    expect(cluster.endpoints.map((e) => e.id)).not.toContain('monitoring/k8s');
     expect(alertmanager.labels.get('alertmanager')).toBe('main');
     expect(alertmanager.ports.map((p) => `${p.protocol}/${p.port}`)).toContain('UDP/9094');
     // Only resources that may make pods are remembered: not ServiceMonitors, Ingresses or ConfigMaps.

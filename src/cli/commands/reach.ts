@@ -27,7 +27,8 @@ ${INPUT_HELP}
 
 Rows are sources, columns destinations. Marks: ✓ allowed, · denied, ? undecidable offline (an end uses
 the host network, where NetworkPolicy behaviour is undefined upstream; a line under the table says
-which; in JSON "allowed": false, "decidable": false and the "reason"). Self pairs are included: a pod
+which; in JSON "allowed": null, "decidable": false, the "reason", and "policiesAlone", the verdict of
+the policies alone). Self pairs are included: a pod
 cannot block access to itself, and for a workload of several pods (spec.replicas above 1, a
 DaemonSet) the cell is the verdict between two different replicas.
 Exit status: 0 success, 2 invalid input or usage.
@@ -61,9 +62,13 @@ Exit status: 0 success, 2 invalid input or usage.
         for (let i = 0; i < n; i++) {
           const from = JSON.stringify(ids[i]);
           for (let j = 0; j < n; j++) {
+            // An undecidable pair is neither allowed nor denied: `allowed` is null, so that a consumer reading it sees
+            // no verdict, and `policiesAlone` carries what the policies alone say (what explain prints).
             const reason = m.anyUndecidable ? m.undecidable(i, j) : undefined;
-            const undecided = reason === undefined ? '' : `,"decidable":false,"reason":${JSON.stringify(reason)}`;
-            out.write(`${i + j === 0 ? '' : ','}\n  {"from":${from},"to":${JSON.stringify(ids[j])},"port":${portValue},"protocol":${protocol},"allowed":${m.allowed(i, j)}${undecided}}`);
+            const verdict = reason === undefined
+              ? `"allowed":${m.allowed(i, j)}`
+              : `"allowed":null,"decidable":false,"reason":${JSON.stringify(reason)},"policiesAlone":${m.policiesAlone(i, j)}`;
+            out.write(`${i + j === 0 ? '' : ','}\n  {"from":${from},"to":${JSON.stringify(ids[j])},"port":${portValue},"protocol":${protocol},${verdict}}`);
           }
         }
         out.write(`${n === 0 ? '' : '\n'}] }\n`);
