@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { EgressAllowList, NetpolLint, Peer, PodSelection, Port, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
+import { ClusterGuardrails, EgressAllowList, NetpolLint, Peer, PodSelection, Port, Tier, TierAccess, ZeroTrustNamespace } from '../../src';
 import { newChart, policy, synth } from '../util/synth';
 
 const labels = (app: string) => PodSelection.labels({ app });
@@ -46,6 +46,27 @@ describe('Tier, TierAccess and EgressAllowList are ordinary constructs of the tr
     platform(chart);
     chart.node.findChild(id).node.addValidation({ validate: () => ['not on Fridays'] });
     expect(() => synth(chart)).toThrow(`[test/${id}] not on Fridays`);
+  });
+
+  test('no construct of this library drops what a user attaches: every one synthesizes objects and runs validations added to it', () => {
+    const chart = newChart({ namespace: 'shop' });
+    const { web } = platform(chart);
+    const constructs: IConstruct[] = [
+      chart.node.findChild('ns'), web, chart.node.findChild('flows'), chart.node.findChild('web-external'),
+      new ClusterGuardrails(chart, 'guardrails'), Tier.of(new ApiObject(chart, 'api-pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api', labels: { app: 'api' } } })),
+    ];
+    constructs.forEach((c, i) => configMap(c, `attached-${i}`));
+    expect(names(synth(chart)).filter((n) => n.startsWith('ConfigMap/'))).toEqual(constructs.map((_, i) => `ConfigMap/attached-${i}`));
+    constructs.forEach((c) => c.node.addValidation({ validate: () => [`checked ${c.constructor.name}`] }));
+    const message = (() => {
+      try {
+        synth(chart);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    for (const c of constructs) expect(message).toContain(`[${c.node.path}] checked ${c.constructor.name}`);
   });
 
   test('a second construct with the same id in the same scope is refused by the constructs library', () => {
