@@ -204,8 +204,8 @@ export class ConnectionAnalysis {
   /**
    * How exposed pod `i` is: the ports any pod of any namespace may open to it (its ingress allows every namespace
    * and every pod: no isolation, a rule without peers, or a peer `namespaceSelector: {}` without a narrower pod
-   * selector), the ports some address outside the cluster may open to it, and the ports it may open to every IPv4
-   * address outside the cluster (the whole internet).
+   * selector), the ports some address outside the cluster may open to it, and the ports it may open to every
+   * address of a whole family (all of `0.0.0.0/0`, or all of `::/0`: the whole internet over IPv4 or over IPv6).
    */
   public exposure(i: number): { fromEveryNamespace: ps.PortSet; fromOutside: ps.PortSet; toWholeInternet: ps.PortSet } {
     const c = this.classOf[i];
@@ -222,12 +222,16 @@ export class ConnectionAnalysis {
     }
     let fromOutside = ps.EMPTY;
     for (const set of this.fromRegion[c]) fromOutside = ps.union(fromOutside, set);
-    let toWholeInternet: ps.PortSet | undefined;
+    // Per family, the ports open to every region of it (the regions cover the family exactly); then either family.
+    const perFamily = new Map<number, ps.PortSet>();
     this.regions.forEach((r, k) => {
-      if (r.node.family !== 4) return;
-      toWholeInternet = toWholeInternet === undefined ? this.toRegion[c][k] : ps.intersection(toWholeInternet, this.toRegion[c][k]);
+      const f = r.node.family;
+      const acc = perFamily.get(f);
+      perFamily.set(f, acc === undefined ? this.toRegion[c][k] : ps.intersection(acc, this.toRegion[c][k]));
     });
-    return { fromEveryNamespace, fromOutside, toWholeInternet: toWholeInternet ?? ps.EMPTY };
+    let toWholeInternet = ps.EMPTY;
+    for (const set of perFamily.values()) toWholeInternet = ps.union(toWholeInternet, set);
+    return { fromEveryNamespace, fromOutside, toWholeInternet };
   }
 
   /**
@@ -298,17 +302,15 @@ export class ConnectionAnalysis {
     return out;
   }
 
-  private targetOfEnd(i: number): Target | undefined {
+  private targetOfEnd(i: number): Target {
     const P = this.endpoints.length;
     if (i < P) return { endpoint: this.endpoints[i], id: this.endpoints[i].id };
-    const ip = regionAddress(this.regions[i - P]);
-    return ip ? { ip, id: this.regions[i - P].id } : undefined;
+    return { ip: regionAddress(this.regions[i - P]), id: this.regions[i - P].id };
   }
 
   private tieredOpenings(i: number, j: number, protocol: string, port: number): Opening[] {
     const src = this.targetOfEnd(i);
     const dst = this.targetOfEnd(j);
-    if (!src || !dst) return [];
     const v = evaluateFlow(this.cluster, src, dst, { protocol, port }, true);
     const out: Opening[] = [];
     const side = (s: SideVerdict | undefined) => {
@@ -389,7 +391,7 @@ export class ConnectionAnalysis {
           for (const r of rules) if (r.peers === PEER_ALL || r.peers.has(other)) acc = ps.union(acc, ps.resolve(r.spec, dstPorts));
           return acc;
         };
-        const [src, dst] = [this.targetOfEnd(this.reps[a])!, this.targetOfEnd(this.reps[b])!];
+        const [src, dst] = [this.targetOfEnd(this.reps[a]), this.targetOfEnd(this.reps[b])];
         set = this.tieredSet(src, dst, np(this.egressRules[a], b), np(this.ingressRules[b], a));
         this.sideCache.set(-1 - key, set);
       }
@@ -594,13 +596,13 @@ export class ConnectionAnalysis {
       for (let c = 0; c < C; c++) this.selecting.push(clusterPolicies.filter((p) => clusterPolicySelects(cluster, p, repOf(c))));
       const P = this.endpoints.length;
       for (let c = 0; c < C; c++) {
-        const pod = this.targetOfEnd(this.reps[c])!;
+        const pod = this.targetOfEnd(this.reps[c]);
         this.regions.forEach((_, k) => {
           const region = this.targetOfEnd(P + k);
           const npTo = this.egressRules[c] === undefined ? undefined : this.toRegion[c][k];
           const npFrom = this.ingressRules[c] === undefined ? undefined : this.fromRegion[c][k];
-          this.toRegion[c][k] = region ? this.tieredSet(pod, region, npTo, undefined) : ps.EMPTY;
-          this.fromRegion[c][k] = region ? this.tieredSet(region, pod, undefined, npFrom) : ps.EMPTY;
+          this.toRegion[c][k] = this.tieredSet(pod, region, npTo, undefined);
+          this.fromRegion[c][k] = this.tieredSet(region, pod, undefined, npFrom);
         });
       }
     }

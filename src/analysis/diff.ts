@@ -2,8 +2,10 @@
  * The semantic diff of two inputs: which connections the newer one allows that the older one does not (added), and
  * the reverse (removed), per pair of ends and protocol, with the rules that open each added connection.
  *
- * Both sides cut the outside into the same regions (the ipBlocks of both inputs together), so external ends compare
- * like for like. Memory: the older side's allowed pairs, plus the diff itself.
+ * Both sides cut the outside into the same regions (the ipBlocks of both inputs together, under both roots), and the
+ * regions are exact, non-empty sets of addresses that partition the address space: comparing region by region is
+ * comparing address by address, so "added" means allowed by the newer input and denied by the older at every
+ * address of the block. Memory: the older side's allowed pairs, plus the diff itself.
  */
 import { ConnectionAnalysis, End, Opening } from './connections';
 import { ipBlockCidrs } from './external';

@@ -2,11 +2,18 @@
  * The address space outside the cluster, cut into the blocks that the ipBlocks of the input tell apart.
  *
  * CIDRs are either nested or disjoint, so all the CIDRs of the input (every `cidr` and every `except`) form a tree
- * under the root of each family (`0.0.0.0/0`, `::/0`). Each node stands for its addresses minus those of its
- * children: every address of such a region is in exactly the same ipBlocks, so one region is one end for the
- * analysis. A region is named by its CIDR, plus ` except ...` for the children cut out of it.
+ * under the root of each family. Both roots, `0.0.0.0/0` and `::/0`, are always there: a pod reaches or is reached by
+ * IPv6 addresses whether or not a policy names one. Each node stands for its addresses minus those of its children:
+ * every address of such a region is in exactly the same ipBlocks, so one region is one end for the analysis. A node
+ * whose children cover it holds no address and is no region. The regions partition both address spaces exactly, so
+ * a set of regions is an exact set of addresses, and two inputs cut by the same CIDRs compare address by address.
+ *
+ * A region is named by its addresses alone (the smallest CIDR that holds them, plus ` except ...` for the fewest
+ * CIDRs of the rest): the same addresses get the same name whatever CIDRs cut them out.
  */
-import { Cidr, cidrContainsCidr, IpAddress, parseCidr } from '../private/cidr';
+import {
+  AddressRange, Cidr, cidrContainsCidr, cidrLast, cidrMinus, enclosingCidr, familyRoot, IpAddress, rangeCidrs,
+} from '../private/cidr';
 import { Cluster, IpBlockPeer } from '../semantics/model';
 
 export interface ExternalRegion {
@@ -14,6 +21,8 @@ export interface ExternalRegion {
   readonly id: string;
   readonly node: Cidr;
   readonly children: readonly Cidr[];
+  /** Its addresses (the node minus its children): sorted, disjoint, never empty. */
+  readonly ranges: readonly AddressRange[];
 }
 
 /** Every CIDR an ipBlock of the cluster names (cidr and except entries), and every ClusterNetworkPolicy network. */
@@ -39,14 +48,28 @@ function compareCidr(a: Cidr, b: Cidr): number {
   return a.prefix - b.prefix;
 }
 
+/** `2001:db8::/32`, or `0.0.0.0/0 except 10.0.0.0/8,192.168.0.0/16`: a name that depends on the addresses only. */
+function nameOf(ranges: readonly AddressRange[]): string {
+  const family = ranges[0].family;
+  const outer = enclosingCidr({ family, first: ranges[0].first, last: ranges[ranges.length - 1].last });
+  const gaps: Cidr[] = [];
+  let next = outer.network;
+  for (const r of ranges) {
+    if (r.first > next) gaps.push(...rangeCidrs({ family, first: next, last: r.first - 1n }));
+    next = r.last + 1n;
+  }
+  const end = cidrLast(outer);
+  if (next <= end) gaps.push(...rangeCidrs({ family, first: next, last: end }));
+  return gaps.length === 0 ? outer.text : `${outer.text} except ${gaps.map((g) => g.text).join(',')}`;
+}
+
 /**
- * The regions for a set of CIDRs, in canonical order (IPv4 first, by address, wider first). IPv4's root is always
- * there (the internet); IPv6's only when some CIDR is IPv6.
+ * The regions for a set of CIDRs, in canonical order (IPv4 first, then IPv6; by the address of the node that cuts
+ * them, wider first). Both families' roots are always there; nodes that hold no address of their own are left out.
  */
 export function externalRegions(cidrs: readonly Cidr[]): ExternalRegion[] {
   const unique = new Map<string, Cidr>();
-  unique.set('0.0.0.0/0', parseCidr('0.0.0.0/0')!);
-  if (cidrs.some((c) => c.family === 6)) unique.set('::/0', parseCidr('::/0')!);
+  for (const root of [familyRoot(4), familyRoot(6)]) unique.set(root.text, root);
   for (const c of cidrs) unique.set(c.text, c);
   const sorted = [...unique.values()].sort(compareCidr);
   // Sorted by address then prefix, a node's parent is the nearest enclosing CIDR on the stack.
@@ -57,9 +80,10 @@ export function externalRegions(cidrs: readonly Cidr[]): ExternalRegion[] {
     if (stack.length > 0) children.get(stack[stack.length - 1])!.push(c);
     stack.push(c);
   }
-  return sorted.map((node) => {
+  return sorted.flatMap((node) => {
     const kids = children.get(node)!;
-    return { id: kids.length === 0 ? node.text : `${node.text} except ${kids.map((k) => k.text).join(',')}`, node, children: kids };
+    const ranges = cidrMinus(node, kids);
+    return ranges.length === 0 ? [] : [{ id: nameOf(ranges), node, children: kids, ranges }];
   });
 }
 
@@ -72,17 +96,7 @@ export function regionInBlock(region: ExternalRegion, block: IpBlockPeer): boole
   return cidrContainsCidr(block.cidr, region.node) && !block.except.some((e) => cidrContainsCidr(e, region.node));
 }
 
-/** One address of a region (its node minus its children), or `undefined` when the children cover the node. */
-export function regionAddress(region: ExternalRegion): IpAddress | undefined {
-  const node = region.node;
-  const bits = node.family === 4 ? 32 : 128;
-  const last = node.network + (1n << BigInt(bits - node.prefix)) - 1n;
-  let candidate = node.network;
-  // Direct children are disjoint; in address order, skip each one that starts at the candidate.
-  for (const child of [...region.children].sort((x, y) => (x.network < y.network ? -1 : x.network > y.network ? 1 : 0))) {
-    if (child.network > candidate) break;
-    const childLast = child.network + (1n << BigInt(bits - child.prefix)) - 1n;
-    if (childLast >= candidate) candidate = childLast + 1n;
-  }
-  return candidate <= last ? { family: node.family, value: candidate } : undefined;
+/** One address of a region: its first. */
+export function regionAddress(region: ExternalRegion): IpAddress {
+  return { family: region.node.family, value: region.ranges[0].first };
 }

@@ -163,6 +163,65 @@ function prefixMask(family: IpFamily, prefix: number): bigint {
   return prefix === 0 ? 0n : (all >> (bits - BigInt(prefix))) << (bits - BigInt(prefix));
 }
 
+/** The last address of a CIDR. */
+export function cidrLast(cidr: Cidr): bigint {
+  return cidr.network + (1n << BigInt(bitsOf(cidr.family) - cidr.prefix)) - 1n;
+}
+
+/** The whole address space of a family: `0.0.0.0/0` or `::/0`. */
+export function familyRoot(family: IpFamily): Cidr {
+  return parseCidr(family === 4 ? '0.0.0.0/0' : '::/0')!;
+}
+
+/** An inclusive range of addresses of one family. */
+export interface AddressRange {
+  readonly family: IpFamily;
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+function cidrOf(family: IpFamily, network: bigint, prefix: number): Cidr {
+  return parseCidr(`${formatIp(family, network)}/${prefix}`)!;
+}
+
+/** The addresses of `cidr` outside every CIDR of `cut`, as sorted, disjoint, non-adjacent ranges (empty when covered). */
+export function cidrMinus(cidr: Cidr, cut: readonly Cidr[]): AddressRange[] {
+  const last = cidrLast(cidr);
+  const holes = cut.filter((c) => cidrsOverlap(cidr, c)).map((c) => ({ first: c.network, last: cidrLast(c) }))
+    .sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0));
+  const out: AddressRange[] = [];
+  let next = cidr.network;
+  for (const h of holes) {
+    if (h.first > next) out.push({ family: cidr.family, first: next, last: h.first - 1n });
+    if (h.last + 1n > next) next = h.last + 1n;
+  }
+  if (next <= last) out.push({ family: cidr.family, first: next, last });
+  return out;
+}
+
+/** The smallest CIDR that holds every address of the range. */
+export function enclosingCidr(range: AddressRange): Cidr {
+  const bits = bitsOf(range.family);
+  const differing = (range.first ^ range.last).toString(2).length - (range.first === range.last ? 1 : 0);
+  const prefix = bits - differing;
+  return cidrOf(range.family, range.first & prefixMask(range.family, prefix), prefix);
+}
+
+/** The fewest CIDRs that together hold exactly the addresses of the range, in address order. */
+export function rangeCidrs(range: AddressRange): Cidr[] {
+  const bits = bitsOf(range.family);
+  const out: Cidr[] = [];
+  let first = range.first;
+  while (first <= range.last) {
+    // The widest block aligned at `first` that ends within the range.
+    let size = 0;
+    while (size < bits && (first & ((1n << BigInt(size + 1)) - 1n)) === 0n && first + (1n << BigInt(size + 1)) - 1n <= range.last) size++;
+    out.push(cidrOf(range.family, first, bits - size));
+    first += 1n << BigInt(size);
+  }
+  return out;
+}
+
 /** True when `address` lies inside `cidr` (same family only). */
 export function cidrContainsIp(cidr: Cidr, address: IpAddress): boolean {
   return cidr.family === address.family && (address.value & prefixMask(cidr.family, cidr.prefix)) === cidr.network;

@@ -294,8 +294,8 @@ export class Reachability {
    * Every connection allowed between two different ends, over every protocol and port, from one analysis.
    *
    * Ends are the pods and workloads (`namespace/name`), and the blocks of addresses outside the cluster that the
-   * ipBlocks of the input tell apart (named by CIDR, e.g. `0.0.0.0/0 except 10.0.0.0/8`; the IPv4 internet is always
-   * one of them). Named ports are resolved on each destination. Pairs with nothing allowed are left out; sorted by
+   * ipBlocks of the input tell apart: exact sets of addresses that cover every IPv4 and every IPv6 address, each named
+   * by its addresses (e.g. `0.0.0.0/0 except 10.0.0.0/8`, `::/0`). Named ports are resolved on each destination. Pairs with nothing allowed are left out; sorted by
    * source then destination, pods before address blocks. A workload of several pods appears with itself when two of
    * its replicas may connect. The pairs of an end that uses the host network cannot be decided offline and are left
    * out: `undecidableEndpoints()` lists those ends. Use `c.text` for a snapshot.

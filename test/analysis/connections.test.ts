@@ -137,15 +137,19 @@ describe('Reachability.connections', () => {
     expect(c.allowed).toEqual([{ protocol: Protocol.TCP, ranges: [{ first: 8080, last: 8080 }, { first: 9000, last: 9100 }] }]);
   });
 
-  test('an unisolated pod reaches everything on every port', () => {
+  test('an unisolated pod reaches everything on every port, every IPv4 and every IPv6 address, both ways', () => {
     const text = allowedText(Reachability.fromObjects([pod('a/x'), pod('a/y')]));
     expect([...text]).toEqual([
       ['a/x -> a/y', 'TCP/* UDP/* SCTP/*'],
       ['a/x -> 0.0.0.0/0', 'TCP/* UDP/* SCTP/*'],
+      ['a/x -> ::/0', 'TCP/* UDP/* SCTP/*'],
       ['a/y -> a/x', 'TCP/* UDP/* SCTP/*'],
       ['a/y -> 0.0.0.0/0', 'TCP/* UDP/* SCTP/*'],
+      ['a/y -> ::/0', 'TCP/* UDP/* SCTP/*'],
       ['0.0.0.0/0 -> a/x', 'TCP/* UDP/* SCTP/*'],
       ['0.0.0.0/0 -> a/y', 'TCP/* UDP/* SCTP/*'],
+      ['::/0 -> a/x', 'TCP/* UDP/* SCTP/*'],
+      ['::/0 -> a/y', 'TCP/* UDP/* SCTP/*'],
     ]);
   });
 });

@@ -31,6 +31,20 @@ describe('the CLI takes ClusterNetworkPolicies into account', () => {
     expect(from('dev/web')).toEqual([{ from: 'dev/web', to: 'kube-system/dns', allowed: [{ protocol: 'UDP', ports: [[53, 53]] }] }]);
   });
 
+  test('connections: a Baseline deny of 0.0.0.0/0 alone leaves every IPv6 address open', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cnp-v4-'));
+    try {
+      const v4only = path.join(tmp, 'guardrails.yaml');
+      fs.writeFileSync(v4only, fs.readFileSync(guardrails, 'utf8').replace("networks: [0.0.0.0/0, '::/0']", 'networks: [0.0.0.0/0]'));
+      const r = run(['connections', apps, v4only, '-o', 'json']);
+      expect(r.code).toBe(0);
+      const to = JSON.parse(r.stdout).connections.filter((c: any) => c.from === 'dev/web').map((c: any) => c.to);
+      expect(to).toEqual(['kube-system/dns', '::/0']);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   test('diff reports what the guardrails remove, and names the ClusterNetworkPolicy rule behind an added connection', () => {
     const removed = run(['diff', apps, dir, '-o', 'text']);
     expect(removed.code).toBe(0);
@@ -77,7 +91,7 @@ test('explain notes that a ClusterNetworkPolicy network may cover pod IPs the ma
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/DENIED/);
   // A Deny network that may catch pods can only take flows away: the note says which way the answer may be wrong.
-  expect(r.stdout).toMatch(/note: 0\.0\.0\.0\/0 \(ClusterNetworkPolicy default-deny spec\.egress\[\d+\], Deny\) may cover pod IPs/);
+  expect(r.stdout).toMatch(/note: 0\.0\.0\.0\/0 \(ClusterNetworkPolicy default-deny spec\.egress\[\d+\], Deny\)(, ::\/0 \(ClusterNetworkPolicy default-deny spec\.egress\[\d+\], Deny\))? may cover pod IPs/);
   expect(r.stdout).toMatch(/a pod-to-pod flow answered ALLOWED here may be denied in the cluster/);
   expect(r.stdout).not.toMatch(/answered DENIED here may pass/);
 });

@@ -43,6 +43,10 @@ describe('migrating the shop from cdk8s-plus connections to cdk8s-netpol', () =>
       'monitoring/prometheus -> 198.51.100.0/24: TCP/*',
       'monitoring/prometheus -> 198.51.100.0/24: UDP/*',
       'monitoring/prometheus -> 198.51.100.0/24: SCTP/*',
+      // Its egress no longer isolated, it reaches IPv6 addresses too.
+      'monitoring/prometheus -> ::/0: TCP/*',
+      'monitoring/prometheus -> ::/0: UDP/*',
+      'monitoring/prometheus -> ::/0: SCTP/*',
       'store/api -> kube-system/coredns: TCP/53',
       'store/api -> kube-system/coredns: UDP/53',
       'store/web -> kube-system/coredns: TCP/53',

@@ -2,6 +2,7 @@
 import * as fc from 'fast-check';
 import { OraclePort } from './oracle';
 import { Port } from '../../src';
+import { cidrContainsCidr, parseCidr } from '../../src/private/cidr';
 
 export const NAMESPACES = ['ns1', 'ns2'];
 export const QUERIES: [Port, OraclePort][] = [
@@ -145,3 +146,71 @@ export const tieredClusterArb = fc.record({
 
 /** Cluster policies together with workloads of several replicas and host-network pods. */
 export const tieredWorkloadClusterArb = fc.tuple(tieredClusterArb, shapesArb).map(([objects, shapes]) => asWorkloads(objects, shapes));
+
+/**
+ * Random small clusters for the laws on the outside world: ipBlocks of both families with excepts (nested, split,
+ * covering), dual-stack pods, and peers next to them. The CIDRs are picked from one list so that blocks nest, cut
+ * one another and cover one another exactly (`10.0.0.0/8` is `10.0.0.0/9` and `10.128.0.0/9`).
+ */
+export const ADDRESS_CIDRS = [
+  '0.0.0.0/0', '10.0.0.0/8', '10.0.0.0/9', '10.128.0.0/9', '10.128.0.0/24', '10.128.0.0/25', '10.128.0.128/25', '10.128.0.10/32',
+  '192.168.0.0/16', '::/0', 'fd00::/8', 'fd00::/9', 'fd80::/9', 'fd00::/64', '2001:db8::/32',
+];
+const strictlyInside = (outer: string, inner: string) => {
+  const [o, i] = [parseCidr(outer)!, parseCidr(inner)!];
+  return cidrContainsCidr(o, i) && i.prefix > o.prefix;
+};
+export const ipBlockArb = fc.constantFrom(...ADDRESS_CIDRS).chain((cidr) => {
+  const inside = ADDRESS_CIDRS.filter((c) => strictlyInside(cidr, c));
+  return (inside.length === 0 ? fc.constant([] as string[]) : fc.subarray(inside, { maxLength: Math.min(3, inside.length) }))
+    .map((except) => (except.length === 0 ? { cidr } : { cidr, except }));
+});
+const addressPeerArb = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ ipBlock: ipBlockArb }) },
+  { weight: 1, arbitrary: fc.record({ podSelector: fc.record({ matchLabels: fc.record({ app: fc.constantFrom('x', 'y') }) }) }) },
+  { weight: 1, arbitrary: fc.constant({ namespaceSelector: {} }) },
+);
+const addressPortsArb = fc.array(fc.oneof(
+  fc.record({ port: fc.constantFrom(80, 53) as fc.Arbitrary<any>, protocol: fc.constantFrom('TCP', 'UDP') }),
+  fc.record({ port: fc.constant(70), endPort: fc.constant(80) }),
+  fc.record({ port: fc.constant('http') }),
+), { maxLength: 2 });
+const addressRuleArb = (peerKey: 'from' | 'to') => fc.record({ [peerKey]: fc.array(addressPeerArb, { minLength: 1, maxLength: 3 }), ports: addressPortsArb }, { requiredKeys: [peerKey] });
+export const addressPolicyArb = fc.record({
+  ns: fc.constantFrom(...NAMESPACES),
+  podSelector: fc.oneof(fc.constant({}), fc.record({ matchLabels: fc.record({ app: fc.constantFrom('x', 'y') }) })),
+  policyTypes: fc.subarray(['Ingress', 'Egress'], { minLength: 1 }),
+  ingress: fc.array(addressRuleArb('from'), { maxLength: 2 }),
+  egress: fc.array(addressRuleArb('to'), { maxLength: 2 }),
+});
+export const addressPodArb = fc.record({
+  ns: fc.constantFrom(...NAMESPACES),
+  app: fc.constantFrom('x', 'y'),
+  ips: fc.constantFrom([], ['10.0.0.5'], ['10.128.0.10'], ['10.0.0.5', 'fd00::5'], ['fd80::1']),
+});
+export function addressPodObject(p: { ns: string; app: string; ips: string[] }, i: number): any {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `p${i}`, namespace: p.ns, labels: { app: p.app } },
+    spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 80 }] }] },
+    ...(p.ips.length > 0 ? { status: { podIP: p.ips[0], podIPs: p.ips.map((ip) => ({ ip })) } } : {}),
+  };
+}
+export function addressPolicyObject(p: { ns: string; podSelector: any; policyTypes: string[]; ingress: any[]; egress: any[] }, i: number): any {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `np${i}`, namespace: p.ns },
+    spec: {
+      podSelector: p.podSelector,
+      policyTypes: p.policyTypes,
+      ...(p.policyTypes.includes('Ingress') ? { ingress: p.ingress } : {}),
+      ...(p.policyTypes.includes('Egress') ? { egress: p.egress } : {}),
+    },
+  };
+}
+export const addressClusterArb = fc.record({
+  pods: fc.array(addressPodArb, { minLength: 1, maxLength: 3 }),
+  policies: fc.array(addressPolicyArb, { maxLength: 3 }),
+});

@@ -16,8 +16,9 @@ export const connectionsCommand: Command = {
 List, for every ordered pair of different ends, every protocol and port the NetworkPolicies in PATH allow,
 from one analysis (named ports resolved on each destination). Ends are the pods and workloads, and the
 blocks of addresses outside the cluster that the ipBlocks (and ClusterNetworkPolicy networks) of the input
-tell apart (named by CIDR, e.g. "0.0.0.0/0 except 10.0.0.0/8"; 0.0.0.0/0 stands for the internet). Pairs with
-nothing allowed are left out. ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2) are evaluated with
+tell apart: exact sets of addresses covering every IPv4 and IPv6 address (0.0.0.0/0 and ::/0 are always
+cut), each named by its addresses, e.g. "0.0.0.0/0 except 10.0.0.0/8". Pairs with nothing allowed are left
+out. ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2) are evaluated with
 their tiers; --exposure's "from every namespace" column still reads NetworkPolicy rules only.
 
 Arguments:
@@ -30,8 +31,8 @@ Options:
   --focus END          only the connections from or to this pod or workload (NS/NAME) or address block
                        (as listed, e.g. "0.0.0.0/0 except 10.0.0.0/8"); repeatable: from or to any of them
   --exposure           instead of connections: which pods any namespace may reach, which some address
-                       outside the cluster may reach, and which may reach the whole internet (table,
-                       markdown or json)
+                       outside the cluster may reach, and which may reach the whole internet (every
+                       address of 0.0.0.0/0, or of ::/0) (table, markdown or json)
 ${INPUT_HELP}
 
 Ports print as PROTOCOL/RANGES, e.g. TCP/80,8000-8080 UDP/53; * is every port. Output is sorted by source,

@@ -13,7 +13,9 @@ export const diffCommand: Command = {
   help: `Usage: cdk8s-netpol diff OLD NEW [--output text|markdown|json] [--fail-on broadening|change|never]
 
 Compare what the NetworkPolicies (and ClusterNetworkPolicies) of OLD and NEW allow, over every protocol and
-port: the connections NEW allows and OLD does not (added), and the reverse (removed). Each added connection
+port: the connections NEW allows and OLD does not (added), and the reverse (removed). Addresses outside the
+cluster (IPv4 and IPv6) compare address by address: a block is added only when NEW allows every address of
+it and OLD denies it, so a change that only narrows adds nothing. Each added connection
 names the rules that open it (policy ns/name spec.ingress[i], or the ClusterNetworkPolicy, its tier and rule),
 and the construct path when the policy carries the cdk8s-netpol.dev/construct annotation (cdk8s-netpol's
 constructs write it).
