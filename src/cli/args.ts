@@ -4,6 +4,7 @@
  */
 import { UsageError } from './io';
 import { Port, Protocol } from '../model/port';
+import { escapeControls, truncate } from '../private/text';
 
 export interface FlagSpec {
   /** Takes a value (`--port 80`) rather than being a switch (`--help`). */
@@ -66,12 +67,12 @@ export function portFromArgs(port: string | undefined, protocol: string | undefi
   if (port === undefined) throw new UsageError('--port is required (a number such as 8080, or a container port name such as http)');
   const proto = (protocol ?? 'TCP').toUpperCase();
   if (!(Object.values(Protocol) as string[]).includes(proto)) {
-    throw new UsageError(`--protocol ${protocol} is not supported: use TCP, UDP or SCTP`);
+    throw new UsageError(`--protocol ${truncate(escapeControls(protocol ?? ''))} is not supported: use TCP, UDP or SCTP`);
   }
   const p = /^[0-9]+$/.test(port)
     ? Port.of({ protocol: proto as Protocol, port: Number(port) })
     : Port.named(port, proto as Protocol);
   const problems = p._problems();
-  if (problems.length > 0) throw new UsageError(`--port ${port}: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new UsageError(`--port ${truncate(escapeControls(port))}: ${problems.join('; ')}`);
   return p;
 }

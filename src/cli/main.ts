@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { COMMANDS } from './commands';
 import { CliIo, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, UsageError } from './io';
+import { readOptionFile } from '../manifests/files';
 import { InvalidManifestsError } from '../manifests/problem';
 import { safeOutput } from '../private/text';
 
@@ -139,7 +140,9 @@ function quoteMessage(text: string): string {
 function version(): string {
   // src/cli and lib/cli are both two levels below the package root.
   try {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+    const root = path.join(__dirname, '..', '..');
+    const read = readOptionFile(path.join(root, 'package.json'), { root });
+    return 'lines' in read ? JSON.parse(read.lines.join('\n')).version : 'unknown';
   } catch {
     return 'unknown';
   }

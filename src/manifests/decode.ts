@@ -85,6 +85,44 @@ const COMPOSE_OPTIONS = {
 };
 
 /**
+ * A lexer that reads flow collections (`[...]`, `{...}`) as go-yaml (libyaml) does: inside them, the indentation of a
+ * line does not matter, so a line that starts with a tab (`args: [`, newline, tab, `"-x",`) or with fewer spaces than
+ * the block around it continues the collection, where the YAML library ends it with "must be sufficiently indented".
+ * The library's lexer checks the indentation of each line inside a flow collection against `indentNext`, the
+ * indentation the surrounding block needs: it is set to 0 while a flow collection is lexed, and restored after.
+ * A `---` or `...` at the start of a line still ends the collection (an error), as in libyaml.
+ */
+function kubectlLexer(): Lexer {
+  const lexer = new Lexer();
+  const state = lexer as unknown as { indentNext: number; parseFlowCollection: () => Generator<string, string> };
+  const flow = state.parseFlowCollection;
+  state.parseFlowCollection = function* flowCollection() {
+    const saved = state.indentNext;
+    state.indentNext = 0;
+    // A document marker met inside (an error) starts a new document with its own indentation: keep that one.
+    let marker = false;
+    const tokens = flow.call(lexer);
+    try {
+      for (;;) {
+        const next = tokens.next();
+        if (next.done) return next.value;
+        if (next.value === '---' || next.value === '...') marker = true;
+        yield next.value;
+      }
+    } finally {
+      if (!marker && state.indentNext === 0) state.indentNext = saved;
+    }
+  };
+  return lexer;
+}
+
+/** The syntax trees of `text`, lexed as kubectl does (kubectlLexer). */
+function* parseCst(text: string, parser: Parser): Generator<ReturnType<Parser['next']> extends Generator<infer T> ? T : never> {
+  for (const token of kubectlLexer().lex(text)) yield* parser.next(token);
+  yield* parser.end();
+}
+
+/**
  * Converts a parsed document to plain values. A mapping key that is itself a map or list (`{{ .Values.name }}: x`,
  * `? [a, b]`) cannot be decoded by kubectl (JSON keys are strings), while the YAML library would make a string of it
  * and say so only through its logger: the logger's one warning is caught here and becomes the problem. A cheaper
@@ -302,7 +340,7 @@ export function parseManifestText(text: string, source: string, problems: Proble
     const parser = new Parser(lines.addNewLine);
     lines.addNewLine(0); // as Parser.parse() does: line 1 starts at offset 0
     let count = 0;
-    for (const token of new Lexer().lex(text)) {
+    for (const token of kubectlLexer().lex(text)) {
       if (token === DOCUMENT_START || token === '---' || token === '...') {
         count = 0;
       } else {
@@ -344,7 +382,8 @@ export function parseManifestText(text: string, source: string, problems: Proble
     if (!again) {
       const counter = new LineCounter();
       const slice = text.slice(entry.range[0], entry.range[1]);
-      const [doc] = [...new Composer(COMPOSE_OPTIONS).compose(new Parser(counter.addNewLine).parse(slice))];
+      counter.addNewLine(0);
+      const [doc] = [...new Composer(COMPOSE_OPTIONS).compose(parseCst(slice, new Parser(counter.addNewLine)))];
       again = { root: doc?.contents ?? null, lines: counter, base: lines.linePos(entry.range[0]).line - 1 };
       reparsed.clear(); // one at a time: findings come grouped by object
       reparsed.set(entry.index, again);

@@ -17,6 +17,7 @@ import * as path from 'path';
 import { decodeBytes, MAX_TEXT_BYTES, parseManifestText, SourcedObject } from './decode';
 import { isPlainObject } from './objects';
 import { Problem } from './problem';
+import { safeName } from '../private/text';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 /** The whole input (all files and stdin together). */
@@ -119,52 +120,10 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
 
   /** Opens without blocking and without following a last symlink, checks the descriptor, reads up to the cap. */
   const readRegular = (file: string, follow: boolean, display: string) => {
-    const bytes = readCapped(file, follow, display);
+    const read = readRegularFile(file, follow, MAX_TEXT_BYTES);
     // Decoding is outside the I/O error handling: a failure there is a bug of ours, not "cannot read".
-    if (bytes) take(bytes, display);
-  };
-
-  /** Opens without blocking (and without following a last symlink), checks the descriptor, reads up to the cap. */
-  const readCapped = (file: string, follow: boolean, display: string): Buffer | undefined => {
-    let fd: number;
-    try {
-      // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the checked path is the opened one.
-      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (follow ? 0 : fs.constants.O_NOFOLLOW));
-    } catch (e) {
-      cannot(display, openError(e));
-      return undefined;
-    }
-    try {
-      const stat = fs.fstatSync(fd);
-      if (!stat.isFile()) {
-        cannot(display, `${kindOfStat(stat)}: only regular files are read`);
-        return undefined;
-      }
-      if (stat.size > MAX_TEXT_BYTES) {
-        cannot(display, `larger than ${mib(MAX_TEXT_BYTES)} (${stat.size} bytes): not read`);
-        return undefined;
-      }
-      // Files like /proc/self/environ report size 0: read in chunks, never past the cap.
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for (;;) {
-        const chunk = Buffer.alloc(Math.min(1024 * 1024, MAX_TEXT_BYTES + 1 - size));
-        const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-        if (n === 0) break;
-        chunks.push(chunk.subarray(0, n));
-        size += n;
-        if (size > MAX_TEXT_BYTES) {
-          cannot(display, `larger than ${mib(MAX_TEXT_BYTES)}: not read`);
-          return undefined;
-        }
-      }
-      return Buffer.concat(chunks);
-    } catch (e) {
-      cannot(display, openError(e));
-      return undefined;
-    } finally {
-      fs.closeSync(fd);
-    }
+    if (typeof read === 'string') cannot(display, read);
+    else take(read, display);
   };
 
   const walk = (dir: string, root: string, rootReal: string, depth: number) => {
@@ -254,6 +213,126 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
     cannot(paths.map((p) => (p === '-' ? '<stdin>' : p)).join(' '), 'no Kubernetes objects in the input (kubectl apply would say "no objects passed to apply"): give files or directories with manifests');
   }
   return { objects, problems };
+}
+
+/**
+ * Opens without blocking (and, unless `follow`, without following a last symbolic link), checks on the descriptor that
+ * it is a regular file, and reads it in chunks, never past `cap` bytes. Returns the bytes, or why not (in words, without
+ * the path or anything read).
+ */
+function readRegularFile(file: string, follow: boolean, cap: number): Buffer | string {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the checked path is the opened one.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (follow ? 0 : fs.constants.O_NOFOLLOW));
+  } catch (e) {
+    return openError(e);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return `${kindOfStat(stat)}: only regular files are read`;
+    if (stat.size > cap) return `larger than ${size(cap)} (${stat.size} bytes): not read`;
+    // Files like /proc/self/environ report size 0: read in chunks, never past the cap.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, cap + 1 - total));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > cap) return `larger than ${size(cap)}: not read`;
+    }
+    return Buffer.concat(chunks);
+  } catch (e) {
+    return openError(e);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const size = (n: number) => (n >= 1024 * 1024 ? mib(n) : `${n / 1024} KiB`);
+
+/** The largest file an option names (`check --expect`): such files are a few lines long. */
+export const MAX_OPTION_FILE_BYTES = 4 * 1024 * 1024;
+/** The longest line of a file an option names; a longer one is refused without being shown. */
+export const MAX_OPTION_LINE_CHARS = 1000;
+
+export interface OptionFileOptions {
+  /**
+   * The tree the input comes from: a path that passes through a symbolic link inside it is read only when its target
+   * stays inside it.
+   * @default - the working directory
+   */
+  readonly root?: string;
+  /** @default MAX_OPTION_FILE_BYTES */
+  readonly maxBytes?: number;
+  /** @default MAX_OPTION_LINE_CHARS */
+  readonly maxLineChars?: number;
+}
+
+/** A text file an option names (`check --expect FILE`): its lines, or why it was not read. */
+export type OptionFileResult = { readonly lines: readonly string[] } | { readonly error: string };
+
+/**
+ * Reads a text file named by a command-line option (`check --expect FILE`) with the rules of manifest paths: only a
+ * regular file (a FIFO, a device or a socket is refused without blocking), at most `maxBytes`, and a symbolic link met
+ * inside the working directory (the checkout a pull request controls) is followed only when the file it leads to is
+ * inside the working directory too: `flows.txt -> /proc/self/environ` is refused. A path that does not pass through
+ * a symbolic link inside the working directory is read where it is (the user named it). The text must be UTF-8 without
+ * NUL bytes, and no line longer than `maxLineChars`. The error names the file (escaped, cut) and never shows what was
+ * read.
+ */
+export function readOptionFile(file: string, options: OptionFileOptions = {}): OptionFileResult {
+  const shown = safeName(file);
+  const fail = (why: string): OptionFileResult => ({ error: `${shown}: ${why}` });
+  const root = path.resolve(options.root ?? process.cwd());
+  const absolute = path.resolve(file);
+  let target = absolute;
+  if (inside(root, absolute)) {
+    let linked = false;
+    let current = root;
+    for (const part of path.relative(root, absolute).split(path.sep).filter((x) => x !== '')) {
+      current = path.join(current, part);
+      let stat: fs.Stats;
+      try {
+        stat = fs.lstatSync(current);
+      } catch (e) {
+        return fail(openError(e));
+      }
+      if (stat.isSymbolicLink()) {
+        linked = true;
+        break;
+      }
+    }
+    if (linked) {
+      let rootReal: string;
+      try {
+        target = fs.realpathSync(absolute);
+        rootReal = fs.realpathSync(root);
+      } catch {
+        return fail('a symbolic link to nothing (dangling): not read');
+      }
+      if (!inside(rootReal, target)) {
+        return fail('a symbolic link to a file outside the working directory: not followed (name the file itself if you mean it)');
+      }
+    }
+  }
+  const bytes = readRegularFile(target, target === absolute, options.maxBytes ?? MAX_OPTION_FILE_BYTES);
+  if (typeof bytes === 'string') return fail(bytes);
+  if (bytes.includes(0)) return fail('holds NUL bytes: not a text file');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('not UTF-8 text');
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split(/\r?\n/);
+  const max = options.maxLineChars ?? MAX_OPTION_LINE_CHARS;
+  const long = lines.findIndex((l) => l.length > max);
+  if (long >= 0) return fail(`line ${long + 1} is longer than ${max} characters (${lines[long].length}): not read`);
+  return { lines };
 }
 
 function entryKind(entry: fs.Dirent): string {

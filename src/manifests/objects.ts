@@ -23,9 +23,6 @@ export const KIND_VERSIONS: ReadonlyMap<string, string> = new Map([
 
 const BY_LOWER_CASE = new Map([...KIND_VERSIONS.keys()].map((k) => [k.toLowerCase(), k]));
 
-/** Lists nested deeper than this are refused (kubectl flattens nested lists too, but nobody writes them). */
-const MAX_LIST_DEPTH = 5;
-
 export function isPlainObject(x: unknown): x is { [key: string]: unknown } {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -33,13 +30,14 @@ export function isPlainObject(x: unknown): x is { [key: string]: unknown } {
 const absent = (x: unknown) => x === undefined || x === null || x === '';
 
 /**
- * Unwraps lists into their items. An object is a list when it has `items` (as apimachinery decides); an item
- * without kind and apiVersion takes them from a typed list (`PodList` -> `Pod`, the list's apiVersion), while the
- * items of a plain `List` need their own.
+ * Unwraps lists into their items. An object is a list when it has `items` (as apimachinery decides); an item of a
+ * typed list takes the kind and apiVersion it leaves out from the list (`PodList` -> `Pod`, the list's apiVersion),
+ * while the items of a plain `List` need their own. A list inside a list is refused, as kubectl refuses it (it
+ * flattens one level).
  */
 export function expandLists(objects: readonly SourcedObject[], problems: Problem[]): SourcedObject[] {
   const out: SourcedObject[] = [];
-  const visit = (o: SourcedObject, depth: number) => {
+  const visit = (o: SourcedObject) => {
     const obj = o.object;
     if (!isPlainObject(obj) || obj.items === undefined || obj.items === null) {
       out.push(o);
@@ -53,18 +51,20 @@ export function expandLists(objects: readonly SourcedObject[], problems: Problem
       report('items', `must be a list, got ${typeName(obj.items)}`);
       return;
     }
-    if (depth >= MAX_LIST_DEPTH) {
-      report('items', `lists nested more than ${MAX_LIST_DEPTH} deep are not read`);
-      return;
-    }
     const itemKind = listKind.endsWith('List') ? listKind.slice(0, -'List'.length) : '';
     obj.items.forEach((item, i) => {
+      const itemPath = `items[${i}]`;
+      if (isPlainObject(item) && item.items !== undefined && item.items !== null) {
+        // kubectl flattens one level: an item that is itself a list is looked up as a kind of its own and refused.
+        report(itemPath, `a list inside a list is not read: kubectl refuses it (no matches for kind ${quote(item.kind)}): put its items in the outer list`);
+        return;
+      }
       let object: unknown = item;
-      if (isPlainObject(item) && itemKind !== '' && absent(item.kind) && absent(item.apiVersion)) {
-        object = { ...item, kind: itemKind, apiVersion: obj.apiVersion };
+      // A typed list's items are of its item type (PodList -> Pod): what an item leaves out comes from the list.
+      if (isPlainObject(item) && itemKind !== '' && (absent(item.kind) || absent(item.apiVersion))) {
+        object = { ...item, kind: absent(item.kind) ? itemKind : item.kind, apiVersion: absent(item.apiVersion) ? obj.apiVersion : item.apiVersion };
       }
       const locate = o.locate;
-      const itemPath = `items[${i}]`;
       visit({
         object,
         source: `${o.source} ${itemPath}`,
@@ -72,10 +72,10 @@ export function expandLists(objects: readonly SourcedObject[], problems: Problem
         document: o.document,
         line: locate?.(itemPath) ?? o.line,
         locate: locate ? (path) => locate(path === '' ? itemPath : `${itemPath}.${path}`) : undefined,
-      }, depth + 1);
+      });
     });
   };
-  objects.forEach((o) => visit(o, 0));
+  objects.forEach((o) => visit(o));
   return out;
 }
 

@@ -15,6 +15,7 @@ import { IPeer, isPeer } from '../model/peer';
 import { Port } from '../model/port';
 import { portSetText } from '../model/port-set';
 import { parseIp } from '../private/cidr';
+import { quote } from '../private/text';
 
 /**
  * What a set of Kubernetes manifests lets through, evaluated offline with networking.k8s.io/v1 semantics.
@@ -374,7 +375,7 @@ export class Reachability {
     }
     const known = this.cluster.endpoints.map((e) => e.id);
     throw new Error(
-      `unknown endpoint "${text}": use namespace/name of a pod or workload, or an IP address. ` +
+      `unknown endpoint ${quote(text)}: use namespace/name of a pod or workload, or an IP address. ` +
       `Known endpoints: ${known.length ? known.join(', ') : '(none)'}`,
     );
   }

@@ -78,6 +78,26 @@ describe('YAML 1.1, as kubectl decodes it', () => {
       .toMatch(/not YAML\/JSON: p\.yaml:11 \(document 3\): Infinity \(\.inf or \.nan\) cannot be represented in JSON/);
   });
 
+  test.each([
+    ['a tab', '\t'],
+    ['less indentation than the block around it', ''],
+  ])('a line inside a flow sequence may start with %s, as go-yaml reads it (issue 20 §3.1)', (_, lead) => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ns1}\nspec:\n  containers:\n  - name: c\n    image: i\n    args: [\n${lead}"-x",\n${lead}"-y"]\n    ports: [{containerPort: 80}]\n`;
+    const problems: Problem[] = [];
+    const objects = parseManifestText(text, 'pod.yaml', problems);
+    expect(problems).toEqual([]);
+    expect((objects[0].object as any).spec.containers[0]).toEqual({ name: 'c', image: 'i', args: ['-x', '-y'], ports: [{ containerPort: 80 }] });
+    // Fields after the flow sequence keep their lines.
+    expect(objects[0].locate!('spec.containers[0].ports')).toBe(11);
+  });
+
+  test('a document marker inside an unclosed flow sequence is still an error, and the next document is read', () => {
+    const problems: Problem[] = [];
+    const objects = parseManifestText('a: [x,\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n', 'f.yaml', problems);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/Flow sequence/)]);
+    expect(objects.map((o) => o.object)).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns' } }]);
+  });
+
   test('duplicate keys are rejected with their line', () => {
     expect(errorOf(() => Reachability.fromYaml('apiVersion: v1\nkind: Pod\nkind: Pod\n', 'd.yaml'))).toMatch(/not YAML\/JSON: d\.yaml:3: Map keys must be unique \(line 3, column 1\)/);
   });

@@ -31,6 +31,20 @@ items:
     reach.denies('ns1/c', 'ns1/a', Port.tcp(80));
   });
 
+  test('an item of a typed list that gives apiVersion but no kind is of the list\'s item type (issue 20 §3.2)', () => {
+    const text = 'apiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  metadata: {name: a, namespace: ns1}\n  spec: {containers: [{name: c, image: i}]}\n'
+      + '- kind: Pod\n  metadata: {name: b, namespace: ns1}\n  spec: {containers: [{name: c, image: i}]}\n';
+    expect(Reachability.fromYaml(text, 'l.yaml').endpoints()).toEqual(['ns1/a', 'ns1/b']);
+  });
+
+  test.each([
+    ['List', 'List'],
+    ['PodList', 'PodList'],
+  ])('a %s nested in a List is refused, as kubectl refuses it (issue 25 §4)', (_, inner) => {
+    const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ${inner}\n  items:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a, namespace: ns1}, spec: {containers: [{name: c, image: i}]}}\n`;
+    expect(errorOf(() => Reachability.fromYaml(text, 'l.yaml'))).toMatch(new RegExp(`l\\.yaml:4: List: items\\[0\\]: a list inside a list is not read: kubectl refuses it \\(no matches for kind "${inner}"\\)`));
+  });
+
   test('an item of a typed list is validated strictly, with its line', () => {
     const text = 'apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: a, namespace: ns1}\n  sepc: {}\n';
     expect(errorOf(() => Reachability.fromYaml(text, 'l.yaml'))).toMatch(/l\.yaml:5: Pod ns1\/a: sepc: unknown field "sepc": did you mean spec\?/);

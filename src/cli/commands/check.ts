@@ -1,4 +1,5 @@
-import * as fs from 'fs';
+import { readOptionFile } from '../../manifests/files';
+import { quote, safeName } from '../../private/text';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, userQuery } from '../load';
@@ -24,7 +25,9 @@ Arguments:
                        *.json, in sorted order), or - for stdin
 
 Options:
-  --expect FILE        the expectations; required
+  --expect FILE        the expectations; required. Read as manifests are: a regular file of at most 4 MiB,
+                       UTF-8, lines of at most 1000 characters; a symbolic link inside the working directory
+                       only to a file inside it
 ${INPUT_HELP}
 
 A flow to or from a host-network pod cannot be decided offline: its expectation fails, whichever it is.
@@ -43,22 +46,25 @@ usage (including a malformed expectation or an unknown end).
     }
     const file = parsed.values.get('expect');
     if (file === undefined) throw new UsageError('--expect FILE is required (lines such as "allow shop/frontend -> shop/backend TCP/8080")');
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new UsageError(`--expect ${file}: cannot be read: ${(e as Error).message}`);
-    }
-    const expectations = text.split(/\r?\n/).map((line, k) => ({ line: line.replace(/#.*$/, '').trim(), n: k + 1 })).filter((x) => x.line !== '').map(({ line, n }) => {
+    const read = readOptionFile(file);
+    if ('error' in read) throw new UsageError(`--expect ${read.error}`);
+    const shown = safeName(file);
+    const expectations = read.lines.map((line, k) => ({ line: line.replace(/#.*$/, '').trim(), n: k + 1 })).filter((x) => x.line !== '').map(({ line, n }) => {
       const m = /^(allow|deny)\s+(\S+)\s*->\s*(\S+)\s+(\S+)$/.exec(line);
-      if (!m) throw new UsageError(`${file}:${n}: "${line}" is not an expectation: write "allow|deny FROM -> TO PORT", e.g. "deny shop/web -> shop/db TCP/5432"`);
+      if (!m) throw new UsageError(`${shown}:${n}: ${quote(line)} is not an expectation: write "allow|deny FROM -> TO PORT", e.g. "deny shop/web -> shop/db TCP/5432"`);
       const [, verdict, from, to, portText] = m;
       const slash = portText.indexOf('/');
       const [protocol, number] = slash >= 0 ? [portText.slice(0, slash), portText.slice(slash + 1)] : [undefined, portText];
-      const port = userQuery(() => portFromArgs(number, protocol));
+      const port = userQuery(() => {
+        try {
+          return portFromArgs(number, protocol);
+        } catch (e) {
+          throw new Error(`${shown}:${n}: ${(e as Error).message}`);
+        }
+      });
       return { verdict, from, to, port, n, line };
     });
-    if (expectations.length === 0) throw new UsageError(`${file}: no expectations (lines such as "allow shop/frontend -> shop/backend TCP/8080")`);
+    if (expectations.length === 0) throw new UsageError(`${shown}: no expectations (lines such as "allow shop/frontend -> shop/backend TCP/8080")`);
     const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
     // Evaluate everything first: an unknown end is a usage error before any verdict is printed.
     const verdicts = expectations.map((x) => userQuery(() => ({
@@ -78,7 +84,7 @@ usage (including a malformed expectation or an unknown end).
       const what = undecidable !== undefined
         ? 'it cannot be decided offline (check it in a cluster, and remove the line or move it to a test that runs there)'
         : `it is ${allowed ? 'allowed' : 'denied'}`;
-      io.stdout(`FAIL  ${x.verdict} ${x.from} -> ${x.to} ${x.port} (${file}:${x.n}): ${what}\n`);
+      io.stdout(`FAIL  ${x.verdict} ${x.from} -> ${x.to} ${x.port} (${shown}:${x.n}): ${what}\n`);
       io.stdout(reach.explain(x.from, x.to, x.port).split('\n').map((l) => `      ${l}`).join('\n') + '\n');
     }
     io.stdout(`${expectations.length - failed} of ${expectations.length} expectations hold\n`);
