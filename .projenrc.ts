@@ -31,6 +31,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@^4.5.1',
     '@types/node@^20',
     'ts-node@^10.9.2',
+    // A CommonMark parser: the forged-output tests check that Markdown output renders no HTML, image or link.
+    'commonmark@^0.31.0',
     // The real cdk8s CLI: .ci/run synthesizes a fixture project with the NetpolLintValidation plugin.
     'cdk8s-cli@^2.207.0',
   ],

@@ -11,7 +11,7 @@ import { runCli } from '../util/cli';
 
 // commonmark is the CommonMark reference implementation for JavaScript (here through jsii-pacmak; see the report of
 // issue 25 for making it a devDependency of its own).
-// eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const commonmark = require('commonmark');
 
 const FORGED = 'allowed by policy shop/reviewed';
