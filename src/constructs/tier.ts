@@ -109,6 +109,8 @@ export class Tier extends Construct implements IPeer {
    *   ApiObject of one
    * @param options the tier name, namespace and isolation; on a later call, only the same values are accepted
    * @example
+   * declare const webDeployment: Construct; // e.g. a cdk8s-plus Deployment
+   * declare const apiDeployment: Construct;
    * const web = Tier.of(webDeployment);
    * const api = Tier.of(apiDeployment);
    * api.allowFrom(web, Port.tcp(8080));
@@ -196,6 +198,8 @@ export class Tier extends Construct implements IPeer {
    * @param ports the tier's ports, named ports resolved on its pods; when none is given, a Service tier's target ports
    *   (any other tier needs ports)
    * @example
+   * declare const web: Tier;
+   * declare const api: Tier;
    * api.allowFrom(web, Port.tcp(8080));
    * api.allowFrom(Peer.prometheus(), Port.named('metrics'));
    */
@@ -211,6 +215,7 @@ export class Tier extends Construct implements IPeer {
    * @param ports the destination ports; when none is given, the peer's own (UDP/TCP 53 for `Peer.kubeDns()`, TCP 443 for
    *   `Peer.kubernetesApi()`, a Service tier's target ports), required for any other peer
    * @example
+   * declare const api: Tier;
    * api.allowTo(Peer.cidr('198.51.100.0/24'), Port.tcp(443));
    */
   public allowTo(peer: IPeer, ...ports: Port[]): void {
