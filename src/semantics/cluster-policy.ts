@@ -10,7 +10,7 @@
  */
 import { ClusterAction, ClusterPeer, ClusterPolicy, ClusterRule, ClusterTier, PolicyPort, Selector } from './model';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
-import { Cidr, parseCidr } from '../private/cidr';
+import { Cidr, isIpv4MappedIpv6, parseCidr } from '../private/cidr';
 
 /** The CRD's limits. */
 export const CLUSTER_POLICY_LIMITS = {
@@ -295,6 +295,12 @@ function parseNetworks(raw: unknown, path: string, bad: Report): Cidr[] | undefi
     if (!cidr) {
       ok = false;
       bad(p, `Invalid CIDR format provided: ${describe(item)}: write address/prefix, e.g. 10.0.0.0/8 or fd00::/8`);
+      return;
+    }
+    // CEL isCIDR (library/cidr.go) refuses an IPv4-mapped IPv6 address (::ffff:a.b.c.d), whatever the prefix.
+    if (cidr.family === 6 && isIpv4MappedIpv6(parseCidr(`${item.slice(0, item.indexOf('/'))}/128`)!)) {
+      ok = false;
+      bad(p, `Invalid CIDR format provided: ${describe(item)} is an IPv4-mapped IPv6 address, which isCIDR rejects: write the IPv4 block (e.g. 10.0.0.0/8 for ::ffff:10.0.0.0/104)`);
       return;
     }
     if (seen.has(item)) {
