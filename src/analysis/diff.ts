@@ -11,7 +11,7 @@ import { ConnectionAnalysis, End, Opening } from './connections';
 import { ipBlockCidrs } from './external';
 import * as ps from '../model/port-set';
 import { markdownCode, MAX_FREE_TEXT, quote } from '../private/text';
-import { Cluster } from '../semantics/model';
+import { Cluster, UnanalyzedObject } from '../semantics/model';
 
 /** Who opens an added connection: a rule of a policy on one side, or a side that is not isolated. */
 export interface OpenedBy {
@@ -24,8 +24,12 @@ export interface OpenedBy {
   readonly rule?: string;
   /** The `cdk8s-netpol.dev/construct` annotation of the policy, when present. */
   readonly construct?: string;
-  /** The ClusterNetworkPolicy whose rule decided this side, with its tier and the rule's path and name. */
+  /**
+   * The tiered policy whose rule decided this side (its name; `clusterPolicyKind` says which API: ClusterNetworkPolicy,
+   * AdminNetworkPolicy or BaselineAdminNetworkPolicy), with its tier and the rule's path and name.
+   */
   readonly clusterPolicy?: string;
+  readonly clusterPolicyKind?: string;
   readonly tier?: string;
   readonly ruleName?: string;
 }
@@ -39,17 +43,73 @@ export interface DiffEntry {
   readonly openedBy?: OpenedBy[];
 }
 
+/** An object of another policy API (read, not evaluated) that the change adds, changes or removes. */
+export interface UnanalyzedChange {
+  readonly change: 'added' | 'changed' | 'removed';
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** Who enforces it: `Cilium`... */
+  readonly owner: string;
+  /** Where the newer input has it (the older one's, when removed). */
+  readonly source: string;
+}
+
 export interface DiffResult {
   readonly added: DiffEntry[];
   readonly removed: DiffEntry[];
+  /** Connections only: true when a connection was added. `unanalyzed` changes may broaden too, unseen. */
   readonly broadening: boolean;
+  /**
+   * Objects of other policy APIs added, changed or removed, sorted by group, kind, namespace and name: whatever
+   * they do is not in `added` or `removed`.
+   */
+  readonly unanalyzed: UnanalyzedChange[];
+}
+
+/** The objects of other policy APIs that differ between two inputs (by content, status and server-set metadata aside). */
+export function unanalyzedChanges(older: Cluster, newer: Cluster): UnanalyzedChange[] {
+  const key = (o: UnanalyzedObject) => `${o.group}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
+  const before = new Map((older.unanalyzed ?? []).map((o) => [key(o), o]));
+  const after = new Map((newer.unanalyzed ?? []).map((o) => [key(o), o]));
+  const change = (o: UnanalyzedObject, what: UnanalyzedChange['change']): [string, UnanalyzedChange] => [key(o), {
+    change: what,
+    kind: o.kind,
+    apiVersion: o.apiVersion,
+    ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+    name: o.name,
+    owner: o.owner,
+    source: o.source,
+  }];
+  const out: [string, UnanalyzedChange][] = [];
+  for (const [k, o] of after) {
+    const old = before.get(k);
+    if (!old) out.push(change(o, 'added'));
+    else if (old.digest !== o.digest || old.apiVersion !== o.apiVersion) out.push(change(o, 'changed'));
+  }
+  for (const [k, o] of before) if (!after.has(k)) out.push(change(o, 'removed'));
+  return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, c]) => c);
+}
+
+/** `CiliumNetworkPolicy shop/allow-web`, `CiliumClusterwideNetworkPolicy allow-all`. */
+export function unanalyzedChangeName(c: UnanalyzedChange): string {
+  return `${c.kind} ${c.namespace !== undefined ? `${c.namespace}/` : ''}${c.name}`;
 }
 
 export function openedByOf(o: Opening): OpenedBy {
   if (o.clusterPolicy) {
     const name = o.clusterRule!.name !== undefined ? { ruleName: o.clusterRule!.name } : {};
     const tier = o.clusterPolicy.tier;
-    return { direction: o.direction, subject: o.subject, clusterPolicy: o.clusterPolicy.id, tier, rule: o.clusterRule!.path, ...name };
+    return {
+      direction: o.direction,
+      subject: o.subject,
+      clusterPolicy: o.clusterPolicy.name,
+      clusterPolicyKind: o.clusterPolicy.kind,
+      tier,
+      rule: o.clusterRule!.path,
+      ...name,
+    };
   }
   if (!o.policy) return { direction: o.direction, subject: o.subject };
   const construct = o.policy.construct ? { construct: o.policy.construct } : {};
@@ -63,7 +123,7 @@ export function openedByOf(o: Opening): OpenedBy {
  */
 function describeOpening(o: OpenedBy, name: (s: string) => string, free: (s: string) => string): string {
   if (o.clusterPolicy) {
-    return `${o.direction} of ${name(o.subject)}: ClusterNetworkPolicy ${name(o.clusterPolicy)} (${o.tier} tier) ${name(o.rule!)}${o.ruleName !== undefined ? ` ${free(o.ruleName)}` : ''}`;
+    return `${o.direction} of ${name(o.subject)}: ${o.clusterPolicyKind ?? 'ClusterNetworkPolicy'} ${name(o.clusterPolicy)} (${o.tier} tier) ${name(o.rule!)}${o.ruleName !== undefined ? ` ${free(o.ruleName)}` : ''}`;
   }
   const what = o.policy
     ? `NetworkPolicy ${name(o.policy)} ${name(o.rule!)}${o.construct !== undefined ? ` (construct ${free(o.construct)})` : ''}`
@@ -119,7 +179,7 @@ export function diffClusters(older: Cluster, newer: Cluster): DiffResult {
     ...(explain ? { openedBy: b.openings(x.from.index, x.to.index, protocol, ranges[0][0]).map(openedByOf) } : {}),
   })));
   const addedEntries = entries(added, true);
-  return { added: addedEntries, removed: entries(removed, false), broadening: addedEntries.length > 0 };
+  return { added: addedEntries, removed: entries(removed, false), broadening: addedEntries.length > 0, unanalyzed: unanalyzedChanges(older, newer) };
 }
 
 export function entryPortsText(e: DiffEntry): string {
@@ -131,6 +191,7 @@ export function diffMarkdown(d: DiffResult, title = 'NetworkPolicy connectivity 
   const lines = [`### ${title}`, ''];
   if (d.added.length === 0 && d.removed.length === 0) {
     lines.push('No change in allowed connections.');
+    lines.push(...unanalyzedMarkdown(d));
     return lines.join('\n') + '\n';
   }
   const n = (k: number) => `${k} connection${k === 1 ? '' : 's'}`;
@@ -147,18 +208,30 @@ export function diffMarkdown(d: DiffResult, title = 'NetworkPolicy connectivity 
     lines.push('', '#### Removed', '', '| from | to | ports |', '|---|---|---|');
     for (const e of d.removed) lines.push(`| ${markdownCode(e.from)} | ${markdownCode(e.to)} | ${entryPortsText(e)} |`);
   }
+  lines.push(...unanalyzedMarkdown(d));
   return lines.join('\n') + '\n';
+}
+
+const NOT_EVALUATED = 'not evaluated: what it allows or denies is in no line above';
+
+function unanalyzedMarkdown(d: DiffResult): string[] {
+  if (d.unanalyzed.length === 0) return [];
+  const lines = ['', '#### Other policy APIs (not evaluated: what they allow or deny is in no row above)', '', '| change | object | API | enforced by |', '|---|---|---|---|'];
+  for (const c of d.unanalyzed) lines.push(`| ${c.change} | ${markdownCode(unanalyzedChangeName(c))} | ${markdownCode(c.apiVersion)} | ${c.owner} |`);
+  return lines;
 }
 
 /** Plain text: `+ a -> b TCP/5432` lines with the openings indented below, then `- ...` lines. */
 export function diffText(d: DiffResult): string {
-  if (d.added.length === 0 && d.removed.length === 0) return 'no change in allowed connections\n';
+  const others = d.unanalyzed.map((c) => `! ${c.change} ${unanalyzedChangeName(c)} (${c.apiVersion}, enforced by ${c.owner}; ${c.source}): ${NOT_EVALUATED}`);
+  if (d.added.length === 0 && d.removed.length === 0) return ['no change in allowed connections', ...others].join('\n') + '\n';
   const lines: string[] = [];
   for (const e of d.added) {
     lines.push(`+ ${e.from} -> ${e.to} ${entryPortsText(e)}`);
     for (const o of e.openedBy ?? []) lines.push(`    ${openedByText(o)}`);
   }
   for (const e of d.removed) lines.push(`- ${e.from} -> ${e.to} ${entryPortsText(e)}`);
+  lines.push(...others);
   lines.push(`${d.added.length} added, ${d.removed.length} removed${d.broadening ? ' (broadening)' : ''}`);
   return lines.join('\n') + '\n';
 }

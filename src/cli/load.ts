@@ -3,7 +3,9 @@ import { CliIo, UsageError } from './io';
 import { readManifestPaths, ReadResult } from '../manifests/files';
 import { applyNamespace, namespaceOptionProblem } from '../manifests/namespace';
 import { formatProblem, Problem } from '../manifests/problem';
-import { safeOutput } from '../private/text';
+import { apiGroupOf, unanalyzedKindNames } from '../private/api-kinds';
+import { quote, safeOutput } from '../private/text';
+import { UnanalyzedObject } from '../semantics/model';
 import { Reachability } from '../semantics/reachability';
 
 /** The `--ignore GLOB` option every command that reads manifests takes. */
@@ -18,17 +20,20 @@ export const NAMESPACE_FLAG = { value: true, alias: 'n' };
 export const NAMESPACE_HELP = `  -n, --namespace NS   the namespace of objects that name none (as kubectl apply -n); an object that names
                        another one is an error. Default: default`;
 
-/** The flags every command that reads manifests takes, besides its own: `--ignore`, `-n`, `-h`. */
+/** The flags every command that reads manifests takes, besides its own: `--ignore`, `-n`, `--accept-unanalyzed`, `-h`. */
 export const INPUT_FLAGS = {
-  ignore: IGNORE_FLAG,
-  namespace: NAMESPACE_FLAG,
-  help: { value: false, alias: 'h' },
+  'ignore': IGNORE_FLAG,
+  'namespace': NAMESPACE_FLAG,
+  'accept-unanalyzed': { value: true, repeatable: true },
+  'help': { value: false, alias: 'h' },
 };
 
 /** The input options every command that reads manifests takes. */
 export interface InputOptions {
   readonly ignore?: readonly string[];
   readonly namespace?: string;
+  /** `--accept-unanalyzed KIND`: kinds of other policy APIs the user accepts not being evaluated. */
+  readonly acceptUnanalyzed?: readonly string[];
 }
 
 /** The input options of parsed arguments (`--ignore`, `-n`). */
@@ -38,8 +43,66 @@ export function inputOptions(parsed: ReturnType<typeof parseArgs>): InputOptions
     const problem = namespaceOptionProblem(namespace);
     if (problem) throw new UsageError(problem);
   }
-  return { ignore: parsed.lists.get('ignore'), namespace };
+  const acceptUnanalyzed = parsed.lists.get('accept-unanalyzed') ?? [];
+  for (const a of acceptUnanalyzed) {
+    if (!acceptsAnyKind(a)) {
+      throw new UsageError(`--accept-unanalyzed ${quote(a)} names no kind that is read and not evaluated: give a kind (CiliumNetworkPolicy) or a kind and its group (NetworkPolicy.crd.projectcalico.org); they are: ${unanalyzedKindNames().join(', ')}`);
+    }
+  }
+  return { ignore: parsed.lists.get('ignore'), namespace, acceptUnanalyzed };
 }
+
+/** `Kind`, `Kind.group` or `*.group` names at least one kind of the table. */
+function acceptsAnyKind(value: string): boolean {
+  // A name of the table is `Kind.group` (`*.group` for a whole group): accept it, its Kind, or `*.group`.
+  return unanalyzedKindNames().some((n) => n === value || n.slice(0, n.indexOf('.')) === value || (value.startsWith('*.') && n.endsWith(value.slice(1))));
+}
+
+/** Whether `--accept-unanalyzed` values cover an object of `kind` in `apiVersion`: its kind, `Kind.group`, or `*.group`. */
+export function isAccepted(kind: string, apiVersion: string, accepted: readonly string[]): boolean {
+  const group = apiGroupOf(apiVersion);
+  return accepted.some((a) => a === kind || a === `${kind}.${group}` || a === `*.${group}`);
+}
+
+/** `shop/allow-web` or `allow-all` (cluster-scoped). */
+export function unanalyzedName(o: UnanalyzedObject): string {
+  return `${o.kind} ${o.namespace !== undefined ? `${o.namespace}/` : ''}${o.name}`;
+}
+
+/** The objects of other policy APIs that the user did not accept: the ones every answer must mention. */
+export function unaccepted(objects: readonly UnanalyzedObject[] | undefined, options: InputOptions): UnanalyzedObject[] {
+  return (objects ?? []).filter((o) => !isAccepted(o.kind, o.apiVersion, options.acceptUnanalyzed ?? []));
+}
+
+/** At most this many objects are named per kind in a note; the rest are counted. */
+const NAMED_PER_KIND = 10;
+
+/**
+ * One `note:` per kind of the objects of other policy APIs the input holds and the user did not accept: what is
+ * not evaluated, by whom it is enforced, and how to accept it.
+ */
+export function printUnanalyzed(objects: readonly UnanalyzedObject[] | undefined, io: CliIo, options: InputOptions, label?: string): void {
+  const byKind = new Map<string, UnanalyzedObject[]>();
+  for (const o of unaccepted(objects, options)) {
+    const key = `${o.kind}.${o.group}`;
+    byKind.set(key, [...(byKind.get(key) ?? []), o]);
+  }
+  for (const [, os] of byKind) {
+    const first = os[0];
+    const named = os.slice(0, NAMED_PER_KIND).map((o) => `${unanalyzedName(o).slice(first.kind.length + 1)} (${o.source})`).join(', ');
+    const more = os.length > NAMED_PER_KIND ? ` and ${os.length - NAMED_PER_KIND} more` : '';
+    const count = os.length === 1 ? `${first.kind} ${named}` : `${os.length} ${first.kind} objects, ${named}${more}`;
+    io.stderr(`note: ${label !== undefined ? `${label}: ` : ''}${count} ${os.length === 1 ? 'is' : 'are'} read but not evaluated `
+      + `(${first.apiVersion}, enforced by ${first.owner}): answers ignore ${os.length === 1 ? 'it' : 'them'}, and ${os.length === 1 ? 'it' : 'they'} may allow or deny `
+      + `more than they say; pass --accept-unanalyzed ${first.kind} once reviewed\n`);
+  }
+}
+
+
+export const ACCEPT_UNANALYZED_HELP = `  --accept-unanalyzed KIND
+                       objects of other policy APIs (CiliumNetworkPolicy, Calico GlobalNetworkPolicy, Istio
+                       AuthorizationPolicy...) are read, not evaluated: each command notes them on stderr and
+                       diff --fail-on fails when one changes. KIND (Kind or Kind.group; repeatable) accepts that`;
 
 export const IGNORE_HELP = `  --ignore GLOB        skip matching files inside directories (repeatable): a glob over the path
                        relative to the directory (* ? **), or over the file name when it has no /`;
@@ -55,10 +118,11 @@ export function readInput(paths: readonly string[], io: CliIo, options: InputOpt
 }
 
 /** Reads the PATH arguments into a Reachability; invalid manifests throw `InvalidManifestsError`. */
-export function loadReachability(paths: readonly string[], io: CliIo, options: InputOptions = {}): Reachability {
+export function loadReachability(paths: readonly string[], io: CliIo, options: InputOptions = {}, label?: string): Reachability {
   const { objects, problems } = readInput(paths, io, options);
   const reach = Reachability._load(objects, problems);
   printNotes(reach._notes(), io);
+  printUnanalyzed(reach._cluster().unanalyzed, io, options, label);
   return reach;
 }
 
@@ -79,4 +143,5 @@ export function userQuery<T>(f: () => T): T {
 /** The help lines of INPUT_FLAGS. */
 export const INPUT_HELP = `${IGNORE_HELP}
 ${NAMESPACE_HELP}
+${ACCEPT_UNANALYZED_HELP}
   -h, --help           show this help`;

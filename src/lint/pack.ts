@@ -14,7 +14,7 @@ import { Cidr, parseCidr } from '../private/cidr';
 import { SUPPRESS_ANNOTATION } from '../private/k8s';
 import { quote } from '../private/text';
 import { loadCluster } from '../semantics/load';
-import { Problem } from '../semantics/model';
+import { Problem, UnanalyzedObject } from '../semantics/model';
 
 /** The annotation that suppresses findings on one object: one `NP003: reason` per line. */
 export { SUPPRESS_ANNOTATION };
@@ -55,6 +55,8 @@ export interface LintResult {
   readonly problems: Problem[];
   /** The same object in two places (the later one is used, as kubectl apply does). */
   readonly notes?: Problem[];
+  /** Objects of other policy APIs (Cilium, Calico...): read, not evaluated, so no rule saw them. */
+  readonly unanalyzed?: readonly UnanalyzedObject[];
 }
 
 export interface LintRunOptions {
@@ -220,5 +222,5 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
   }
   findings.sort(compare);
   suppressed.sort((a, b) => compare(a.finding, b.finding));
-  return { findings, suppressed, problems: [], notes };
+  return { findings, suppressed, problems: [], notes, ...(cluster.unanalyzed ? { unanalyzed: cluster.unanalyzed } : {}) };
 }

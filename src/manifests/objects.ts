@@ -8,6 +8,7 @@
 import { SourcedObject } from './decode';
 import { Problem } from './problem';
 import { checkSchema, SCHEMAS } from './schema';
+import { builtinKindProblem } from '../private/api-kinds';
 import { WORKLOAD_KINDS } from '../private/k8s';
 import { quote, typeName } from '../private/text';
 
@@ -15,6 +16,8 @@ import { quote, typeName } from '../private/text';
 export const KIND_VERSIONS: ReadonlyMap<string, string> = new Map([
   ['NetworkPolicy', 'networking.k8s.io/v1'],
   ['ClusterNetworkPolicy', 'policy.networking.k8s.io/v1alpha2'],
+  ['AdminNetworkPolicy', 'policy.networking.k8s.io/v1alpha1'],
+  ['BaselineAdminNetworkPolicy', 'policy.networking.k8s.io/v1alpha1'],
   ['Namespace', 'v1'],
   ['Pod', 'v1'],
   ['Service', 'v1'],
@@ -114,7 +117,11 @@ export function checkObject(
     const likely = BY_LOWER_CASE.get(kind.toLowerCase());
     if (likely !== undefined) {
       report('kind', `no kind ${quote(kind)} in ${quote(obj.apiVersion)}: kinds are case-sensitive, did you mean ${likely}?`, 'invalid');
+      return {};
     }
+    // A kind the API server does not serve in its own groups is an error there (kubectl: no matches for kind).
+    const unserved = builtinKindProblem(kind, obj.apiVersion);
+    if (unserved !== undefined) report('kind', unserved, 'invalid');
     return {}; // ConfigMaps, Secrets, custom resources...: nothing NetworkPolicy semantics depends on.
   }
   if (obj.apiVersion !== version) {

@@ -1,17 +1,19 @@
 /**
  * Problems of the input, in four kinds the user fixes differently: a path that cannot be read, text that is not
- * YAML/JSON, a document that is not a Kubernetes object, and an object the API server would reject.
+ * YAML/JSON, a document that is not a Kubernetes object, and an object the API server would reject (or stores, with a
+ * value whose enforcement is undefined: refused all the same, as no answer would be exact).
  */
 import { escapeControls, safeName, truncate } from '../private/text';
 
 /** What went wrong, from the outside in. */
-export type ProblemCategory = 'read' | 'decode' | 'object' | 'invalid';
+export type ProblemCategory = 'read' | 'decode' | 'object' | 'invalid' | 'ambiguous';
 
 const LABELS: { [c in ProblemCategory]: string } = {
   read: 'cannot read',
   decode: 'not YAML/JSON',
   object: 'not a Kubernetes object',
   invalid: 'the API server would reject',
+  ambiguous: 'the API server stores it, but enforcement is undefined',
 };
 
 /** Which object: made once by the loader from the object's fields, never parsed back from text. */

@@ -10,6 +10,7 @@
  *
  * @see https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
  */
+import { nearestName, TWO_EDITS } from '../private/nearest';
 import { quote, typeName } from '../private/text';
 
 /** A node of the schema: a leaf type, a struct with known fields, a list, or a map of strings to values. */
@@ -81,6 +82,26 @@ const CLUSTER_NETWORK_POLICY_SPEC = obj({
   })),
 });
 
+/** AdminNetworkPolicy and BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1, v0.1.8 experimental channel). */
+const ANP_PORT = obj({
+  portNumber: obj({ protocol: STR, port: INT }),
+  portRange: obj({ protocol: STR, start: INT, end: INT }),
+  namedPort: STR,
+});
+const anpSpec = (priority: boolean, domainNames: boolean): Schema => obj({
+  ...(priority ? { priority: INT } : {}),
+  subject: obj({ namespaces: LABEL_SELECTOR, pods: CNP_PODS }),
+  ingress: list(obj({ name: STR, action: STR, from: list(obj({ namespaces: LABEL_SELECTOR, pods: CNP_PODS })), ports: list(ANP_PORT) })),
+  egress: list(obj({
+    name: STR,
+    action: STR,
+    to: list(obj({
+      namespaces: LABEL_SELECTOR, pods: CNP_PODS, nodes: LABEL_SELECTOR, networks: list(STR), ...(domainNames ? { domainNames: list(STR) } : {}),
+    })),
+    ports: list(ANP_PORT),
+  })),
+});
+
 const CONTAINER_FIELDS = {
   name: STR,
   image: STR,
@@ -148,6 +169,8 @@ const top = (spec: Schema | undefined, status: boolean): Schema => obj({
 export const SCHEMAS: ReadonlyMap<string, Schema> = new Map<string, Schema>([
   ['NetworkPolicy', top(NETWORK_POLICY_SPEC, false)],
   ['ClusterNetworkPolicy', top(CLUSTER_NETWORK_POLICY_SPEC, true)],
+  ['AdminNetworkPolicy', top(anpSpec(true, true), true)],
+  ['BaselineAdminNetworkPolicy', top(anpSpec(false, false), true)],
   ['Namespace', top(obj({ finalizers: list(STR) }), true)],
   ['Pod', top(POD_SPEC, true)],
   ['Deployment', top(obj({
@@ -209,34 +232,6 @@ export const SCHEMAS: ReadonlyMap<string, Schema> = new Map<string, Schema>([
   }), true)],
 ]);
 
-/** The known field closest to a misspelt one (at most two edits away), for "did you mean". */
-function closest(name: string, known: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  const lower = name.toLowerCase();
-  for (const k of known) {
-    const d = distance(lower, k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
 const STRING_HINT = ' (YAML 1.1 reads unquoted yes/no/on/off/y/n as booleans and digits as numbers: quote the value)';
 
 /**
@@ -283,7 +278,7 @@ export function checkSchema(value: unknown, schema: Schema, path: string, report
       for (const key of Object.keys(value as object)) {
         const field = schema.fields.get(key);
         if (field === undefined) {
-          const hint = closest(key, schema.fields.keys());
+          const hint = nearestName(key, schema.fields.keys(), TWO_EDITS);
           report(join(key), `unknown field ${quote(key)}${hint ? `: did you mean ${hint}?` : ''} (kubectl apply rejects unknown fields; remove it or fix its name)`);
           continue;
         }

@@ -1,3 +1,5 @@
+import { A_THIRD, nearestName } from './nearest';
+
 /**
  * The keys of every struct the public API receives (props, options, flows, destinations). TypeScript checks them at
  * compile time, but JavaScript callers (and jsii callers building maps) can pass anything: a misspelt key such as
@@ -37,35 +39,8 @@ export function unknownKeyProblems(struct: string, value: unknown, what: string)
   const problems: string[] = [];
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const near = nearest(key, known);
+    const near = nearestName(key, known, A_THIRD);
     problems.push(`${what}: unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ${struct} has ${known.join(', ')}`);
   }
   return problems;
-}
-
-/** The known key closest to `key` by edit distance, when it is close enough to be a slip (at most a third of it). */
-function nearest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = distance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance, two rows. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

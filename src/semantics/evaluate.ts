@@ -4,6 +4,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
+import { actionWord } from './cluster-policy';
 import {
   Cluster, ClusterAction, ClusterPeer, ClusterPolicy, ClusterRule, ClusterTier, Endpoint, IpBlockPeer, Peer, Policy, PolicyPort, QueryPort,
   queryPortText, Rule,
@@ -180,7 +181,7 @@ function firstClusterMatch(
       let matched = false;
       for (const peer of rule.peers) {
         const m = clusterPeerMatches(cluster, peer, other);
-        if (m === undefined) undecidable.push(`policy ${policy.id} ${peer.path} (${peer.undecidable})`);
+        if (m === undefined) undecidable.push(`${policy.kind} ${policy.name} ${peer.path} (${peer.undecidable})`);
         if (m === true) {
           matched = true;
           break;
@@ -345,7 +346,8 @@ function replicaCount(e: Endpoint): string {
 /** `Deny by ClusterNetworkPolicy name (Admin tier, priority 10) spec.ingress[0] "rule-name"`: the rule name quoted and escaped. */
 function decisionText(d: ClusterDecision): string {
   const ruleName = d.rule.name !== undefined ? ` ${quote(d.rule.name, MAX_FREE_TEXT)}` : '';
-  return `${d.action} by ClusterNetworkPolicy ${d.policy.id} (${d.tier} tier, priority ${d.policy.priority}) ${d.rule.path}${ruleName}`;
+  const priority = d.policy.kind === 'BaselineAdminNetworkPolicy' ? '' : `, priority ${d.policy.priority}`;
+  return `${actionWord(d.policy.kind, d.action)} by ${d.policy.kind} ${d.policy.name} (${d.tier} tier${priority}) ${d.rule.path}${ruleName}`;
 }
 
 /**
@@ -389,7 +391,7 @@ function sideLines(cluster: Cluster, v: FlowVerdict, src: Target, dst: Target, q
       lines.push(`  ${direction} of ${subject}: ${side.admin.action === 'Accept' ? 'allowed' : side.admin.action === 'Deny' ? 'denied' : 'passed'} by ${decisionText(side.admin)}${final}`);
       if (side.decidedBy === 'admin') return;
     } else if (tiers) {
-      lines.push(`  ${direction} of ${subject}: no Admin tier ClusterNetworkPolicy rule matches`);
+      lines.push(`  ${direction} of ${subject}: no Admin tier rule matches`);
     }
     if (side.isolating.length === 0) {
       if (!tiers) {

@@ -4,16 +4,17 @@
  *
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
  */
-import { parseClusterPolicy } from './cluster-policy';
+import { parseTieredPolicy } from './cluster-policy';
 import {
-  Cluster, ClusterPolicy, ContainerPort, CustomResource, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule, Selector,
-  Service, ServicePort,
+  Cluster, ClusterPolicy, ClusterPolicyKind, ContainerPort, CustomResource, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule,
+  Selector, Service, ServicePort, UnanalyzedObject,
 } from './model';
 import { isOperatorKind, mayCreatePods, operatorPods } from './operators';
 import { describe, isPlainObject, parseSelector, Report } from './selector';
 import { SourcedObject } from '../manifests/decode';
 import { checkObject, expandLists } from '../manifests/objects';
 import { ObjectRef, refText } from '../manifests/problem';
+import { apiGroupOf, UnanalyzedKind, unanalyzedKind } from '../private/api-kinds';
 import { cidrContainsCidr, cidrStrictlyContains, Cidr, exceptThatFits, IpAddress, parseCidr, parseIp } from '../private/cidr';
 import { NAMESPACE_NAME_LABEL, WORKLOAD_KINDS } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
@@ -22,6 +23,9 @@ export { NAMESPACE_NAME_LABEL };
 export type { SourcedObject };
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
+/** The cluster-scoped tiered policy kinds, read into the Admin and Baseline tiers (cluster-policy.ts). */
+const TIERED_KINDS: ReadonlySet<string> = new Set<ClusterPolicyKind>(['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
 
 export interface LoadResult {
   readonly cluster: Cluster;
@@ -45,6 +49,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
   const services = new Map<string, Service>();
   const customResources: CustomResource[] = [];
   const clusterPolicies = new Map<string, ClusterPolicy>();
+  const unanalyzed = new Map<string, UnanalyzedObject>();
   const usedNamespaces = new Set<string>();
 
   objects.forEach((o) => {
@@ -63,6 +68,14 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
     const kind = checked.kind ?? operatorKindOf(obj);
     if (kind === undefined || !isPlainObject(obj)) {
       problems.push(...schemaProblems);
+      const other = isPlainObject(obj) && typeof obj.kind === 'string' && typeof obj.apiVersion === 'string'
+        ? unanalyzedKind(obj.kind, obj.apiVersion) : undefined;
+      if (other && isPlainObject(obj)) {
+        const read = readUnanalyzed(obj, other, `${where.source}${o.line !== undefined ? `:${lineOf('')}` : ''}`);
+        if (typeof read === 'string') problems.push({ ...where, line: lineOf('metadata.name'), object: String(obj.kind), path: 'metadata.name', message: read, category: 'invalid' });
+        else unanalyzed.set(`${read.group}/${read.kind}/${read.namespace ?? ''}/${read.name}`, read);
+        return;
+      }
       if (isPlainObject(obj) && typeof obj.kind === 'string' && typeof obj.apiVersion === 'string' && mayCreatePods(obj.kind, obj.apiVersion)) {
         const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
         const crNamespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
@@ -74,14 +87,14 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
     const rawName = metadata.name;
     const isNamespace = kind === 'Namespace';
     // Cluster-scoped kinds: a metadata.namespace on them is ignored, as the API server ignores it.
-    const clusterScoped = isNamespace || kind === 'ClusterNetworkPolicy';
+    const clusterScoped = isNamespace || TIERED_KINDS.has(kind);
     const namespace = clusterScoped ? undefined : (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default');
     const name = typeof rawName === 'string' ? rawName : '';
     const ref: ObjectRef = { kind, namespace, name };
     objectText = refText({ ...ref, name: name || '<no name>' });
     for (const p of schemaProblems) Object.assign(p, { object: objectText, ref });
     const before = problems.length;
-    const report: Report = (path, message) => problems.push({ ...where, line: lineOf(path), object: objectText, ref, path, message, category: 'invalid' });
+    const report: Report = (path, message, category = 'invalid') => problems.push({ ...where, line: lineOf(path), object: objectText, ref, path, message, category });
     // The same object again: kubectl apply of the set applies the later one over the earlier one.
     const note = (_what: string, earlierSource: string) => notes.push({
       ...where,
@@ -128,8 +141,9 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         declared.set(name, { labels, source: o.source });
         return;
       }
-      if (kindName === 'ClusterNetworkPolicy') {
-        const policy = parseClusterPolicy(record, name, o.source, report, (peer) => notes.push({
+      if (TIERED_KINDS.has(kindName)) {
+        const tieredKind = kindName as ClusterPolicyKind;
+        const policy = parseTieredPolicy(tieredKind, record, name, o.source, report, (peer) => notes.push({
           ...where,
           line: lineOf(peer.path),
           object: objectText,
@@ -139,9 +153,10 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
             ? 'a nodes peer matches node IPs, which manifests do not give: it is read, matches no pod, and makes the answer for an IP address outside the cluster undecidable offline (explain says so)'
             : 'a domainNames peer matches what DNS resolves at run time: it is read, matches no pod, and makes the answer for an IP address outside the cluster undecidable offline (explain says so)',
         }));
-        const earlier = clusterPolicies.get(name);
-        if (earlier) note(`ClusterNetworkPolicy ${name}`, earlier.source);
-        if (policy) clusterPolicies.set(name, policy);
+        const key = `${kindName}/${name}`;
+        const earlier = clusterPolicies.get(key);
+        if (earlier) note(`${kindName} ${name}`, earlier.source);
+        if (policy) clusterPolicies.set(key, policy);
         return;
       }
       if (kindName === 'NetworkPolicy') {
@@ -241,6 +256,20 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
   for (const name of [...usedNamespaces].sort()) {
     if (!namespaces.has(name)) namespaces.set(name, { name, labels: new Map([[NAMESPACE_NAME_LABEL, name]]), declared: false });
   }
+  // Two APIs in one tier: upstream orders neither against the other. The engine merges them by priority (docs/semantics.md).
+  for (const tier of ['Admin', 'Baseline']) {
+    const apis = [...new Set([...clusterPolicies.values()].filter((p) => p.tier === tier).map((p) => p.kind))].sort();
+    if (apis.length > 1) {
+      const first = [...clusterPolicies.values()].find((p) => p.tier === tier && p.kind !== 'ClusterNetworkPolicy')!;
+      notes.push({
+        source: first.source,
+        object: `${first.kind} ${first.name}`,
+        path: '',
+        message: `the ${tier} tier holds both ${apis.join(' and ')} objects: no API defines their order against each other, so they are `
+          + `evaluated merged by priority, then name${tier === 'Baseline' ? ' (the BaselineAdminNetworkPolicy last)' : ''}; a plugin that enforces both may order them otherwise. Use one API per tier`,
+      });
+    }
+  }
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     cluster: {
@@ -250,6 +279,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       services: [...services.values()].sort(byId),
       customResources,
       ...(clusterPolicies.size > 0 ? { clusterPolicies: [...clusterPolicies.values()].sort(clusterPolicyOrder) } : {}),
+      ...(unanalyzed.size > 0 ? { unanalyzed: [...unanalyzed.keys()].sort().map((k) => unanalyzed.get(k)!) } : {}),
     },
     problems,
     notes,
@@ -317,10 +347,61 @@ function parseService(record: { [key: string]: unknown }, namespace: string, nam
   return { id: `${namespace}/${name}`, namespace, name, ...(selector ? { selector } : {}), type, ports, source };
 }
 
+/** Metadata the API server sets, and status: not part of what an object says. */
+const SERVER_SET_METADATA = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink'];
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** An object of another policy API, or the message of why it cannot be one (no name: the API server needs one). */
+function readUnanalyzed(obj: { [key: string]: unknown }, k: UnanalyzedKind, source: string): UnanalyzedObject | string {
+  const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
+  const name = meta.name;
+  if (typeof name !== 'string' || name === '') return 'name or generateName is required (generateName cannot be compared: a stable name is needed)';
+  const given = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
+  const namespace = k.namespaced === false ? undefined : given ?? (k.namespaced ? 'default' : undefined);
+  const kind = obj.kind as string;
+  const apiVersion = obj.apiVersion as string;
+  return {
+    kind,
+    apiVersion,
+    group: apiGroupOf(apiVersion),
+    ...(namespace !== undefined ? { namespace } : {}),
+    name,
+    owner: k.owner,
+    clusterWide: k.clusterWide,
+    source,
+    digest: contentDigest(obj, namespace),
+  };
+}
+
+/** Canonical JSON (sorted keys) of what an object says: no status, no server-set metadata, the namespace as applied. */
+function contentDigest(obj: { [key: string]: unknown }, namespace: string | undefined): string {
+  const meta: { [key: string]: unknown } = isPlainObject(obj.metadata) ? { ...obj.metadata } : {};
+  for (const f of SERVER_SET_METADATA) delete meta[f];
+  if (namespace === undefined) delete meta.namespace;
+  else meta.namespace = namespace;
+  if (isPlainObject(meta.annotations) && LAST_APPLIED in meta.annotations) {
+    const annotations = { ...meta.annotations };
+    delete annotations[LAST_APPLIED];
+    meta.annotations = annotations;
+  }
+  const content: { [key: string]: unknown } = { ...obj, metadata: meta };
+  delete content.status;
+  return canonicalJson(content);
+}
+
+function canonicalJson(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`;
+  if (isPlainObject(x)) {
+    return `{${Object.keys(x).filter((k) => x[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(x[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(x) ?? 'null';
+}
+
 /** Evaluation order within a tier: priority, then name (upstream leaves equal priorities to the implementation). */
 export function clusterPolicyOrder(a: ClusterPolicy, b: ClusterPolicy): number {
   if (a.priority !== b.priority) return a.priority - b.priority;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
 }
 
 function readLabels(raw: unknown, path: string, report: Report): Map<string, string> {

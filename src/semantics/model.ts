@@ -143,6 +143,8 @@ export interface Policy {
 }
 
 export type ClusterTier = 'Admin' | 'Baseline';
+/** The API a tiered policy comes from: the engine reads all three into the same tiers (docs/semantics.md). */
+export type ClusterPolicyKind = 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
 export type ClusterAction = 'Accept' | 'Deny' | 'Pass';
 
 /**
@@ -182,13 +184,18 @@ export interface ClusterRule {
   readonly ports?: readonly PolicyPort[];
 }
 
-/** A ClusterNetworkPolicy (cluster-scoped). */
+/**
+ * A cluster-scoped tiered policy: a ClusterNetworkPolicy (v1alpha2), or an AdminNetworkPolicy (Admin tier) or
+ * BaselineAdminNetworkPolicy (Baseline tier) of v1alpha1, whose actions Allow/Deny/Pass read as Accept/Deny/Pass.
+ */
 export interface ClusterPolicy {
-  /** `metadata.name` */
+  /** `metadata.name` for a ClusterNetworkPolicy; `AdminNetworkPolicy/<name>`, `BaselineAdminNetworkPolicy/default` for the others. */
   readonly id: string;
+  readonly kind: ClusterPolicyKind;
   readonly name: string;
   readonly source: string;
   readonly tier: ClusterTier;
+  /** `spec.priority`; a BaselineAdminNetworkPolicy, which has none, sorts after every Baseline ClusterNetworkPolicy (1001). */
   readonly priority: number;
   /** `spec.subject.namespaces`: every pod of the matching namespaces. */
   readonly subjectNamespaces?: Selector;
@@ -215,6 +222,30 @@ export interface Cluster {
    * the implementation; see docs/semantics.md). Absent or empty when the input has none.
    */
   readonly clusterPolicies?: readonly ClusterPolicy[];
+  /** Objects of other policy APIs, read and not evaluated, sorted by group, kind, namespace and name. */
+  readonly unanalyzed?: readonly UnanalyzedObject[];
+}
+
+/**
+ * An object of another API that can change what may connect (a CiliumNetworkPolicy, a Calico GlobalNetworkPolicy,
+ * an Istio AuthorizationPolicy...): read, never evaluated. Answers it may change say so.
+ */
+export interface UnanalyzedObject {
+  readonly kind: string;
+  readonly apiVersion: string;
+  /** `cilium.io` */
+  readonly group: string;
+  /** `undefined` for a cluster-scoped object. */
+  readonly namespace?: string;
+  readonly name: string;
+  /** Who enforces it: `Cilium`, `Calico`... */
+  readonly owner: string;
+  /** True when it may change flows of pods in any namespace; false: only flows of pods in its namespace. */
+  readonly clusterWide: boolean;
+  /** Where it was read: `file:line`. */
+  readonly source: string;
+  /** The object's content (without status and server-set metadata) as canonical JSON: two objects differ when their digests do. */
+  readonly digest: string;
 }
 
 export interface CustomResource {

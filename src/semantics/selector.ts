@@ -7,7 +7,11 @@ import { Labels, Operator, Requirement, Selector } from './model';
 import { labelKeyProblem, labelValueProblem } from '../private/labels';
 import { quote } from '../private/text';
 
-export type Report = (path: string, message: string) => void;
+/**
+ * Receives one problem of a field. `category` is `invalid` (the API server rejects it) unless said otherwise:
+ * `ambiguous` for a value the API server stores but whose enforcement is undefined.
+ */
+export type Report = (path: string, message: string, category?: 'invalid' | 'ambiguous') => void;
 
 const OPERATORS: readonly Operator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 

@@ -86,7 +86,7 @@ describe('diff laws on random small clusters', () => {
       expect(entries(d.added)).toEqual(minus(cb, ca));
       expect(entries(d.removed)).toEqual(minus(ca, cb));
       expect(d.broadening).toBe(d.added.length > 0);
-      expect(diffClusters(a, a)).toEqual({ added: [], removed: [], broadening: false });
+      expect(diffClusters(a, a)).toEqual({ added: [], removed: [], broadening: false, unanalyzed: [] });
     }), { numRuns: 100 });
   });
 });

@@ -122,7 +122,7 @@ describe('diff', () => {
 
   test('the other way round, the change is a removal and not broadening', () => {
     const doc = JSON.parse(run(['diff', head, base, '-o', 'json']).stdout);
-    expect(doc).toEqual({ added: [], removed: [{ from: 'secure-app/frontend', to: 'secure-app/database', protocol: 'TCP', ports: [[5432, 5432]] }], broadening: false });
+    expect(doc).toEqual({ added: [], removed: [{ from: 'secure-app/frontend', to: 'secure-app/database', protocol: 'TCP', ports: [[5432, 5432]] }], broadening: false, unanalyzed: [] });
   });
 
   test.each([

@@ -223,7 +223,7 @@ describe('explain names the deciding policy, tier and rule', () => {
     const text = reach(admin('guard', 10, denyIngressFromSouth())).explain('south/c', 'north/a', Port.tcp(80));
     expect(text).toMatch(/DENIED/);
     expect(text).toMatch(/ingress of north\/a: denied by Deny by ClusterNetworkPolicy guard \(Admin tier, priority 10\) spec\.ingress\[0\] "from-south", final/);
-    expect(text).toMatch(/egress of south\/c: no Admin tier ClusterNetworkPolicy rule matches/);
+    expect(text).toMatch(/egress of south\/c: no Admin tier rule matches/);
   });
 
   test('a Pass that hands the decision down to NetworkPolicy', () => {
@@ -243,7 +243,7 @@ describe('explain names the deciding policy, tier and rule', () => {
   test('nodes and domainNames peers are reported as undecidable for an address, and noted at load', () => {
     const r = reach(admin('fqdn', 10, { subject: inTeam('north'), egress: [{ action: 'Accept', to: [{ domainNames: ['api.example.com'] }] }, { action: 'Deny', to: [{ nodes: {} }] }] }));
     expect(r.explain('north/a', '203.0.113.1', Port.tcp(443)))
-      .toMatch(/UNDECIDABLE offline whether policy fqdn spec\.egress\[0\]\.to\[0\] \(domainNames\) matches 203\.0\.113\.1; answered as if it does not/);
+      .toMatch(/UNDECIDABLE offline whether ClusterNetworkPolicy fqdn spec\.egress\[0\]\.to\[0\] \(domainNames\) matches 203\.0\.113\.1; answered as if it does not/);
     expect(r._notes().map((n) => `${n.path}: ${n.message}`)).toEqual([
       expect.stringMatching(/^spec\.egress\[0\]\.to\[0\]: a domainNames peer .* undecidable offline/),
       expect.stringMatching(/^spec\.egress\[1\]\.to\[0\]: a nodes peer .* matches no pod/),

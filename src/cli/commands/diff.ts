@@ -1,7 +1,7 @@
-import { diffClusters, diffMarkdown, diffText } from '../../analysis/diff';
+import { diffClusters, diffMarkdown, diffText, unanalyzedChangeName } from '../../analysis/diff';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability } from '../load';
+import { INPUT_FLAGS, INPUT_HELP, inputOptions, isAccepted, loadReachability } from '../load';
 import { OutputStream } from '../stream';
 
 const FORMATS = ['text', 'markdown', 'json'];
@@ -28,7 +28,9 @@ Arguments:
 Options:
   --output FORMAT      text (default), markdown (for a pull-request comment) or json
   --fail-on WHEN       broadening: exit 1 when anything was added; change: exit 1 when anything was
-                       added or removed; never (default): exit 0
+                       added or removed; never (default): exit 0. With broadening or change, an object
+                       of another policy API (Cilium, Calico, Antrea, Istio...) added, changed or
+                       removed fails too, as it may open anything: see --accept-unanalyzed
 ${INPUT_HELP}
 
 Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 invalid input or usage.
@@ -51,9 +53,12 @@ Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 in
       throw new UsageError(`give exactly two paths, OLD and NEW (got ${parsed.positionals.length}); a directory reads every manifest in it`);
     }
     if (parsed.positionals.includes('-')) throw new UsageError('diff reads files or directories, not stdin');
-    const older = loadReachability([parsed.positionals[0]], io, inputOptions(parsed));
-    const newer = loadReachability([parsed.positionals[1]], io, inputOptions(parsed));
-    const d = diffClusters(older._cluster(), newer._cluster());
+    const input = inputOptions(parsed);
+    const older = loadReachability([parsed.positionals[0]], io, input, 'OLD');
+    const newer = loadReachability([parsed.positionals[1]], io, input, 'NEW');
+    const all = diffClusters(older._cluster(), newer._cluster());
+    const accepted = input.acceptUnanalyzed ?? [];
+    const d = { ...all, unanalyzed: all.unanalyzed.filter((c) => !isAccepted(c.kind, c.apiVersion, accepted)) };
     const out = new OutputStream(io);
     if (output === 'json') {
       const list = (name: string, xs: readonly object[]) => {
@@ -64,13 +69,20 @@ Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 in
       out.write('{\n');
       list('added', d.added);
       list('removed', d.removed);
+      list('unanalyzed', d.unanalyzed);
       out.write(`  "broadening": ${d.broadening}\n}\n`);
     } else {
       out.write(output === 'markdown' ? diffMarkdown(d) : diffText(d));
     }
     out.flush();
-    const failed = (failOn === 'broadening' && d.added.length > 0) || (failOn === 'change' && (d.added.length > 0 || d.removed.length > 0));
-    if (failed) io.stderr(`cdk8s-netpol diff: --fail-on ${failOn}: ${d.added.length} connection${d.added.length === 1 ? '' : 's'} added, ${d.removed.length} removed\n`);
+    const others = d.unanalyzed.length;
+    const failed = failOn !== 'never' && ((failOn === 'broadening' && d.added.length > 0) || (failOn === 'change' && (d.added.length > 0 || d.removed.length > 0)) || others > 0);
+    if (failed) {
+      const why = others === 0 ? '' : `; ${others} object${others === 1 ? '' : 's'} of other policy APIs ${others === 1 ? 'was' : 'were'} `
+        + `added, changed or removed (${d.unanalyzed.slice(0, 5).map((c) => `${c.change} ${unanalyzedChangeName(c)}`).join(', ')}${others > 5 ? ', ...' : ''}), `
+        + 'which cdk8s-netpol does not evaluate, so the change may broaden what is allowed unseen: review them, then pass --accept-unanalyzed KIND';
+      io.stderr(`cdk8s-netpol diff: --fail-on ${failOn}: ${d.added.length} connection${d.added.length === 1 ? '' : 's'} added, ${d.removed.length} removed${why}\n`);
+    }
     return failed ? EXIT_FINDINGS : EXIT_OK;
   },
 };

@@ -1,11 +1,12 @@
 import { Cidr, cidrsOverlap, parseCidr } from '../../private/cidr';
+import { actionWord } from '../../semantics/cluster-policy';
 import { clusterPolicySelects, policySelects, portsMatch, resolveQueryPort, Target } from '../../semantics/evaluate';
 import { PolicyPort, QueryPort } from '../../semantics/model';
 import { Reachability } from '../../semantics/reachability';
 import { explainServiceFlow, isServiceRef, parseServiceRef, QueryEnds, resolveService, ServiceRef } from '../../semantics/services';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
-import { INPUT_FLAGS, INPUT_HELP, inputOptions, loadReachability, PATH_HELP, userQuery } from '../load';
+import { INPUT_FLAGS, INPUT_HELP, InputOptions, inputOptions, loadReachability, PATH_HELP, unaccepted, unanalyzedName, userQuery } from '../load';
 
 export const explainCommand: Command = {
   name: 'explain',
@@ -63,12 +64,14 @@ named targetPort that no endpoint declares).
     if (to === undefined) throw new UsageError('--to is required (namespace/name of a pod or workload, or an IP address)');
     if (isServiceRef(from) || isServiceRef(to)) return explainService(parsed, from, to, io);
     const port = portFromArgs(parsed.values.get('port'), parsed.values.get('protocol'));
-    const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
+    const input = inputOptions(parsed);
+    const reach = loadReachability(parsed.positionals, io, input);
     const text = userQuery(() => reach.explain(from, to, port));
     const src = reach._target(from);
     const dst = reach._target(to);
     const q: QueryPort = port.name !== undefined ? { protocol: port.protocol, name: port.name } : { protocol: port.protocol, port: port.number };
-    io.stdout(text + '\n' + ipBlockNote(reach, [{ src, dst, protocol: port.protocol, port: resolveQueryPort(q, dst).port }]));
+    const flow = { src, dst, protocol: port.protocol, port: resolveQueryPort(q, dst).port };
+    io.stdout(text + '\n' + unanalyzedNote(reach, [flow], input) + ipBlockNote(reach, [flow]));
     return EXIT_OK;
   },
 };
@@ -92,7 +95,8 @@ function explainService(parsed: ReturnType<typeof parseArgs>, from: string, to: 
     const port = portFromArgs(portText, protocolText);
     query = port.name !== undefined ? { protocol: port.protocol, name: port.name } : { protocol: port.protocol, port: port.number };
   }
-  const reach = loadReachability(parsed.positionals, io, inputOptions(parsed));
+  const input = inputOptions(parsed);
+  const reach = loadReachability(parsed.positionals, io, input);
   const cluster = reach._cluster();
   const ends = (text: string, ref: ServiceRef | undefined, port: string | undefined): QueryEnds => userQuery(() => {
     if (!ref) return { text, targets: [{ target: reach._target(text) }] };
@@ -108,8 +112,23 @@ function explainService(parsed: ReturnType<typeof parseArgs>, from: string, to: 
     protocol: flowProtocol,
     port: d.port ?? (query ? resolveQueryPort(query, d.target).port : undefined),
   })));
-  io.stdout(explainServiceFlow(cluster, src, dst, query) + '\n' + ipBlockNote(reach, flows));
+  io.stdout(explainServiceFlow(cluster, src, dst, query) + '\n' + unanalyzedNote(reach, flows, input) + ipBlockNote(reach, flows));
   return EXIT_OK;
+}
+
+/**
+ * The objects of other policy APIs (read, not evaluated) that may decide one of the flows too: cluster-wide ones, and
+ * namespaced ones in the namespace of a pod end. Accepted kinds (`--accept-unanalyzed`) are left out.
+ */
+function unanalyzedNote(reach: Reachability, flows: readonly NotedFlow[], input: InputOptions): string {
+  const namespaces = new Set(flows.flatMap((f) => [f.src.endpoint?.namespace, f.dst.endpoint?.namespace]).filter((n) => n !== undefined));
+  const relevant = unaccepted(reach._cluster().unanalyzed, input)
+    .filter((o) => o.clusterWide || (o.namespace !== undefined && namespaces.has(o.namespace)));
+  if (relevant.length === 0) return '';
+  const lines = ['  NOT EVALUATED, and may decide this differently: objects of other policy APIs that apply to these ends'];
+  for (const o of relevant) lines.push(`    ${unanalyzedName(o)} (${o.apiVersion}, enforced by ${o.owner}; ${o.source})`);
+  lines.push('    the answer above is what the NetworkPolicies and tiered policies alone decide');
+  return lines.join('\n') + '\n';
 }
 
 /** Ranges pod IPs are usually taken from: private and shared address space, and ULAs. */
@@ -168,7 +187,7 @@ function ipBlockNote(reach: Reachability, flows: readonly NotedFlow[]): string {
         for (const peer of rule.peers) {
           for (const cidr of peer.networks ?? []) {
             if (!coversPods(cidr)) continue;
-            blocks.add(`${cidr.text} (ClusterNetworkPolicy ${policy.id} ${rule.path}, ${rule.action})`);
+            blocks.add(`${cidr.text} (${policy.kind} ${policy.name} ${rule.path}, ${actionWord(policy.kind, rule.action)})`);
             if (rule.action !== 'Deny') mayOpen = true;
             if (rule.action !== 'Accept') mayClose = true;
           }

@@ -5,7 +5,7 @@ import { LintSeverity } from '../../lint/severity';
 import { InvalidManifestsError } from '../../manifests/problem';
 import { parseArgs } from '../args';
 import { CliIo, Command, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { INPUT_FLAGS, inputOptions, NAMESPACE_HELP, printNotes, readInput } from '../load';
+import { ACCEPT_UNANALYZED_HELP, INPUT_FLAGS, inputOptions, NAMESPACE_HELP, printNotes, printUnanalyzed, readInput } from '../load';
 
 const FORMATS = ['text', 'json', 'sarif'];
 const FAIL_ON = ['error', 'warning'];
@@ -58,6 +58,7 @@ Options:
   --ignore GLOB          skip matching files inside directories (repeatable): a glob over the path
                          relative to the directory (* ? **), or over the file name when it has no /
 ${NAMESPACE_HELP}
+${ACCEPT_UNANALYZED_HELP}
   -h, --help             show this help
 
 Suppress a finding on one object with the annotation
@@ -90,9 +91,11 @@ Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 invalid inpu
     });
     const podCidrs = cidrs('pod-cidr');
     const serviceCidrs = cidrs('service-cidr');
-    const read = readInput(parsed.positionals, io, inputOptions(parsed));
+    const input = inputOptions(parsed);
+    const read = readInput(parsed.positionals, io, input);
     const result = lintObjects(read.objects, { podCidrs, serviceCidrs }, read.problems);
     printNotes(result.notes ?? [], io);
+    printUnanalyzed(result.unanalyzed, io, input);
     if (result.problems.length > 0) throw new InvalidManifestsError(result.problems);
 
     switch (output) {
