@@ -8,7 +8,7 @@
 import { SourcedObject } from './decode';
 import { Problem } from './problem';
 import { checkSchema, SCHEMAS } from './schema';
-import { builtinKindProblem } from '../private/api-kinds';
+import { apiGroupOf, builtinKindProblem, unanalyzedKind } from '../private/api-kinds';
 import { WORKLOAD_KINDS } from '../private/k8s';
 import { quote, typeName } from '../private/text';
 
@@ -124,6 +124,8 @@ export function checkObject(
     if (unserved !== undefined) report('kind', unserved, 'invalid');
     return {}; // ConfigMaps, Secrets, custom resources...: nothing NetworkPolicy semantics depends on.
   }
+  // Calico's and Antrea's NetworkPolicy, Antrea's ClusterNetworkPolicy: same kind name, another API (read, not evaluated).
+  if (apiGroupOf(obj.apiVersion) !== apiGroupOf(version) && unanalyzedKind(kind, obj.apiVersion) !== undefined) return {};
   if (obj.apiVersion !== version) {
     report('apiVersion', `${quote(obj.apiVersion)} does not serve ${kind} (kubectl: no matches for kind): use apiVersion: ${version}`, 'invalid');
     return {};
