@@ -53,10 +53,13 @@ Exit status: 0 success (or no failing change), 1 the --fail-on gate failed, 2 in
       throw new UsageError(`give exactly two paths, OLD and NEW (got ${parsed.positionals.length}); a directory reads every manifest in it`);
     }
     if (parsed.positionals.includes('-')) throw new UsageError('diff reads files or directories, not stdin');
+    // Only the clusters are compared: keeping the older Reachability would keep its input (every object as plain
+    // values, and the text each came from) on the heap while the newer input is read, and the collector would walk it
+    // again and again (on 25,000 policies, 20.0 s and 491 MB instead of 23.3 s and 560 MB; bench/scale/run.ts).
     const input = inputOptions(parsed);
-    const older = loadReachability([parsed.positionals[0]], io, input, 'OLD');
-    const newer = loadReachability([parsed.positionals[1]], io, input, 'NEW');
-    const all = diffClusters(older._cluster(), newer._cluster());
+    const older = loadReachability([parsed.positionals[0]], io, input, 'OLD')._cluster();
+    const newer = loadReachability([parsed.positionals[1]], io, input, 'NEW')._cluster();
+    const all = diffClusters(older, newer);
     const accepted = input.acceptUnanalyzed ?? [];
     const d = { ...all, unanalyzed: all.unanalyzed.filter((c) => !isAccepted(c.kind, c.apiVersion, accepted)) };
     const out = new OutputStream(io);
