@@ -15,6 +15,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeBytes, MAX_TEXT_BYTES, parseManifestText, SourcedObject } from './decode';
+import { Glob } from './glob';
 import { isPlainObject } from './objects';
 import { Problem } from './problem';
 import { safeName } from '../private/text';
@@ -44,33 +45,10 @@ export interface ReadOptions {
   readonly ignore?: readonly string[];
 }
 
-/** A glob as a regular expression over `/`-separated relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      i++;
-      if (glob[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else {
-        re += '.*';
-      }
-    } else if (c === '*') {
-      re += '[^/]*';
-    } else if (c === '?') {
-      re += '[^/]';
-    } else {
-      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${re}$`);
-}
-
-function ignoredBy(globs: readonly RegExp[], patterns: readonly string[], relative: string): boolean {
-  const base = relative.split('/').pop()!;
-  return globs.some((g, i) => g.test(relative) || (!patterns[i].includes('/') && g.test(base)));
+/** A glob without `/` also matches the file name at any depth (`package.json`, `*.tmpl.yaml`). */
+function ignoredBy(globs: readonly Glob[], relative: string): boolean {
+  const base = relative.slice(relative.lastIndexOf('/') + 1);
+  return globs.some((g) => g.matches(relative) || (!g.pattern.includes('/') && g.matches(base)));
 }
 
 function kindOfStat(s: fs.Stats): string {
@@ -97,8 +75,7 @@ function inside(outer: string, inner: string): boolean {
  */
 export function readManifestPaths(paths: readonly string[], options: ReadOptions | ((limit: number) => string | Uint8Array)): ReadResult {
   const opts: ReadOptions = typeof options === 'function' ? { readStdin: options } : options;
-  const patterns = opts.ignore ?? [];
-  const globs = patterns.map(globToRegExp);
+  const globs = (opts.ignore ?? []).map((g) => new Glob(g));
   const objects: SourcedObject[] = [];
   const problems: Problem[] = [];
   let total = 0;
@@ -142,7 +119,7 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       const relative = path.relative(root, full).split(path.sep).join('/');
-      if (globs.length > 0 && ignoredBy(globs, patterns, relative)) continue;
+      if (globs.length > 0 && ignoredBy(globs, relative)) continue;
       if (entry.isDirectory()) {
         walk(full, root, rootReal, depth + 1);
         continue;

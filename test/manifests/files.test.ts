@@ -220,4 +220,16 @@ describe('empty input and non-Kubernetes files', () => {
     expect(ignored.code).toBe(0);
     expect(ignored.stdout).toMatch(/warning NP001/);
   });
+
+  test('--ignore globs over a hostile tree (60 nested directories, a 245-character name) take no time', () => {
+    const deep = Array(60).fill('a').join('/');
+    write(`m/${deep}/pod.yaml`, POD('deep'));
+    write(`m/${'a'.repeat(245)}.yaml`, POD('long'));
+    const start = Date.now();
+    const r = runCli(['lint', path.join(dir, 'm'), '--ignore', '**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/b', '--ignore', '*a*a*a*a*b']);
+    const ms = Date.now() - start;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0); // both pods read (NP001, a warning)
+    expect(ms).toBeLessThan(5000); // the regular expressions took over a minute
+  });
 });
