@@ -206,7 +206,8 @@ function toV1alpha1(spec: any): any {
     const [field, body] = Object.entries(p)[0] as [string, any];
     const protocol = field.toUpperCase();
     const d = body.destinationPort;
-    return d.number !== undefined ? { portNumber: { protocol, port: d.number } } : { portRange: { protocol, start: d.range.start, end: d.range.end } };
+    if (d.number !== undefined) return { portNumber: { protocol, port: d.number } };
+    return { portRange: { protocol, start: d.range.start, end: d.range.end } };
   };
   const rule = (peers: 'from' | 'to') => (r: any) => ({
     action: r.action === 'Accept' ? 'Allow' : r.action,
