@@ -13,14 +13,23 @@
  * @see https://github.com/kubernetes-sigs/yaml/blob/master/yaml.go
  * @see https://github.com/kubernetes/cli-runtime/blob/master/pkg/resource/visitor.go (the BOM-aware file reader)
  */
-import { Composer, Document, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, ParsedNode, Scalar, ScalarTag } from 'yaml';
+import { Alias, Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, ParsedNode, Scalar, ScalarTag, visit } from 'yaml';
 import { Problem } from './problem';
 import { escapeControls, truncate } from '../private/text';
 
 /** Deeper nesting than any Kubernetes object needs: refused before the YAML composer recurses into it. */
 export const MAX_DEPTH = 100;
-/** Aliases per document (go-yaml v2 also refuses excessive aliasing): an alias bomb stops here. */
-export const MAX_ALIASES = 100;
+/**
+ * Alias expansion is bounded as go-yaml bounds it (v2 and v3 alike, `allowedAliasRatio` in decode.go), by the share of
+ * decoded values that come from aliases, not by the number of aliases: a `List` of 150 Pods that share one anchored
+ * spec (149 aliases) decodes, an alias bomb does not. go-yaml counts one "decode" per node it decodes (the document,
+ * every key, value and item, an alias node, and again every node under an alias each time it is expanded; a merge key
+ * `<<` itself is not decoded) and fails as soon as more than 100 decodes come from aliases, there are more than 1000
+ * decodes in all, and the share from aliases is above 99% (up to 400,000 decodes), falling linearly to 10% at
+ * 4,000,000 decodes and beyond.
+ * @see https://github.com/go-yaml/yaml/blob/v2/decode.go (allowedAliasRatio, decoder.unmarshal, decoder.merge)
+ */
+export const ALIAS_RATIO = { minAliased: 100, minDecodes: 1000, low: 400_000, high: 4_000_000 } as const;
 /** The largest manifest text read at once (a file, stdin, or `Reachability.fromYaml`). */
 export const MAX_TEXT_BYTES = 128 * 1024 * 1024;
 /**
@@ -122,6 +131,142 @@ function* parseCst(text: string, parser: Parser): Generator<ReturnType<Parser['n
   yield* parser.end();
 }
 
+/** The share of decodes go-yaml lets come from aliases, for a document of `decodes` decodes so far. */
+function allowedAliasRatio(decodes: number): number {
+  if (decodes <= ALIAS_RATIO.low) return 0.99;
+  if (decodes >= ALIAS_RATIO.high) return 0.10;
+  return 0.99 - 0.89 * ((decodes - ALIAS_RATIO.low) / (ALIAS_RATIO.high - ALIAS_RATIO.low));
+}
+
+/** A merge key `<<` (plain; the YAML library resolves it to a symbol): go-yaml does not decode it. */
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const v = key.value;
+  return (typeof v === 'symbol' && v.description === '<<') || (v === '<<' && (!key.type || key.type === Scalar.PLAIN));
+}
+
+/**
+ * The node each alias of `doc` stands for: the last node with its anchor before it, in the YAML library's visiting
+ * order (as `Alias.resolve` finds it), found in one pass. `Alias.resolve` itself scans the document, or the list of
+ * all anchors and aliases, for each alias: 8,000 aliases took 24 s.
+ */
+function aliasTargets(doc: Document.Parsed): Map<Alias, unknown> {
+  const latest = new Map<string, unknown>();
+  const targets = new Map<Alias, unknown>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, latest.get(node.source));
+      else if (node.anchor) latest.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+/**
+ * Counts the decodes of a document as go-yaml does (ALIAS_RATIO), in go-yaml's order: `excessive` with the counts at
+ * the first point where go-yaml would fail with "document contains excessive aliasing", or the counts of the whole;
+ * `cycle` when an anchored node holds an alias of itself (go-yaml: "anchor 'a' value contains itself").
+ * Nodes outside aliases are counted one by one; an expansion is added at once from the size of its target (memoized),
+ * which gives the same verdict: inside an expansion every decode comes from an alias, so the share from aliases only
+ * grows and the allowed share never grows, so if go-yaml fails during an expansion it would also fail at its end.
+ * So the cost is linear in the document as written, however large its expansion.
+ */
+function aliasing(doc: Document.Parsed, targets: Map<Alias, unknown>): { excessive: boolean; cycle: boolean; aliased: number; decodes: number } {
+  const sizes = new Map<unknown, number>();
+  let cycle = false;
+  /** What go-yaml decodes under a node, in its order (a missing key or value is a null node, decoded too). */
+  const childrenOf = (node: unknown): unknown[] => {
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      return target ? [target] : [];
+    }
+    if (isSeq(node)) return node.items.map((i) => i ?? null);
+    if (isMap(node)) {
+      const out: unknown[] = [];
+      for (const pair of node.items) {
+        if (isMergeKey(pair.key)) {
+          // decoder.merge: a sequence of maps is merged last to first, and the sequence node itself is not decoded.
+          if (isSeq(pair.value)) for (let i = pair.value.items.length - 1; i >= 0; i--) out.push(pair.value.items[i] ?? null);
+          else out.push(pair.value ?? null);
+        } else {
+          out.push(pair.key ?? null, pair.value ?? null);
+        }
+      }
+      return out;
+    }
+    return [];
+  };
+  /** Decodes of `root` and everything under it, aliases expanded; without recursion (post-order on a stack). */
+  const sizeOf = (root: unknown): number => {
+    const stack: { node: unknown; open: boolean }[] = [{ node: root, open: false }];
+    const open = new Set<unknown>();
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (!top.open) {
+        if (sizes.has(top.node)) { // met twice before it was sized (two aliases of one anchor)
+          stack.pop();
+          continue;
+        }
+        if (open.has(top.node)) { // an anchor that holds an alias of itself
+          cycle = true;
+          sizes.set(top.node, 1);
+          stack.pop();
+          continue;
+        }
+        top.open = true;
+        open.add(top.node);
+        for (const child of childrenOf(top.node)) if (child !== null && !sizes.has(child)) stack.push({ node: child, open: false });
+        continue;
+      }
+      stack.pop();
+      open.delete(top.node);
+      let total = 1;
+      for (const child of childrenOf(top.node)) total += child === null ? 1 : sizes.get(child) ?? 1;
+      sizes.set(top.node, total);
+    }
+    return sizes.get(root) ?? 1;
+  };
+  let decodes = 1; // the document node
+  let aliased = 0;
+  const failed = () => aliased > ALIAS_RATIO.minAliased && decodes > ALIAS_RATIO.minDecodes && aliased / decodes > allowedAliasRatio(decodes);
+  // Outside aliases, in go-yaml's order: each node is one decode; an alias node is one more, then its expansion.
+  const stack: unknown[] = doc.contents === null ? [] : [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    decodes++;
+    if (failed()) return { excessive: true, cycle, aliased, decodes };
+    if (node === null) continue;
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      if (!target) continue;
+      const expansion = sizeOf(target);
+      decodes += expansion;
+      aliased += expansion;
+      if (failed()) return { excessive: true, cycle, aliased, decodes };
+      continue;
+    }
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return { excessive: false, cycle, aliased, decodes };
+}
+
+/**
+ * Makes the YAML library resolve each alias to the node `aliasTargets` found, in constant time: its `resolve` keeps
+ * the anchors and aliases of the document in `ctx.aliasResolveCache` and scans it up to the alias; a one-node list
+ * holding the target gives the same answer at once. (If a later version of the library stops reading the cache, its
+ * own, slower, scan gives the same answer.)
+ */
+function resolveAliasesFrom(targets: Map<Alias, unknown>): void {
+  const resolve = Alias.prototype.resolve;
+  for (const [alias, target] of targets) {
+    alias.resolve = function (this: Alias, doc, ctx) {
+      if (ctx) ctx.aliasResolveCache = target ? [target as never] : [];
+      return resolve.call(this, doc, ctx);
+    };
+  }
+}
+
 /**
  * Converts a parsed document to plain values. A mapping key that is itself a map or list (`{{ .Values.name }}: x`,
  * `? [a, b]`) cannot be decoded by kubectl (JSON keys are strings), while the YAML library would make a string of it
@@ -135,7 +280,8 @@ function toPlain(doc: Document.Parsed): { value?: unknown; collectionKey?: boole
     if (String(warning).includes('Keys with collection values')) collectionKey = true;
   }) as typeof process.emitWarning;
   try {
-    const value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    // Aliases were bounded before (excessiveAliasing), as go-yaml bounds them: no second, tighter count here.
+    const value = doc.toJS({ maxAliasCount: -1 });
     return collectionKey ? { collectionKey } : { value };
   } finally {
     process.emitWarning = emit;
@@ -301,6 +447,17 @@ export function parseManifestText(text: string, source: string, problems: Proble
       fail(i, `${yamlMessage(issue.message)} (line ${pos.line}, column ${pos.col})`, pos.line);
       return;
     }
+    const targets = aliasTargets(doc);
+    const aliases = aliasing(doc, targets);
+    if (aliases.cycle) {
+      fail(i, 'an anchor holds an alias of itself, which cannot be decoded (go-yaml: "anchor value contains itself")');
+      return;
+    }
+    resolveAliasesFrom(targets);
+    if (aliases.excessive) {
+      fail(i, `too many aliases: ${aliases.aliased} of the first ${aliases.decodes} values decoded come from aliases, more than kubectl's YAML decoder allows ("excessive aliasing", as in an alias bomb): write the values out`);
+      return;
+    }
     let value: unknown;
     try {
       const plain = toPlain(doc);
@@ -312,9 +469,7 @@ export function parseManifestText(text: string, source: string, problems: Proble
       value = plain.value;
     } catch (e) {
       const message = (e as Error)?.message ?? '';
-      fail(i, /alias/i.test(message)
-        ? `too many aliases (more than ${MAX_ALIASES} expansions, as in an alias bomb): write the values out`
-        : `cannot be decoded: ${yamlMessage(message)}`);
+      fail(i, `cannot be decoded: ${yamlMessage(message)}`);
       return;
     }
     if (value === null || value === undefined) return; // an empty document (e.g. a trailing `---`)
@@ -324,6 +479,10 @@ export function parseManifestText(text: string, source: string, problems: Proble
       fail(i, bad, line);
       return;
     }
+    // The YAML library shares one value between an anchor and its aliases; kubectl decodes every alias into a copy of
+    // its own (YAML -> JSON text -> object). Copies here too, so nothing done to one object can change another. The
+    // size of the copy is bounded by the aliasing bound above.
+    if (aliases.aliased > 0) value = JSON.parse(JSON.stringify(value));
     read.push({ value, index: i, line, range: [doc.range[0], doc.range[2]] });
   };
   const tooLarge = () => problems.push({

@@ -151,6 +151,83 @@ describe('encodings and limits, the same for files, stdin and text', () => {
   });
 });
 
+describe('aliases, bounded by the decoded size as go-yaml bounds them', () => {
+  /** A List of `n` Pods in ns1 that share one anchored spec (n - 1 aliases), and a policy that isolates them. */
+  function sharedSpecList(n: number): string {
+    const items = Array.from({ length: n }, (_, i) => [
+      '- apiVersion: v1',
+      '  kind: Pod',
+      `  metadata: {name: p${i}, namespace: ns1, labels: {app: web}}`,
+      i === 0 ? '  spec: &spec {containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}' : '  spec: *spec',
+    ].join('\n'));
+    return ['apiVersion: v1', 'kind: List', 'items:', ...items, '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy',
+      'metadata: {name: p, namespace: ns1}', 'spec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{podSelector: {}}]}]}'].join('\n');
+  }
+
+  test('a List of 150 Pods that share one anchor (149 aliases) is read, as kubectl decodes it', () => {
+    const text = sharedSpecList(150);
+    const reach = Reachability.fromYaml(text, 'list.yaml');
+    reach.allows('ns1/p0', 'ns1/p149', Port.tcp(80));
+    reach.allows('ns1/p149', 'ns1/p1', Port.tcp(80));
+    const r = runCli(['lint', '-', '-o', 'json'], text);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  test('every alias decodes to a value of its own, as kubectl decodes each into a copy', () => {
+    const problems: Problem[] = [];
+    const [object] = parseManifestText('a: &x {b: [1]}\nc: *x\n', 'x.yaml', problems);
+    expect(problems).toEqual([]);
+    const value = object.object as { a: unknown; c: unknown };
+    expect(value.c).toEqual(value.a);
+    expect(value.c).not.toBe(value.a);
+  });
+
+  /** Levels of ten: `a` lists ten scalars, each further level lists ten aliases of the one before. */
+  const levels = (n: number) => ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: n - 1 }, (_, i) => {
+    const name = String.fromCharCode(98 + i);
+    const prev = String.fromCharCode(97 + i);
+    return `${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`;
+  })].join('\n');
+
+  // go-yaml's count (decode.go): the document, the top map, every key, value and item, each alias node, and every node
+  // of an expansion again. Three levels: 1358 decodes, 1320 of them from aliases (97.2%, under 99%). A fourth level
+  // adds 1221 decodes per alias: after its third alias, 4983 of 5026 decodes come from aliases (99.1%): excessive.
+  test('three levels of ten aliases decode, four are refused (the 99% share of go-yaml)', () => {
+    const three: Problem[] = [];
+    parseManifestText(levels(3), 'levels.yaml', three);
+    expect(three).toEqual([]);
+    const four: Problem[] = [];
+    parseManifestText(levels(4), 'levels.yaml', four);
+    expect(four.map((p) => p.message)).toEqual([expect.stringMatching(/^too many aliases: 4983 of the first 5026 values decoded come from aliases, more than kubectl's YAML decoder allows/)]);
+  });
+
+  test('a billion laughs (nine levels) is refused at once', () => {
+    const start = Date.now();
+    const problems: Problem[] = [];
+    parseManifestText(levels(9), 'laughs.yaml', problems);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^too many aliases/)]);
+    expect(Date.now() - start).toBeLessThan(2000);
+  });
+
+  test('8,000 aliases of one value decode in linear time (the YAML library looks each alias up in the whole list)', () => {
+    const text = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c, namespace: ns1}', 'data:', '  k0: &v value',
+      ...Array.from({ length: 7999 }, (_, i) => `  k${i + 1}: *v`)].join('\n');
+    const start = Date.now();
+    const problems: Problem[] = [];
+    const [object] = parseManifestText(text, 'cm.yaml', problems);
+    expect(problems).toEqual([]);
+    expect((object.object as { data: Record<string, string> }).data.k7999).toBe('value');
+    expect(Date.now() - start).toBeLessThan(5000); // 24 s when each alias scanned the list of anchors and aliases
+  });
+
+  test('an anchor that holds an alias of itself is refused, as go-yaml refuses it', () => {
+    const problems: Problem[] = [];
+    parseManifestText('a: &a [1, *a]\n', 'self.yaml', problems);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/an anchor holds an alias of itself/)]);
+  });
+});
+
 describe('memory stays bounded', () => {
   test('a document with more YAML tokens than the budget is refused before its syntax tree is built', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a:\n' + '  - 1\n'.repeat(260000);
