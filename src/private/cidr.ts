@@ -257,6 +257,16 @@ export function isIpv4MappedIpv6(cidr: Cidr): boolean {
 }
 
 /**
+ * The IPv4 block an IPv4-mapped IPv6 CIDR of prefix 96 or more denotes (`::ffff:10.1.0.0/112` is `10.1.0.0/16`), as
+ * Go's net.ParseCIDR reads it (a 4-in-6 address, the mask's last 32 bits); `undefined` for any other CIDR.
+ */
+export function mappedIpv4(cidr: Cidr): Cidr | undefined {
+  if (!isIpv4MappedIpv6(cidr) || cidr.prefix < 96) return undefined;
+  const v4 = cidr.network & 0xffffffffn;
+  return parseCidr(`${formatIp(4, v4)}/${cidr.prefix - 96}`);
+}
+
+/**
  * The block an `except` most likely means when, written with host bits set, it is not strictly inside `outer` as the
  * API server reads it (masked: `198.51.100.128/24` is `198.51.100.0/24`, the cidr itself): the largest block that
  * starts at the written address and lies strictly inside `outer`, i.e. the shortest prefix longer than outer's at

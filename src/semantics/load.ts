@@ -15,7 +15,7 @@ import { SourcedObject } from '../manifests/decode';
 import { checkObject, expandLists } from '../manifests/objects';
 import { ObjectRef, refText } from '../manifests/problem';
 import { apiGroupOf, UnanalyzedKind, unanalyzedKind } from '../private/api-kinds';
-import { cidrContainsCidr, cidrStrictlyContains, Cidr, exceptThatFits, IpAddress, parseCidr, parseIp } from '../private/cidr';
+import { cidrContainsCidr, cidrStrictlyContains, Cidr, exceptThatFits, IpAddress, mappedIpv4, parseCidr, parseIp } from '../private/cidr';
 import { NAMESPACE_NAME_LABEL, WORKLOAD_KINDS } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
 
@@ -646,12 +646,15 @@ function parseIpBlock(raw: unknown, path: string, bad: Report): IpBlockPeer | un
   }
   rawExcept.forEach((e, i) => {
     const ePath = `${path}.except[${i}]`;
-    const c = typeof e === 'string' ? parseCidr(e, true) : undefined;
-    if (!c) {
+    const parsed = typeof e === 'string' ? parseCidr(e, true) : undefined;
+    if (!parsed) {
       ok = false;
       bad(ePath, `${describe(e)} is not a valid CIDR: write address/prefix, e.g. 10.1.0.0/16`);
       return;
     }
+    // Legacy validation (ParseCIDRSloppy, net.IPNet.Contains) accepts an IPv4-mapped except in an IPv4 cidr and
+    // means its IPv4 block: ::ffff:10.1.0.0/112 is 10.1.0.0/16 (issue 25 §4).
+    const c = cidr.family === 4 ? mappedIpv4(parsed) ?? parsed : parsed;
     if (!cidrStrictlyContains(cidr, c)) {
       ok = false;
       // Host bits set: the API server masks them, and the masked block may be the cidr itself. Suggest the block that fits.

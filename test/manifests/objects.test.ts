@@ -154,6 +154,25 @@ describe('accepts what the API server accepts', () => {
   });
 });
 
+describe('an IPv4-mapped IPv6 except in an IPv4 ipBlock (issue 25 §4: it was refused)', () => {
+  test('is accepted, as legacy validation accepts it, and means its IPv4 block', () => {
+    const reach = Reachability.fromObjects([
+      pod('ns1/a', {}, { ip: '10.9.9.9' }),
+      policy('ns1/p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['::ffff:10.1.0.0/112'] } }] }] }),
+    ]);
+    reach.allows('ns1/a', '10.2.0.1', Port.tcp(80));
+    reach.denies('ns1/a', '10.1.2.3', Port.tcp(80)); // 10.1.0.0/16 is excepted
+    reach.denies('ns1/a', '11.0.0.1', Port.tcp(80));
+  });
+
+  test('a mapped except outside the cidr is still refused', () => {
+    expect(() => Reachability.fromObjects([
+      pod('ns1/a', {}, { ip: '10.9.9.9' }),
+      policy('ns1/p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['::ffff:11.1.0.0/112'] } }] }] }),
+    ])).toThrow(/must be a strict subset of `cidr`/);
+  });
+});
+
 describe('hostile objects never crash the engine', () => {
   const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
 
