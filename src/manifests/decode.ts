@@ -10,6 +10,8 @@
  * - timestamps and sexagesimal numbers (`1:30`) stay strings (go-yaml v2 decodes them so into interface{});
  * - `.inf`/`.nan` cannot become JSON and fail.
  *
+ * Documents are split as kubectl's stream decoder splits them (kubectlSegments), not as the YAML spec does.
+ *
  * @see https://github.com/kubernetes-sigs/yaml/blob/master/yaml.go
  * @see https://github.com/kubernetes/cli-runtime/blob/master/pkg/resource/visitor.go (the BOM-aware file reader)
  */
@@ -408,9 +410,144 @@ function lineOf(root: ParsedNode | null, path: string, lines: LineCounter): numb
   return line;
 }
 
+/** Go's unicode.IsSpace: the white space kubectl skips before sniffing JSON, and after a JSON object. */
+const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+/** How far kubectl looks for the `{` that makes a stream JSON (the decoder's buffer, in UTF-8 bytes). */
+const JSON_SNIFF_BYTES = 4096;
+
+/** One piece of text kubectl decodes as one document: a JSON value, or the text between two `---` lines. */
+interface Segment {
+  readonly start: number;
+  readonly end: number;
+  readonly json: boolean;
+}
+
+/** Where kubectl stops reading a stream, and why. */
+interface StreamStop {
+  readonly offset: number;
+  readonly message: string;
+}
+
 /**
- * Parses YAML or JSON text with any number of documents. Problems (syntax, aliasing, depth, values JSON cannot hold)
- * are reported per document, with line and column; a document that fails is left out, the others are read.
+ * The end of the JSON value that starts at `start` (a JSON-whitespace-free position), or -1 when the text there is
+ * not one (a syntax error or the end of the text inside it). The end is found by matching brackets outside strings;
+ * `JSON.parse` then decides whether the value is JSON, so a value is accepted exactly when it is.
+ */
+function jsonValueEnd(text: string, start: number): number {
+  let end = -1;
+  const c = text[start];
+  const stringEnd = (from: number): number => { // `from` is just after the opening quote
+    for (let i = from; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 92) i++; // a backslash escapes the next character
+      else if (ch === 34) return i + 1;
+    }
+    return -1;
+  };
+  if (c === '{' || c === '[') {
+    let depth = 0;
+    for (let i = start; i < text.length && end < 0; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 34) {
+        const e = stringEnd(i + 1);
+        if (e < 0) return -1;
+        i = e - 1;
+      } else if (ch === 123 || ch === 91) {
+        depth++;
+      } else if ((ch === 125 || ch === 93) && --depth === 0) {
+        end = i + 1;
+      }
+    }
+  } else if (c === '"') {
+    end = stringEnd(start + 1);
+  } else {
+    // A number or a literal runs to the next delimiter (Go's decoder reads it so).
+    end = start;
+    while (end < text.length && !/[\s{}[\],:"]/.test(text[end])) end++;
+  }
+  if (end <= start) return -1;
+  try {
+    JSON.parse(text.slice(start, end));
+    return end;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * The documents of a text as kubectl decodes them (apimachinery's YAMLOrJSONDecoder, Kubernetes 1.33 and later),
+ * checked against that decoder built from source:
+ * - When the first non-space character (within 4,096 bytes) is `{`, the text is read as a stream of JSON values
+ *   (`{...}{...}`, or one per line). If a value is not JSON and at most one was read before it, kubectl tries YAML
+ *   from there instead (after the white space up to the first line break): so a JSON object followed by `---` and
+ *   YAML documents is read, and so is JSON with comments. After two JSON values, it stops with the JSON error.
+ * - YAML is split into documents at lines that start with `---`. Such a line may hold only white space or a comment
+ *   after the marker: anything else (`--- |`, `----`) stops kubectl with "invalid Yaml document separator". Each
+ *   piece is then decoded as one YAML document: what follows a `...` in it is ignored, and a `%YAML` or `%TAG`
+ *   directive (which must stand before a `---` line) is alone in its piece and cannot be decoded. Both are checked
+ *   when the pieces are read (parseManifestText).
+ * @see https://github.com/kubernetes/apimachinery/blob/master/pkg/util/yaml/decoder.go
+ */
+function kubectlSegments(text: string): { segments: Segment[]; stop?: StreamStop } {
+  const segments: Segment[] = [];
+  let from = 0;
+  let lead = 0;
+  while (lead < text.length && GO_SPACE.test(text[lead])) lead++;
+  if (text[lead] === '{' && Buffer.byteLength(text.slice(0, lead + 1), 'utf8') <= JSON_SNIFF_BYTES) {
+    let pos = 0; // the end of the last value read
+    let values = 0;
+    for (;;) {
+      let p = pos;
+      while (p < text.length && (text[p] === ' ' || text[p] === '\t' || text[p] === '\r' || text[p] === '\n')) p++;
+      if (p === text.length) return { segments };
+      const end = jsonValueEnd(text, p);
+      if (end > 0) {
+        segments.push({ start: p, end, json: true });
+        values++;
+        pos = end;
+        continue;
+      }
+      if (values > 1) {
+        return {
+          segments,
+          stop: { offset: p, message: `not JSON after ${values} JSON values: kubectl reads this file as a stream of JSON values and stops here; write every document in JSON, or every document after the first in YAML after a \`---\` line` },
+        };
+      }
+      from = pos;
+      while (from < text.length && GO_SPACE.test(text[from])) {
+        if (text[from++] === '\n') break;
+      }
+      break;
+    }
+  }
+  let chunkStart = from;
+  for (let i = from; i < text.length;) {
+    const nl = text.indexOf('\n', i);
+    const lineEnd = nl < 0 ? text.length : nl + 1;
+    if (text.startsWith('---', i)) {
+      let a = i + 3;
+      let b = lineEnd;
+      while (a < b && GO_SPACE.test(text[a])) a++;
+      while (b > a && GO_SPACE.test(text[b - 1])) b--;
+      if (a < b && text[a] !== '#') {
+        return {
+          segments,
+          stop: { offset: i, message: 'a `---` line with more than a comment after the marker: kubectl splits documents at `---` lines and stops here ("invalid Yaml document separator"); put the document on the lines after a `---` line of its own' },
+        };
+      }
+      if (i > chunkStart) segments.push({ start: chunkStart, end: i, json: false });
+      chunkStart = lineEnd;
+    }
+    i = lineEnd;
+  }
+  if (chunkStart < text.length) segments.push({ start: chunkStart, end: text.length, json: false });
+  return { segments };
+}
+
+/**
+ * Parses YAML or JSON text with any number of documents, split as kubectl splits them (kubectlSegments). Problems
+ * (syntax, aliasing, depth, values JSON cannot hold, text kubectl stops at or ignores) are reported per document,
+ * with line and column; a document that fails is left out, the others are read.
  */
 export function parseManifestText(text: string, source: string, problems: Problem[]): SourcedObject[] {
   // Decoding problems by 0-based document index: documents are numbered once their count is known.
@@ -432,18 +569,20 @@ export function parseManifestText(text: string, source: string, problems: Proble
     problems.push({ source, object: 'file', path: '', message: `larger than ${MAX_TEXT_BYTES / 1024 / 1024} MiB: not read`, category: 'read' });
     return [];
   }
-  // One document at a time: each syntax tree is dropped once converted, so memory follows the largest document,
-  // not the text (parseAllDocuments holds every tree at once).
+  // Lines of the whole text; each document is parsed on its own, at an offset into it.
   const lines = new LineCounter();
-  const composer = new Composer(COMPOSE_OPTIONS);
+  lines.addNewLine(0);
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1);
+  const lineAt = (offset: number) => lines.linePos(offset).line;
+  const { segments, stop } = kubectlSegments(text);
   const read: { value: unknown; index: number; line?: number; range: [number, number] }[] = [];
   let index = 0;
   let fatal = false;
-  const take = (doc: Document.Parsed) => {
-    const i = index++;
+  /** Reads the first YAML document of a segment (the only one of a JSON value); `base` is the segment's offset. */
+  const take = (doc: Document.Parsed, i: number, base: number) => {
     const issue = doc.errors[0] ?? doc.warnings[0];
     if (issue) {
-      const pos = issue.linePos?.[0] ?? lines.linePos(issue.pos[0]);
+      const pos = lines.linePos(base + issue.pos[0]);
       fail(i, `${yamlMessage(issue.message)} (line ${pos.line}, column ${pos.col})`, pos.line);
       return;
     }
@@ -458,11 +597,11 @@ export function parseManifestText(text: string, source: string, problems: Proble
       fail(i, `too many aliases: ${aliases.aliased} of the first ${aliases.decodes} values decoded come from aliases, more than kubectl's YAML decoder allows ("excessive aliasing", as in an alias bomb): write the values out`);
       return;
     }
+    const line = doc.contents ? lineAt(base + doc.contents.range[0]) : undefined;
     let value: unknown;
     try {
       const plain = toPlain(doc);
       if (plain.collectionKey) {
-        const line = doc.contents ? lines.linePos(doc.contents.range[0]).line : undefined;
         fail(i, 'a mapping key is itself a map or a list, which cannot be decoded (JSON keys are strings; an unquoted `{{ ... }}` is one)', line);
         return;
       }
@@ -472,8 +611,7 @@ export function parseManifestText(text: string, source: string, problems: Proble
       fail(i, `cannot be decoded: ${yamlMessage(message)}`);
       return;
     }
-    if (value === null || value === undefined) return; // an empty document (e.g. a trailing `---`)
-    const line = doc.contents ? lines.linePos(doc.contents.range[0]).line : undefined;
+    if (value === null || value === undefined) return; // an empty document (only comments, say)
     const bad = notJson(value);
     if (bad) {
       fail(i, bad, line);
@@ -483,7 +621,7 @@ export function parseManifestText(text: string, source: string, problems: Proble
     // its own (YAML -> JSON text -> object). Copies here too, so nothing done to one object can change another. The
     // size of the copy is bounded by the aliasing bound above.
     if (aliases.aliased > 0) value = JSON.parse(JSON.stringify(value));
-    read.push({ value, index: i, line, range: [doc.range[0], doc.range[2]] });
+    read.push({ value, index: i, line, range: [base + doc.range[0], base + doc.range[2]] });
   };
   const tooLarge = () => problems.push({
     source,
@@ -492,35 +630,57 @@ export function parseManifestText(text: string, source: string, problems: Proble
     category: 'decode',
     message: `a document of more than ${MAX_TOKENS} YAML tokens: too large to read safely (no Kubernetes object is; split it)`,
   });
-  // One lexer pass feeds the parser token by token and counts the tokens of the current document: a huge document
-  // is refused before its syntax tree grows past the cap (the lexer marks the first document's start with \x02, later
-  // ones start with `---`).
-  function* documents(): Generator<ReturnType<Parser['next']> extends Generator<infer T> ? T : never> {
-    const parser = new Parser(lines.addNewLine);
-    lines.addNewLine(0); // as Parser.parse() does: line 1 starts at offset 0
+  // One lexer pass per segment feeds the parser token by token and counts the tokens: a huge document is refused
+  // before its syntax tree grows past the cap.
+  function* syntaxTrees(slice: string): Generator<ReturnType<Parser['next']> extends Generator<infer T> ? T : never> {
+    const parser = new Parser();
     let count = 0;
-    for (const token of kubectlLexer().lex(text)) {
-      if (token === DOCUMENT_START || token === '---' || token === '...') {
-        count = 0;
-      } else {
-        // White space comes as tokens of its own, which start with it; they do not count.
-        const c = token.charCodeAt(0);
-        if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && ++count > MAX_TOKENS) throw new TooLarge();
-      }
+    for (const token of kubectlLexer().lex(slice)) {
+      // White space comes as tokens of its own, which start with it; they do not count.
+      const c = token.charCodeAt(0);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && token !== DOCUMENT_START && ++count > MAX_TOKENS) throw new TooLarge();
       yield* parser.next(token);
     }
     yield* parser.end();
   }
   try {
-    for (const cst of documents()) {
-      if (cstDepth([cst]) > MAX_DEPTH) {
-        fail(undefined, `nested deeper than ${MAX_DEPTH} levels (no Kubernetes object is): not read`);
-        fatal = true;
-        break;
+    for (const segment of segments) {
+      const i = index++;
+      const slice = text.slice(segment.start, segment.end);
+      const composer = new Composer(COMPOSE_OPTIONS);
+      let first: Document.Parsed | undefined;
+      let ignored: Document.Parsed | undefined;
+      let directive: number | undefined;
+      let documents = 0;
+      const seen = (doc: Document.Parsed) => {
+        if (!first) first = doc;
+        else if (!ignored && (doc.contents !== null || doc.errors.length > 0)) ignored = doc;
+      };
+      for (const cst of syntaxTrees(slice)) {
+        if (cstDepth([cst]) > MAX_DEPTH) {
+          fail(undefined, `nested deeper than ${MAX_DEPTH} levels (no Kubernetes object is): not read`);
+          fatal = true;
+          break;
+        }
+        // A directive before the segment's first document; one after a `...` belongs to the text kubectl ignores.
+        if (cst.type === 'document') documents++;
+        else if (cst.type === 'directive' && documents === 0 && directive === undefined) directive = cst.offset;
+        for (const doc of composer.next(cst)) seen(doc);
       }
-      for (const doc of composer.next(cst)) take(doc);
+      if (fatal) break;
+      for (const doc of composer.end()) seen(doc);
+      if (directive !== undefined) {
+        const line = lineAt(segment.start + directive);
+        fail(i, `a %YAML or %TAG directive (line ${line}): kubectl splits documents at \`---\` lines, so the directive stands alone and cannot be decoded (go-yaml: "did not find expected <document start>"); remove it`, line);
+        continue;
+      }
+      if (ignored) {
+        const line = lineAt(segment.start + ignored.range[0]);
+        fail(i, `text after a \`...\` document end (line ${line}) up to the next \`---\` line: kubectl decodes one document between \`---\` lines and ignores the rest, so it would never be applied; start the document with a \`---\` line instead of \`...\``, line);
+        continue;
+      }
+      if (first) take(first, i, segment.start);
     }
-    if (!fatal) for (const doc of composer.end()) take(doc);
   } catch (e) {
     if (e instanceof TooLarge) {
       tooLarge();
@@ -528,6 +688,10 @@ export function parseManifestText(text: string, source: string, problems: Proble
     }
     fail(undefined, `cannot be decoded: ${yamlMessage((e as Error)?.message ?? String(e))}`);
     fatal = true;
+  }
+  if (stop && !fatal) {
+    const pos = lines.linePos(stop.offset);
+    fail(index++, `${stop.message} (line ${pos.line}, column ${pos.col})`, pos.line);
   }
   // Documents are numbered only when there are several.
   const many = index > 1;
@@ -543,7 +707,7 @@ export function parseManifestText(text: string, source: string, problems: Proble
       const slice = text.slice(entry.range[0], entry.range[1]);
       counter.addNewLine(0);
       const [doc] = [...new Composer(COMPOSE_OPTIONS).compose(parseCst(slice, new Parser(counter.addNewLine)))];
-      again = { root: doc?.contents ?? null, lines: counter, base: lines.linePos(entry.range[0]).line - 1 };
+      again = { root: doc?.contents ?? null, lines: counter, base: lineAt(entry.range[0]) - 1 };
       reparsed.clear(); // one at a time: findings come grouped by object
       reparsed.set(entry.index, again);
     }

@@ -282,3 +282,71 @@ describe('templates are not manifests until rendered', () => {
     expect(r.stderr).not.toMatch(/render it first/);
   });
 });
+
+describe('documents split as kubectl splits them (apimachinery YAMLOrJSONDecoder, Kubernetes 1.34)', () => {
+  // Each expectation was checked against that decoder built from source (`kubectl apply -f` reads files through it).
+  const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const nsJson = (name: string) => JSON.stringify(ns(name));
+  const nsYaml = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+  const decode = (text: string) => {
+    const problems: Problem[] = [];
+    const objects = parseManifestText(text, 'f', problems).map((o) => o.object);
+    return { objects, problems: problems.map((p) => `${p.document ?? '-'}: ${p.message}`) };
+  };
+
+  test.each([
+    ['a JSON object followed by `---` and YAML documents (read since Kubernetes 1.33)', `${nsJson('a')}\n---\n${nsYaml('b')}---\n${nsYaml('c')}`, ['a', 'b', 'c']],
+    ['a stream of JSON objects, one per line', `${nsJson('a')}\n${nsJson('b')}\n`, ['a', 'b']],
+    ['a stream of JSON objects on one line', `${nsJson('a')} ${nsJson('b')}`, ['a', 'b']],
+    ['a JSON object followed by a YAML document without `---`', `${nsJson('a')}\n${nsYaml('b')}`, ['a', 'b']],
+    ['JSON with a comment, which is YAML', '{\n  # the namespace\n  "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}\n}\n', ['a']],
+    ['a `%YAML` directive after a `...` document end, before `---`', `${nsYaml('a')}...\n%YAML 1.1\n---\n${nsYaml('b')}`, ['a', 'b']],
+    ['a comment after a `---` marker', `${nsYaml('a')}--- # next\n${nsYaml('b')}`, ['a', 'b']],
+    ['CRLF line ends', `${nsYaml('a')}---\n${nsYaml('b')}`.replace(/\n/g, '\r\n'), ['a', 'b']],
+  ])('reads %s', (_, text, names) => {
+    const { objects, problems } = decode(text);
+    expect(problems).toEqual([]);
+    expect(objects).toEqual(names.map(ns));
+  });
+
+  test('after two JSON values, text that is not JSON stops the stream as it stops kubectl, with the line', () => {
+    const { objects, problems } = decode(`${nsJson('a')}${nsJson('b')}\n---\n${nsYaml('c')}`);
+    expect(objects).toEqual([ns('a'), ns('b')]);
+    expect(problems).toEqual([expect.stringMatching(/^3: not JSON after 2 JSON values: kubectl reads this file as a stream of JSON values and stops here; .* \(line 2, column 1\)$/)]);
+  });
+
+  test('a `%YAML` directive before the first `---` is refused, as kubectl cannot decode it alone', () => {
+    const { objects, problems } = decode(`%YAML 1.1\n---\n${nsYaml('a')}`);
+    expect(objects).toEqual([ns('a')]);
+    expect(problems).toEqual([expect.stringMatching(/^1: a %YAML or %TAG directive \(line 1\): kubectl splits documents at `---` lines, so the directive stands alone and cannot be decoded .*; remove it$/)]);
+    expect(decode(`${nsYaml('a')}---\n%TAG ! tag:example.com,2000:\n---\n${nsYaml('b')}`).problems).toEqual([expect.stringMatching(/^2: a %YAML or %TAG directive \(line 6\)/)]);
+  });
+
+  test('a document after `...` without `---` is refused: kubectl would ignore it, so it would never be applied', () => {
+    const { objects, problems } = decode(`${nsYaml('a')}...\n${nsYaml('b')}`);
+    expect(objects).toEqual([]);
+    expect(problems).toEqual([expect.stringMatching(/^-: text after a `\.\.\.` document end \(line 6\) up to the next `---` line: kubectl decodes one document between `---` lines and ignores the rest/)]);
+    // Comments, and a directive for the next document, are no document: nothing is ignored.
+    expect(decode(`${nsYaml('a')}...\n# done\n`)).toEqual({ objects: [ns('a')], problems: [] });
+  });
+
+  test('a `---` line with content after the marker stops kubectl ("invalid Yaml document separator")', () => {
+    for (const marker of ['--- |', '----', '--- {a: 1}']) {
+      const { problems } = decode(`${nsYaml('a')}${marker}\n  x\n`);
+      expect(problems).toEqual([expect.stringMatching(/^-: a `---` line with more than a comment after the marker: kubectl splits documents at `---` lines and stops here .* \(line 5, column 1\)$/)]);
+    }
+  });
+
+  test('the documents of a file are numbered by kubectl\'s split: a trailing `---` adds none', () => {
+    const problems: Problem[] = [];
+    const [object] = parseManifestText(`${nsYaml('a')}---\n`, 'f.yaml', problems);
+    expect(problems).toEqual([]);
+    expect(object.source).toBe('f.yaml:1');
+  });
+
+  test('a JSON file kubectl refuses exits 2 through the CLI, naming file and line', () => {
+    const r = runCli(['lint', '-'], `${nsJson('a')}\n${nsJson('b')}\nkind: Pod\n`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/<stdin>.*line 3, column 1/);
+  });
+});
