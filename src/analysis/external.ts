@@ -12,7 +12,7 @@
  * CIDRs of the rest): the same addresses get the same name whatever CIDRs cut them out.
  */
 import {
-  AddressRange, Cidr, cidrContainsCidr, cidrLast, cidrMinus, enclosingCidr, familyRoot, IpAddress, rangeCidrs,
+  AddressRange, Cidr, cidrContainsCidr, cidrLast, cidrMinus, enclosingCidr, familyRoot, hostCidr, IpAddress, rangeCidrs,
 } from '../private/cidr';
 import { Cluster, IpBlockPeer } from '../semantics/model';
 
@@ -25,7 +25,10 @@ export interface ExternalRegion {
   readonly ranges: readonly AddressRange[];
 }
 
-/** Every CIDR an ipBlock of the cluster names (cidr and except entries), and every ClusterNetworkPolicy network. */
+/**
+ * Every CIDR an ipBlock of the cluster names (cidr and except entries), every ClusterNetworkPolicy network, and the
+ * IPs of the Nodes of the input when a `nodes` peer is there.
+ */
 export function ipBlockCidrs(cluster: Cluster): Cidr[] {
   const out: Cidr[] = [];
   for (const p of cluster.policies) {
@@ -35,10 +38,18 @@ export function ipBlockCidrs(cluster: Cluster): Cidr[] {
       }
     }
   }
-  // ClusterNetworkPolicy networks peers cut the outside too.
+  // ClusterNetworkPolicy networks peers cut the outside too, and so do the IPs of the input's Nodes when a nodes peer
+  // may match them: each node IP is a region of its own.
+  let nodesPeer = false;
   for (const p of cluster.clusterPolicies ?? []) {
-    for (const rule of p.egress) for (const peer of rule.peers) out.push(...(peer.networks ?? []));
+    for (const rule of p.egress) {
+      for (const peer of rule.peers) {
+        out.push(...(peer.networks ?? []));
+        if (peer.nodes) nodesPeer = true;
+      }
+    }
   }
+  if (nodesPeer) for (const n of cluster.nodes ?? []) for (const ip of n.ips) out.push(hostCidr(ip));
   return out;
 }
 

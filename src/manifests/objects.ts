@@ -19,6 +19,7 @@ export const KIND_VERSIONS: ReadonlyMap<string, string> = new Map([
   ['AdminNetworkPolicy', 'policy.networking.k8s.io/v1alpha1'],
   ['BaselineAdminNetworkPolicy', 'policy.networking.k8s.io/v1alpha1'],
   ['Namespace', 'v1'],
+  ['Node', 'v1'],
   ['Pod', 'v1'],
   ['Service', 'v1'],
   ...[...WORKLOAD_KINDS].map(([kind, w]) => [kind, w.apiVersion] as [string, string]),

@@ -172,6 +172,7 @@ export const SCHEMAS: ReadonlyMap<string, Schema> = new Map<string, Schema>([
   ['AdminNetworkPolicy', top(anpSpec(true, true), true)],
   ['BaselineAdminNetworkPolicy', top(anpSpec(false, false), true)],
   ['Namespace', top(obj({ finalizers: list(STR) }), true)],
+  ['Node', top(obj(anyOf('podCIDR', 'podCIDRs', 'providerID', 'unschedulable', 'taints', 'configSource', 'externalID')), true)],
   ['Pod', top(POD_SPEC, true)],
   ['Deployment', top(obj({
     template: POD_TEMPLATE,

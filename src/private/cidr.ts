@@ -173,6 +173,11 @@ export function familyRoot(family: IpFamily): Cidr {
   return parseCidr(family === 4 ? '0.0.0.0/0' : '::/0')!;
 }
 
+/** The CIDR of one address: `10.0.0.5/32`, `2001:db8::5/128`. */
+export function hostCidr(ip: IpAddress): Cidr {
+  return cidrOf(ip.family, ip.value, bitsOf(ip.family));
+}
+
 /** An inclusive range of addresses of one family. */
 export interface AddressRange {
   readonly family: IpFamily;

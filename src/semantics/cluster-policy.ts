@@ -385,7 +385,7 @@ function parsePeer(raw: unknown, path: string, direction: 'ingress' | 'egress', 
     }
     case 'nodes': {
       const s = parseSelector(raw.nodes, `${path}.nodes`, bad);
-      return s ? { path, undecidable: 'nodes' } : undefined;
+      return s ? { path, nodes: s, undecidable: 'nodes' } : undefined;
     }
     case 'domainNames':
       return parseDomainNames(raw.domainNames, `${path}.domainNames`, bad) ? { path, undecidable: 'domainNames' } : undefined;

@@ -149,12 +149,17 @@ export function clusterPolicySelects(cluster: Cluster, policy: ClusterPolicy, po
 
 /**
  * A ClusterNetworkPolicy peer against the other end of a flow: `true`, `false`, or `undefined` when it cannot be
- * decided offline (a `nodes` or `domainNames` peer against an IP address; they never match a pod).
+ * decided offline (a `domainNames` peer, or a `nodes` peer when the input holds no Node, against an IP address; they
+ * never match a pod).
  */
 export function clusterPeerMatches(cluster: Cluster, peer: ClusterPeer, other: Target): boolean | undefined {
   if (peer.networks) {
     const ips = other.ip ? [other.ip] : other.endpoint!.ips;
     return peer.networks.some((cidr) => ips.some((ip) => cidrContainsIp(cidr, ip)));
+  }
+  if (peer.nodes && cluster.nodes && !other.endpoint) {
+    const ip = other.ip!;
+    return cluster.nodes.some((n) => selectorMatches(peer.nodes!, n.labels) && n.ips.some((x) => x.family === ip.family && x.value === ip.value));
   }
   if (peer.undecidable) return other.endpoint ? false : undefined;
   const pod = other.endpoint;

@@ -6,7 +6,8 @@
  */
 import { parseTieredPolicy } from './cluster-policy';
 import {
-  Cluster, ClusterPolicy, ClusterPolicyKind, ContainerPort, CustomResource, Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule,
+  Cluster, ClusterNode, ClusterPolicy, ClusterPolicyKind, ContainerPort, CustomResource,
+  Endpoint, IpBlockPeer, Namespace, Peer, Policy, PolicyPort, Problem, Rule,
   Selector, Service, ServicePort, UnanalyzedObject,
 } from './model';
 import { isOperatorKind, mayCreatePods, operatorPods } from './operators';
@@ -50,6 +51,9 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
   const customResources: CustomResource[] = [];
   const clusterPolicies = new Map<string, ClusterPolicy>();
   const unanalyzed = new Map<string, UnanalyzedObject>();
+  const nodes = new Map<string, ClusterNode>();
+  // The notes that a nodes peer is undecidable: dropped when the input holds Nodes.
+  const nodesPeerNotes = new Set<Problem>();
   const usedNamespaces = new Set<string>();
 
   objects.forEach((o) => {
@@ -87,7 +91,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
     const rawName = metadata.name;
     const isNamespace = kind === 'Namespace';
     // Cluster-scoped kinds: a metadata.namespace on them is ignored, as the API server ignores it.
-    const clusterScoped = isNamespace || TIERED_KINDS.has(kind);
+    const clusterScoped = isNamespace || kind === 'Node' || TIERED_KINDS.has(kind);
     const namespace = clusterScoped ? undefined : (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default');
     const name = typeof rawName === 'string' ? rawName : '';
     const ref: ObjectRef = { kind, namespace, name };
@@ -125,7 +129,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         report('metadata.name', 'name or generateName is required (generateName cannot be evaluated: the engine needs a stable name)');
         return;
       }
-      // Namespace names are DNS labels; Pods, workloads and NetworkPolicies take DNS subdomains.
+      // Namespace names are DNS labels; Nodes, Pods, workloads and NetworkPolicies take DNS subdomains.
       const nameProblem = isNamespace ? dns1123LabelProblem(name) : dns1123SubdomainProblem(name);
       if (nameProblem) report('metadata.name', nameProblem);
       if (namespace !== undefined) {
@@ -143,16 +147,20 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       }
       if (TIERED_KINDS.has(kindName)) {
         const tieredKind = kindName as ClusterPolicyKind;
-        const policy = parseTieredPolicy(tieredKind, record, name, o.source, report, (peer) => notes.push({
-          ...where,
-          line: lineOf(peer.path),
-          object: objectText,
-          ref,
-          path: peer.path,
-          message: peer.kind === 'nodes'
-            ? 'a nodes peer matches node IPs, which manifests do not give: it is read, matches no pod, and makes the answer for an IP address outside the cluster undecidable offline (explain says so)'
-            : 'a domainNames peer matches what DNS resolves at run time: it is read, matches no pod, and makes the answer for an IP address outside the cluster undecidable offline (explain says so)',
-        }));
+        const policy = parseTieredPolicy(tieredKind, record, name, o.source, report, (peer) => {
+          const n: Problem = {
+            ...where,
+            line: lineOf(peer.path),
+            object: objectText,
+            ref,
+            path: peer.path,
+            message: peer.kind === 'nodes'
+              ? 'a nodes peer matches the IPs of Nodes, and the input holds no Node: it is read, matches no pod, and makes the answer for an IP address outside the cluster undecidable offline (explain says so). Add the Nodes (kubectl get nodes -o yaml) to decide it'
+              : 'a domainNames peer matches what DNS resolves at run time: it is read, matches no pod, and makes the answer for an IP address outside the cluster undecidable offline (explain says so)',
+          };
+          notes.push(n);
+          if (peer.kind === 'nodes') nodesPeerNotes.add(n);
+        });
         const key = `${kindName}/${name}`;
         const earlier = clusterPolicies.get(key);
         if (earlier) note(`${kindName} ${name}`, earlier.source);
@@ -175,6 +183,12 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
             ...(typeof intent === 'string' ? { intent } : {}),
           });
         }
+        return;
+      }
+      if (kindName === 'Node') {
+        const earlierNode = nodes.get(name);
+        if (earlierNode) note(`Node ${name}`, earlierNode.source);
+        nodes.set(name, { name, labels, ips: readNodeIps(record.status, report), source: o.source });
         return;
       }
       if (kindName === 'Service') {
@@ -280,9 +294,10 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       customResources,
       ...(clusterPolicies.size > 0 ? { clusterPolicies: [...clusterPolicies.values()].sort(clusterPolicyOrder) } : {}),
       ...(unanalyzed.size > 0 ? { unanalyzed: [...unanalyzed.keys()].sort().map((k) => unanalyzed.get(k)!) } : {}),
+      ...(nodes.size > 0 ? { nodes: [...nodes.keys()].sort().map((k) => nodes.get(k)!) } : {}),
     },
     problems,
-    notes,
+    notes: nodes.size > 0 ? notes.filter((n) => !nodesPeerNotes.has(n)) : notes,
   };
 }
 
@@ -441,6 +456,37 @@ function readPodIps(status: unknown, report: Report, out: IpAddress[]) {
   if (Array.isArray(status.podIPs)) {
     status.podIPs.forEach((entry, i) => add(isPlainObject(entry) ? entry.ip : entry, `status.podIPs[${i}].ip`));
   }
+}
+
+/** Address types whose value is an IP address (the others, Hostname, InternalDNS and ExternalDNS, hold names). */
+const NODE_IP_TYPES = new Set(['InternalIP', 'ExternalIP']);
+
+/**
+ * The IPs of a Node: the addresses of `status.addresses` that are IP addresses, which a `nodes` peer matches
+ * (network-policy-api: "matching on the IPs present in the node.Status.Addresses field"). An InternalIP or
+ * ExternalIP that is not an IP address is an error; a name (Hostname, InternalDNS...) is no IP and is left out.
+ */
+function readNodeIps(status: unknown, report: Report): IpAddress[] {
+  const out: IpAddress[] = [];
+  if (!isPlainObject(status) || status.addresses === undefined || status.addresses === null) return out;
+  if (!Array.isArray(status.addresses)) {
+    report('status.addresses', `must be a list of {type, address}, got ${describe(status.addresses)}`);
+    return out;
+  }
+  status.addresses.forEach((entry, i) => {
+    const path = `status.addresses[${i}]`;
+    if (!isPlainObject(entry) || typeof entry.address !== 'string' || typeof entry.type !== 'string') {
+      report(path, `must be {type, address} with two strings, got ${describe(entry)}`);
+      return;
+    }
+    const ip = parseIp(entry.address);
+    if (!ip) {
+      if (NODE_IP_TYPES.has(entry.type)) report(`${path}.address`, `${describe(entry.address)} is not an IP address (type ${entry.type})`);
+      return;
+    }
+    if (!out.some((x) => x.family === ip.family && x.value === ip.value)) out.push(ip);
+  });
+  return out;
 }
 
 /** The configuration strings of a pod spec's containers that may name a Service: env values, args and command. */

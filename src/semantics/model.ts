@@ -33,6 +33,18 @@ export interface Namespace {
   readonly declared: boolean;
 }
 
+/**
+ * A Node of the input (`kubectl get nodes -o yaml`): what a ClusterNetworkPolicy or AdminNetworkPolicy `nodes` peer
+ * matches. Its IPs are the addresses of `status.addresses` that are IP addresses (InternalIP, ExternalIP).
+ */
+export interface ClusterNode {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly ips: readonly IpAddress[];
+  /** Where it was read: `file:line`. */
+  readonly source: string;
+}
+
 export interface ContainerPort {
   readonly name?: string;
   readonly port: number;
@@ -162,8 +174,13 @@ export interface ClusterPeer {
   /** `networks` (egress only): addresses in any of these CIDRs, pods included when their IPs are known. */
   readonly networks?: readonly Cidr[];
   /**
-   * `nodes` or `domainNames` (experimental, egress only): what they match is not in the manifests. They never match a
-   * pod; whether they match an IP address cannot be decided offline.
+   * `nodes` (experimental, egress only): the IPs of the matching Nodes. Decided against the Node objects of the input
+   * when it holds any (taken as all the cluster's nodes); without them, undecidable for an IP address.
+   */
+  readonly nodes?: Selector;
+  /**
+   * `nodes` or `domainNames` (experimental, egress only): what they may match is not in the manifests (for `nodes`,
+   * when the input holds no Node). They never match a pod; whether they match an IP address cannot be decided then.
    */
   readonly undecidable?: 'nodes' | 'domainNames';
 }
@@ -222,6 +239,8 @@ export interface Cluster {
    * the implementation; see docs/semantics.md). Absent or empty when the input has none.
    */
   readonly clusterPolicies?: readonly ClusterPolicy[];
+  /** The Node objects of the input, sorted by name; absent when it holds none (then `nodes` peers are undecidable). */
+  readonly nodes?: readonly ClusterNode[];
   /** Objects of other policy APIs, read and not evaluated, sorted by group, kind, namespace and name. */
   readonly unanalyzed?: readonly UnanalyzedObject[];
 }

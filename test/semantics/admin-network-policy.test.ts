@@ -241,3 +241,14 @@ describe('law: the same policies in either API decide every flow the same way', 
     }), { numRuns: 150 });
   });
 });
+
+describe('nodes peers of the v1alpha1 APIs', () => {
+  test('a BaselineAdminNetworkPolicy Deny to worker nodes is decided against the Nodes of the input', () => {
+    const node = (name: string, role: string, ip: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { role } }, status: { addresses: [{ type: 'InternalIP', address: ip }] } });
+    const deny = banp({ subject: inTeam('north'), egress: [{ name: 'no-workers', action: 'Deny', to: [{ nodes: { matchLabels: { role: 'worker' } } }] }] });
+    const r = reach(deny, node('w1', 'worker', '192.0.2.11'), node('cp1', 'control-plane', '192.0.2.21'));
+    r.denies('north/a', '192.0.2.11', Port.tcp(10250));
+    r.allows('north/a', '192.0.2.21', Port.tcp(10250));
+    expect(r.explain('north/a', '192.0.2.11', Port.tcp(10250))).toMatch(/BaselineAdminNetworkPolicy default/);
+  });
+});

@@ -251,3 +251,60 @@ describe('explain names the deciding policy, tier and rule', () => {
     r.allows('north/a', 'south/c', Port.tcp(80)); // they never match a pod
   });
 });
+
+describe('nodes peers, decided against the Nodes of the input', () => {
+  const node = (name: string, labels: { [k: string]: string }, ...addresses: { type: string; address: string }[]) => ({
+    apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, status: { addresses },
+  });
+  const NODES = [
+    node('worker-1', { role: 'worker' }, { type: 'InternalIP', address: '192.0.2.11' }, { type: 'Hostname', address: 'worker-1' }),
+    node('cp-1', { role: 'control-plane' }, { type: 'InternalIP', address: '192.0.2.21' }, { type: 'ExternalIP', address: '2001:db8::21' }),
+  ];
+  /** north may reach the kubelet (TCP 10250) of worker nodes, and no other node IP. */
+  const KUBELET = admin('kubelet', 10, {
+    subject: inTeam('north'),
+    egress: [
+      { action: 'Accept', to: [{ nodes: { matchLabels: { role: 'worker' } } }], protocols: [{ tcp: { destinationPort: { number: 10250 } } }] },
+      { action: 'Deny', to: [{ nodes: {} }] },
+    ],
+  });
+
+  test('a nodes peer matches the IPs of the matching Nodes, and no other address', () => {
+    const r = reach(KUBELET, ...NODES);
+    r.allows('north/a', '192.0.2.11', Port.tcp(10250));
+    r.denies('north/a', '192.0.2.11', Port.tcp(22)); // the Deny of every node
+    r.denies('north/a', '192.0.2.21', Port.tcp(10250)); // a control-plane node
+    r.denies('north/a', '2001:db8::21', Port.tcp(10250)); // its ExternalIP too
+    r.allows('north/a', '192.0.2.99', Port.tcp(10250)); // no node: no rule matches, nothing isolates north
+    r.allows('south/c', '192.0.2.21', Port.tcp(22)); // not a subject
+    r.allows('north/a', 'south/c', Port.tcp(80)); // a nodes peer never matches a pod
+    expect(r.explain('north/a', '192.0.2.11', Port.tcp(10250))).not.toMatch(/UNDECIDABLE/);
+    expect(r.explain('north/a', '192.0.2.21', Port.tcp(10250))).toMatch(/denied by Deny by ClusterNetworkPolicy kubelet \(Admin tier, priority 10\) spec\.egress\[1\]/);
+    expect(r._notes()).toEqual([]); // the note that nodes peers are undecidable is for inputs without Nodes
+  });
+
+  test('without Nodes, the same policy stays undecidable for an address, and says how to decide it', () => {
+    const r = reach(KUBELET);
+    expect(r.explain('north/a', '192.0.2.11', Port.tcp(10250))).toMatch(/UNDECIDABLE offline whether ClusterNetworkPolicy kubelet spec\.egress\[0\]\.to\[0\] \(nodes\) matches 192\.0\.2\.11/);
+    expect(r._notes().map((n) => n.message)).toEqual([
+      expect.stringMatching(/the input holds no Node: .* Add the Nodes \(kubectl get nodes -o yaml\) to decide it$/),
+      expect.stringMatching(/the input holds no Node/),
+    ]);
+  });
+
+  test('connections list each node IP as an end of its own, with the ports the nodes peers leave open', () => {
+    const r = reach(KUBELET, ...NODES);
+    const lines = r.connections().filter((c) => c.source === 'north/a' && c.destination.includes('/') && !c.destination.startsWith('north') && !/^[a-z]/.test(c.destination)).map((c) => c.text);
+    expect(lines).toEqual([
+      'north/a -> 0.0.0.0/0 except 192.0.2.11/32,192.0.2.21/32: TCP/* UDP/* SCTP/*',
+      'north/a -> 192.0.2.11/32: TCP/10250',
+      'north/a -> ::/0 except 2001:db8::21/128: TCP/* UDP/* SCTP/*',
+    ]);
+    // Without Nodes, the addresses are not cut: nothing tells node IPs apart.
+    expect(reach(KUBELET).connections().filter((c) => c.source === 'north/a' && /^[0-9:]/.test(c.destination)).map((c) => c.destination)).toEqual(['0.0.0.0/0', '::/0']);
+  });
+
+  test('a Node address of type InternalIP that is no IP address is an error naming the field', () => {
+    expect(() => reach(KUBELET, node('bad', {}, { type: 'InternalIP', address: 'worker-9' }))).toThrow(/Node bad: status\.addresses\[0\]\.address: "worker-9" is not an IP address \(type InternalIP\)/);
+  });
+});
