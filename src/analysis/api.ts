@@ -35,6 +35,13 @@ export interface Connection {
   readonly allowed: AllowedPorts[];
   /** `a/b -> c/d: TCP/80,8000-8080 UDP/53` (`*` for every port): one line for snapshots. */
   readonly text: string;
+  /**
+   * When the source is a stand-in: where its peer is written (a pod the input does not hold, built from a peer), or
+   * `declared in ...` (a pod of the input annotated `cdk8s-netpol.dev/stand-in`).
+   */
+  readonly sourceStandIn?: string;
+  /** When the destination is a stand-in: as `sourceStandIn`. */
+  readonly destinationStandIn?: string;
 }
 
 /**
@@ -68,4 +75,25 @@ export interface UndecidableEndpoint {
   readonly endpoint: string;
   /** Why, e.g. it uses the host network, where upstream leaves NetworkPolicy behaviour undefined. */
   readonly reason: string;
+}
+
+/**
+ * A stand-in: a pod the input does not hold, built from a peer that its policies name (an ingress controller, DNS,
+ * Prometheus), so that the connections with it are listed, named by the labels it was given
+ * (`ingress-nginx/stand-in[app.kubernetes.io/name=ingress-nginx]`); or a pod of the input declared as one with the
+ * `cdk8s-netpol.dev/stand-in` annotation.
+ */
+export interface StandInEndpoint {
+  /** `namespace/name` of the stand-in. */
+  readonly endpoint: string;
+  /**
+   * A stand-in built from a peer: where the peer (or policy subject) is written, e.g.
+   * `NetworkPolicy shop/web spec.ingress[0].from[0]`.
+   */
+  readonly peer?: string;
+  /**
+   * A pod or workload of the input annotated `cdk8s-netpol.dev/stand-in`: where, and what it stands for
+   * (`declared in pods.yaml:3 (document 1): "Kafka brokers"`).
+   */
+  readonly declared?: string;
 }

@@ -20,6 +20,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
+import { StandInEndpoint } from './api';
 import { ExternalRegion, externalRegions, ipBlockCidrs, regionAddress, regionInBlock } from './external';
 import * as ps from '../model/port-set';
 import { Bits } from '../private/bits';
@@ -29,6 +30,17 @@ import {
 } from '../semantics/evaluate';
 import { Cluster, ClusterPolicy, ClusterRule, Endpoint, Peer, Policy, Rule, Selector } from '../semantics/model';
 import { selectorMatches } from '../semantics/selector';
+
+/** Where a stand-in's peer is written, or `declared in ...` for a pod of the input declared as one; else undefined. */
+export function standInOf(e: Endpoint | undefined): string | undefined {
+  return e?.standIn ?? e?.declaredStandIn;
+}
+
+/** The stand-ins among endpoints, built from peers or declared, in their order. */
+export function standInEndpoints(endpoints: readonly Endpoint[]): StandInEndpoint[] {
+  return endpoints.flatMap((e): StandInEndpoint[] => (e.standIn !== undefined ? [{ endpoint: e.id, peer: e.standIn }]
+    : e.declaredStandIn !== undefined ? [{ endpoint: e.id, declared: e.declaredStandIn }] : []));
+}
 
 /** One end of a connection: a pod (or workload) of the input, or a region outside the cluster. */
 export interface End {

@@ -12,6 +12,7 @@ import { ipBlockCidrs } from './external';
 import * as ps from '../model/port-set';
 import { markdownCode, MAX_FREE_TEXT, quote } from '../private/text';
 import { Cluster, UnanalyzedObject } from '../semantics/model';
+import { withSharedStandIns } from '../semantics/stand-ins';
 
 /** Who opens an added connection: a rule of a policy on one side, or a side that is not isolated. */
 export interface OpenedBy {
@@ -142,9 +143,11 @@ export function openedByMarkdown(o: OpenedBy): string {
 }
 
 export function diffClusters(older: Cluster, newer: Cluster): DiffResult {
-  // Same regions on both sides: each cuts the outside by the ipBlocks of both.
-  const a = new ConnectionAnalysis(older, { extraCidrs: ipBlockCidrs(newer) });
-  const b = new ConnectionAnalysis(newer, { extraCidrs: ipBlockCidrs(older) });
+  // Same ends on both sides: the stand-ins for the peers either input names and one of them holds no pod of (so a rule
+  // newly admitting a pod the input does not hold is an addition), and the regions the ipBlocks of both cut.
+  const [withOlder, withNewer] = withSharedStandIns(older, newer);
+  const a = new ConnectionAnalysis(withOlder, { extraCidrs: ipBlockCidrs(newer) });
+  const b = new ConnectionAnalysis(withNewer, { extraCidrs: ipBlockCidrs(older) });
   const key = (from: End, to: End) => `${from.id}\u0000${to.id}`;
   const before = new Map<string, { from: End; to: End; set: ps.PortSet }>();
   a.forEach((from, to, set) => before.set(key(from, to), { from, to, set }));

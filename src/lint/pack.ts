@@ -2,7 +2,7 @@
  * Runs the rules over loaded manifests: a rule that throws becomes a finding (the others still run), and findings
  * on an object are suppressed by its `cdk8s-netpol.dev/suppress` annotation, which must give a reason.
  */
-import { endpointsIn } from './helpers';
+import { endpointObject, endpointsIn } from './helpers';
 import { Finding, LintContext, LintRule, LintSettings, RawFinding } from './model';
 import { atLeast } from './rank';
 import { RULES } from './rules';
@@ -181,6 +181,8 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
   };
   const rules = options.rules ?? RULES;
 
+  // Objects declared as stand-ins (cdk8s-netpol.dev/stand-in) are not the app's: no finding is about them.
+  const standIns = new Set(cluster.endpoints.filter((e) => e.declaredStandIn !== undefined).map((e) => endpointObject(e)));
   const found: Finding[] = [];
   for (const rule of rules) {
     let raw: RawFinding[];
@@ -198,6 +200,7 @@ export function lintObjects(objects: readonly SourcedObject[], options: LintRunO
       continue;
     }
     for (const f of raw) {
+      if (standIns.has(f.object)) continue;
       // A finding may be below its rule's severity (hardening advice), never above it.
       const severity = f.severity !== undefined && !atLeast(f.severity, rule.severity) ? f.severity : rule.severity;
       found.push({ ...f, ruleId: rule.id, severity, ...placed(f) });

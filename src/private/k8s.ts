@@ -3,6 +3,12 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The lint suppression annotation: `"NP004: <reason>"` entries, one per line. */
 export const SUPPRESS_ANNOTATION = 'cdk8s-netpol.dev/suppress';
+/**
+ * On a Pod or workload of the input: it stands in for pods the repository does not deploy (an operator's, another
+ * team's), declared so the engine can evaluate flows with them. The value says what it stands for. Lint does not judge
+ * such objects, nor a namespace that holds only such objects, as the app's own.
+ */
+export const STAND_IN_ANNOTATION = 'cdk8s-netpol.dev/stand-in';
 
 /** Plain Kubernetes JSON. */
 export type Json = { [key: string]: any };

@@ -17,8 +17,9 @@ import { checkObject, expandLists } from '../manifests/objects';
 import { ObjectRef, refText } from '../manifests/problem';
 import { apiGroupOf, UnanalyzedKind, unanalyzedKind } from '../private/api-kinds';
 import { cidrContainsCidr, cidrStrictlyContains, Cidr, exceptThatFits, IpAddress, mappedIpv4, parseCidr, parseIp } from '../private/cidr';
-import { NAMESPACE_NAME_LABEL, WORKLOAD_KINDS } from '../private/k8s';
+import { NAMESPACE_NAME_LABEL, STAND_IN_ANNOTATION, WORKLOAD_KINDS } from '../private/k8s';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelsProblems, portNameProblem, portNumberProblem } from '../private/labels';
+import { MAX_FREE_TEXT, quote } from '../private/text';
 
 export { NAMESPACE_NAME_LABEL };
 export type { SourcedObject };
@@ -244,6 +245,9 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       endpointOwner.set(id, kindName);
       const hostNetwork = isPlainObject(podSpec) && podSpec.hostNetwork === true;
       const references = readReferences(podSpec);
+      // Declared as a stand-in for pods the repository does not deploy (docs/cli.md).
+      const annotations = isPlainObject(record.metadata) && isPlainObject(record.metadata.annotations) ? record.metadata.annotations : {};
+      const standIn = annotations[STAND_IN_ANNOTATION];
       endpoints.set(id, {
         id,
         namespace: namespace!,
@@ -256,6 +260,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         hostNetwork,
         replicas: replicasOf(record, kindName),
         ...(references.length > 0 ? { references } : {}),
+        ...(typeof standIn === 'string' ? { declaredStandIn: `declared in ${o.source}: ${quote(standIn, MAX_FREE_TEXT)}` } : {}),
       });
     }
   });

@@ -81,6 +81,16 @@ export interface Endpoint {
    * find the clients of a Service (NP018).
    */
   readonly references?: readonly string[];
+  /**
+   * Set on a stand-in, a pod the input does not hold, built from a peer that names it (stand-ins.ts): where the peer is
+   * written, e.g. `NetworkPolicy shop/web spec.ingress[0].from[0]`.
+   */
+  readonly standIn?: string;
+  /**
+   * Set on a pod or workload of the input annotated `cdk8s-netpol.dev/stand-in`: it stands for pods the repository does
+   * not deploy. `declared in <source>: "<annotation value>"`. Lint does not judge it as the app's own.
+   */
+  readonly declaredStandIn?: string;
 }
 
 export interface ServicePort {

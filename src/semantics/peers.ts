@@ -4,27 +4,25 @@
  * flows to and from pods the app does not contain (an ingress controller, Prometheus) can be checked without writing
  * them by hand. An address block stands for one address inside it that none of its exceptions contains.
  */
-import * as crypto from 'crypto';
 import { Cluster, Endpoint, Labels, Selector } from './model';
 import { parseSelector, selectorMatches } from './selector';
+import { planStandIns, StandIn } from './stand-ins';
 import { PeerSpec } from '../model/peer';
 import { cidrContainsIp, formatIp, parseCidr } from '../private/cidr';
 import { NAMESPACE_NAME_LABEL } from '../private/k8s';
 
-/** What a peer stands for: endpoints of the cluster, an address, or stand-in objects to add. */
+/** What a peer stands for: endpoints of the cluster, an address, or a stand-in to add. */
 export interface PeerEnds {
   readonly endpointIds: string[];
   readonly addresses: string[];
-  /** Objects to add to the input (a Pod, maybe a Namespace) when the input holds no pod of the peer. */
-  readonly standIns: any[];
-  /** The stand-in pod's id, when one was built. */
-  readonly standInId?: string;
+  /** The stand-in pod (and its namespace) to add, when the input holds no pod of the peer. */
+  readonly standIn?: StandIn;
 }
 
 export function peerEnds(cluster: Cluster, spec: PeerSpec): PeerEnds {
   if (spec.problems.length) throw new Error(`invalid peer ${spec.description}: ${spec.problems.join('; ')}`);
   if (spec.kind === 'addresses') {
-    return { endpointIds: [], addresses: (spec.blocks ?? []).map((b) => addressIn(b.cidr, b.exceptions)), standIns: [] };
+    return { endpointIds: [], addresses: (spec.blocks ?? []).map((b) => addressIn(b.cidr, b.exceptions)) };
   }
   const nsSelector = spec.namespaceSelector ? parse(spec.namespaceSelector) : undefined;
   const podSelector = spec.kind === 'pods' ? parse(spec.podSelector ?? {}) : undefined;
@@ -35,28 +33,17 @@ export function peerEnds(cluster: Cluster, spec: PeerSpec): PeerEnds {
     return selectorMatches(nsSelector!, labels);
   };
   const matching = cluster.endpoints.filter((e) => inNamespace(e) && (!podSelector || selectorMatches(podSelector, e.labels)));
-  if (matching.length > 0) return { endpointIds: matching.map((e) => e.id), addresses: [], standIns: [] };
+  if (matching.length > 0) return { endpointIds: matching.map((e) => e.id), addresses: [] };
 
   // No pod of the input: a stand-in.
-  const hash = crypto.createHash('sha256').update(JSON.stringify(spec.namespace ?? spec.namespaceSelector) + JSON.stringify(spec.podSelector ?? {})).digest('hex').slice(0, 8);
-  const standIns: any[] = [];
-  let namespace = spec.namespace;
-  if (namespace === undefined) {
-    namespace = `stand-in-${hash}`;
-    standIns.push({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: namespace, labels: satisfying(spec.namespaceSelector ?? {}, `namespace selector of ${spec.description}`) },
-    });
-  }
-  const name = `stand-in-${hash}`;
-  standIns.push({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace, labels: satisfying(spec.podSelector ?? {}, `pod selector of ${spec.description}`) },
-    spec: { containers: [{ name: 'stand-in', image: 'stand-in' }] },
-  });
-  return { endpointIds: [], addresses: [], standIns, standInId: `${namespace}/${name}` };
+  const request = {
+    ...(spec.namespace !== undefined ? { namespace: spec.namespace } : { namespaceSelector: nsSelector }),
+    podSelector: podSelector ?? parse({}),
+    where: spec.description,
+  };
+  const [standIn] = planStandIns([cluster], [request]);
+  if (!standIn) throw new Error(`no pod can match ${spec.description}: its selectors contradict each other or the labels of its namespace`);
+  return { endpointIds: [], addresses: [], standIn };
 }
 
 function parse(raw: object): Selector {
@@ -64,23 +51,6 @@ function parse(raw: object): Selector {
   const s = parseSelector(raw, 'selector', (p, m) => problems.push(`${p}: ${m}`));
   if (!s) throw new Error(`cdk8s-netpol bug: a peer selector does not parse: ${problems.join('; ')}`);
   return s;
-}
-
-/** Labels that a selector matches: its matchLabels, the first value of each `In`, a value for each `Exists`. */
-function satisfying(selector: { matchLabels?: any; matchExpressions?: any[] }, what: string): { [key: string]: string } {
-  const labels: { [key: string]: string } = { ...(selector.matchLabels ?? {}) };
-  for (const e of selector.matchExpressions ?? []) {
-    if (e.operator === 'In' && labels[e.key] === undefined) labels[e.key] = [...e.values].sort()[0];
-    if (e.operator === 'Exists' && labels[e.key] === undefined) labels[e.key] = 'stand-in';
-  }
-  for (const e of selector.matchExpressions ?? []) {
-    const v = labels[e.key];
-    const ok = e.operator === 'In' ? e.values.includes(v)
-      : e.operator === 'NotIn' ? v === undefined || !e.values.includes(v)
-        : e.operator === 'Exists' ? v !== undefined : v === undefined;
-    if (!ok) throw new Error(`no pod can match the ${what}: its requirements contradict each other`);
-  }
-  return labels;
 }
 
 /** An address in `cidr` outside every exception: the first of network+1, network, the last address. */

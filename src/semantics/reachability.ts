@@ -6,8 +6,9 @@ import { computeMatrix, Matrix } from './matrix';
 import { matrixLines } from './matrix-text';
 import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
 import { peerEnds } from './peers';
-import { Connection, UndecidableEndpoint } from '../analysis/api';
-import { ConnectionAnalysis, undecidableEnd } from '../analysis/connections';
+import { namedPods, planStandIns, StandIn, withStandIns } from './stand-ins';
+import { Connection, StandInEndpoint, UndecidableEndpoint } from '../analysis/api';
+import { ConnectionAnalysis, standInEndpoints, standInOf, undecidableEnd } from '../analysis/connections';
 import { allowedPortsOf } from '../analysis/convert';
 import { parseManifestText, SourcedObject } from '../manifests/decode';
 import { applyNamespace, namespaceOptionProblem } from '../manifests/namespace';
@@ -98,24 +99,24 @@ export class Reachability {
     const { cluster, problems, notes } = loadCluster(objects);
     const all = [...earlier, ...problems];
     if (all.length > 0) throw new InvalidManifestsError(all);
-    return new Reachability(cluster, objects, notes);
+    return new Reachability(cluster, notes);
   }
 
 
   private readonly cluster: Cluster;
-  private readonly objects: SourcedObject[];
-  private readonly byId: Map<string, Endpoint>;
+  private byIdMap?: Map<string, Endpoint>;
   private readonly matrices = new Map<string, Matrix>();
-  private readonly withStandIns = new Map<string, Reachability>();
+  /** The cluster with a stand-in for each peer its policies name and it holds no pod of; built once. */
+  private namedPodsCluster?: Cluster;
+  /** The same, with the stand-ins of the peers that `allowsFlow` and friends were asked about, by their ids. */
+  private readonly withPeers = new Map<string, Cluster>();
   private connectionAnalysis?: ConnectionAnalysis;
 
   private readonly notes: readonly Problem[];
 
-  private constructor(cluster: Cluster, objects: SourcedObject[], notes: readonly Problem[] = []) {
+  private constructor(cluster: Cluster, notes: readonly Problem[] = []) {
     this.cluster = cluster;
-    this.objects = objects;
     this.notes = notes;
-    this.byId = new Map(cluster.endpoints.map((e) => [e.id, e]));
   }
   /**
    * What the input says twice (the same object in two places; the later one is used, as kubectl apply does).
@@ -169,28 +170,27 @@ export class Reachability {
     for (const [what, peer] of [['source', source], ['destination', destination]] as const) {
       if (!isPeer(peer)) throw new Error(`${what} ${JSON.stringify(peer)} is not a peer: pass a Tier, a ZeroTrustNamespace or a Peer value`);
     }
-    const src = peerEnds(this.cluster, source._peerSpec());
-    const dst = peerEnds(this.cluster, destination._peerSpec());
-    const standIns = [...src.standIns, ...dst.standIns];
-    let reach: Reachability = this;
-    if (standIns.length > 0) {
-      const key = JSON.stringify(standIns);
-      let extended = this.withStandIns.get(key);
-      if (!extended) {
-        extended = Reachability._load([...this.objects, ...standIns.map((object) => ({ object, source: 'stand-in' }))]);
-        this.withStandIns.set(key, extended);
-      }
-      reach = extended;
+    const full = this._withStandIns();
+    const src = peerEnds(full, source._peerSpec());
+    const dst = peerEnds(full, destination._peerSpec());
+    const extra = [src.standIn, dst.standIn].filter((x): x is StandIn => x !== undefined);
+    let cluster = full;
+    if (extra.length > 0) {
+      const key = extra.map((x) => x.endpoint.id).join('\u0000');
+      cluster = this.withPeers.get(key) ?? withStandIns(full, extra);
+      this.withPeers.set(key, cluster);
     }
-    const ends = (e: typeof src) => [...e.endpointIds, ...e.addresses, ...(e.standInId ? [e.standInId] : [])];
+    const byId = new Map(cluster.endpoints.map((e) => [e.id, e]));
+    const target = (id: string): Target => (byId.has(id) ? { endpoint: byId.get(id)!, id } : { ip: parseIp(id)!, id });
+    const ends = (e: typeof src) => [...e.endpointIds, ...e.addresses, ...(e.standIn ? [e.standIn.endpoint.id] : [])];
     const out: { allowed: boolean; undecidable?: string; explain: () => string }[] = [];
     const q = queryPort(port);
     for (const a of ends(src)) {
       for (const b of ends(dst)) {
         // A pod to itself is always allowed; a workload of several pods to itself is two of its replicas.
-        if (a === b && !(reach.byId.has(a) && isReplicated(reach.byId.get(a)!))) continue;
-        const v = evaluateFlow(reach.cluster, reach.target(a), reach.target(b), q);
-        out.push({ allowed: v.allowed, undecidable: v.undecidable, explain: () => reach.explain(a, b, port) });
+        if (a === b && !(byId.has(a) && isReplicated(byId.get(a)!))) continue;
+        const v = evaluateFlow(cluster, target(a), target(b), q);
+        out.push({ allowed: v.allowed, undecidable: v.undecidable, explain: () => explainFlow(cluster, target(a), target(b), q) });
       }
     }
     return out;
@@ -215,7 +215,7 @@ export class Reachability {
    * @param port one port (a number, or a name resolved on the destination); not a range
    */
   public isAllowed(source: string, destination: string, port: Port): boolean {
-    return evaluateFlow(this.cluster, this.target(source), this.target(destination), queryPort(port)).allowed;
+    return evaluateFlow(this._withStandIns(), this.target(source), this.target(destination), queryPort(port)).allowed;
   }
 
   /**
@@ -228,14 +228,14 @@ export class Reachability {
    * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods
    */
   public undecidableReason(source: string, destination: string, port: Port): string | undefined {
-    return evaluateFlow(this.cluster, this.target(source), this.target(destination), queryPort(port)).undecidable;
+    return evaluateFlow(this._withStandIns(), this.target(source), this.target(destination), queryPort(port)).undecidable;
   }
 
   /**
    * Why a connection is allowed or denied: which policies isolate each end and which rules allow it.
    */
   public explain(source: string, destination: string, port: Port): string {
-    return explainFlow(this.cluster, this.target(source), this.target(destination), queryPort(port));
+    return explainFlow(this._withStandIns(), this.target(source), this.target(destination), queryPort(port));
   }
 
   /**
@@ -243,7 +243,7 @@ export class Reachability {
    * decided offline). For tests.
    */
   public allows(source: string, destination: string, port: Port): void {
-    const v = evaluateFlow(this.cluster, this.target(source), this.target(destination), queryPort(port));
+    const v = evaluateFlow(this._withStandIns(), this.target(source), this.target(destination), queryPort(port));
     if (!v.allowed) {
       const what = v.undecidable !== undefined ? 'it cannot be decided offline' : 'it is denied';
       throw new Error(`expected ${source} -> ${destination} on ${port} to be allowed, but ${what}:\n${this.explain(source, destination, port)}`);
@@ -255,7 +255,7 @@ export class Reachability {
    * decided offline). For tests.
    */
   public denies(source: string, destination: string, port: Port): void {
-    const v = evaluateFlow(this.cluster, this.target(source), this.target(destination), queryPort(port));
+    const v = evaluateFlow(this._withStandIns(), this.target(source), this.target(destination), queryPort(port));
     if (v.allowed || v.undecidable !== undefined) {
       const what = v.undecidable !== undefined ? 'it cannot be decided offline' : 'it is allowed';
       throw new Error(`expected ${source} -> ${destination} on ${port} to be denied, but ${what}:\n${this.explain(source, destination, port)}`);
@@ -294,10 +294,12 @@ export class Reachability {
   /**
    * Every connection allowed between two different ends, over every protocol and port, from one analysis.
    *
-   * Ends are the pods and workloads (`namespace/name`), and the blocks of addresses outside the cluster that the
-   * ipBlocks of the input tell apart: exact sets of addresses that cover every IPv4 and every IPv6 address, each named
-   * by its addresses (e.g. `0.0.0.0/0 except 10.0.0.0/8`, `::/0`). Named ports are resolved on each destination. Pairs with nothing allowed are left out; sorted by
-   * source then destination, pods before address blocks. A workload of several pods appears with itself when two of
+   * Ends are the pods and workloads (`namespace/name`); a stand-in for each peer the policies name and the input holds
+   * no pod of (an ingress controller, DNS: see `standIns()`, and `sourceStandIn`/`destinationStandIn` on each
+   * connection); and the blocks of addresses outside the cluster that the ipBlocks of the input tell apart: exact sets
+   * of addresses that cover every IPv4 and every IPv6 address, each named by its addresses (e.g.
+   * `0.0.0.0/0 except 10.0.0.0/8`, `::/0`). Named ports are resolved on each destination. Pairs with nothing allowed
+   * are left out; sorted by source then destination, pods before address blocks. A workload of several pods appears with itself when two of
    * its replicas may connect. The pairs of an end that uses the host network cannot be decided offline and are left
    * out: `undecidableEndpoints()` lists those ends. Use `c.text` for a snapshot.
    */
@@ -305,9 +307,26 @@ export class Reachability {
     const out: Connection[] = [];
     this._connections().forEach((from, to, set) => {
       if (from.endpoint?.hostNetwork || to.endpoint?.hostNetwork) return; // undecidable: listed by undecidableEndpoints()
-      out.push({ source: from.id, destination: to.id, allowed: allowedPortsOf(set), text: `${from.id} -> ${to.id}: ${portSetText(set)}` });
+      out.push({
+        source: from.id,
+        destination: to.id,
+        allowed: allowedPortsOf(set),
+        text: `${from.id} -> ${to.id}: ${portSetText(set)}`,
+        ...(standInOf(from.endpoint) !== undefined ? { sourceStandIn: standInOf(from.endpoint) } : {}),
+        ...(standInOf(to.endpoint) !== undefined ? { destinationStandIn: standInOf(to.endpoint) } : {}),
+      });
     });
     return out;
+  }
+
+  /**
+   * The stand-ins `connections()` lists, sorted by id: a pod for each peer the policies name (an ingress controller,
+   * DNS, Prometheus) that matches no pod or workload of the input, with labels that satisfy its selectors, in a
+   * namespace that satisfies its namespace selector (or the namespace it names). The policies of the input apply to
+   * it as to any pod of its namespace; it declares no container port, so a named port never resolves on it.
+   */
+  public standIns(): StandInEndpoint[] {
+    return standInEndpoints(this._withStandIns().endpoints);
   }
 
   /**
@@ -328,7 +347,7 @@ export class Reachability {
    * @internal
    */
   public _connections(): ConnectionAnalysis {
-    if (!this.connectionAnalysis) this.connectionAnalysis = new ConnectionAnalysis(this.cluster);
+    if (!this.connectionAnalysis) this.connectionAnalysis = new ConnectionAnalysis(this._withStandIns());
     return this.connectionAnalysis;
   }
 
@@ -353,6 +372,21 @@ export class Reachability {
     return this.target(text);
   }
 
+  /**
+   * The cluster with a stand-in for every peer its policies name and it holds no pod of (stand-ins.ts): what
+   * `connections()` lists and single flows are evaluated on. The matrix and `endpoints()` keep to the input's pods.
+   * @internal
+   */
+  public _withStandIns(): Cluster {
+    if (!this.namedPodsCluster) this.namedPodsCluster = withStandIns(this.cluster, planStandIns([this.cluster], namedPods(this.cluster)));
+    return this.namedPodsCluster;
+  }
+
+  private get byId(): Map<string, Endpoint> {
+    if (!this.byIdMap) this.byIdMap = new Map(this._withStandIns().endpoints.map((e) => [e.id, e]));
+    return this.byIdMap;
+  }
+
   private matrixOf(port: Port): Matrix {
     const q = queryPort(port);
     const key = `${q.protocol}/${q.name ?? q.port}`;
@@ -370,10 +404,10 @@ export class Reachability {
     const ip = parseIp(text);
     if (ip) {
       // An IP that belongs to a known pod is that pod: its policies apply.
-      const owner = this.cluster.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value));
+      const owner = this._withStandIns().endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value));
       return owner ? { endpoint: owner, id: owner.id } : { ip, id: text };
     }
-    const known = this.cluster.endpoints.map((e) => e.id);
+    const known = this._withStandIns().endpoints.map((e) => e.id);
     throw new Error(
       `unknown endpoint ${quote(text)}: use namespace/name of a pod or workload, or an IP address. ` +
       `Known endpoints: ${known.length ? known.join(', ') : '(none)'}`,

@@ -13,12 +13,27 @@ describe('connections', () => {
     const r = run(['connections', base, '-o', 'json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['connections', 'undecidable']);
+    expect(Object.keys(doc)).toEqual(['connections', 'standIns', 'undecidable']);
     expect(doc.undecidable).toEqual([]);
+    // kube-dns is named by the default-deny's DNS rule and not in the input: a stand-in, listed and marked.
+    const dns = 'kube-system/stand-in[k8s-app=kube-dns]';
+    expect(doc.standIns).toEqual([{ endpoint: dns, peer: 'NetworkPolicy secure-app/secure-app-default-deny spec.egress[0].to[0]' }]);
+    const all = [{ protocol: 'TCP', ports: [[1, 65535]] }, { protocol: 'UDP', ports: [[1, 65535]] }, { protocol: 'SCTP', ports: [[1, 65535]] }];
+    const dnsPorts = [{ protocol: 'TCP', ports: [[53, 53]] }, { protocol: 'UDP', ports: [[53, 53]] }];
     expect(doc.connections).toEqual([
+      // No policy isolates kube-system in the input: the stand-in reaches and is reached from everywhere.
+      { from: dns, to: '0.0.0.0/0 except 203.0.113.0/24', allowed: all },
+      { from: dns, to: '203.0.113.0/24', allowed: all },
+      { from: dns, to: '::/0', allowed: all },
+      { from: 'secure-app/backend', to: dns, allowed: dnsPorts },
       { from: 'secure-app/backend', to: 'secure-app/database', allowed: [{ protocol: 'TCP', ports: [[5432, 5432]] }] },
       { from: 'secure-app/backend', to: '203.0.113.0/24', allowed: [{ protocol: 'TCP', ports: [[443, 443]] }] },
+      { from: 'secure-app/database', to: dns, allowed: dnsPorts },
+      { from: 'secure-app/frontend', to: dns, allowed: dnsPorts },
       { from: 'secure-app/frontend', to: 'secure-app/backend', allowed: [{ protocol: 'TCP', ports: [[80, 80]] }] },
+      { from: '0.0.0.0/0 except 203.0.113.0/24', to: dns, allowed: all },
+      { from: '203.0.113.0/24', to: dns, allowed: all },
+      { from: '::/0', to: dns, allowed: all },
     ]);
   });
 
@@ -30,15 +45,27 @@ describe('connections', () => {
 
   test('--focus keeps the connections from or to one end', () => {
     const doc = JSON.parse(run(['connections', base, '-o', 'json', '--focus', 'secure-app/database']).stdout);
-    expect(doc.connections.map((c: any) => `${c.from} -> ${c.to}`)).toEqual(['secure-app/backend -> secure-app/database']);
+    expect(doc.connections.map((c: any) => `${c.from} -> ${c.to}`)).toEqual([
+      'secure-app/backend -> secure-app/database',
+      'secure-app/database -> kube-system/stand-in[k8s-app=kube-dns]',
+    ]);
+    expect(doc.standIns.map((u: any) => u.endpoint)).toEqual(['kube-system/stand-in[k8s-app=kube-dns]']);
+    // Stand-ins of rows not shown are not listed.
+    expect(JSON.parse(run(['connections', base, '-o', 'json', '--focus', '203.0.113.0/24']).stdout).standIns).toHaveLength(1);
   });
 
   test('--focus can be repeated: the connections from or to any of the ends, in the usual order', () => {
     const doc = JSON.parse(run(['connections', base, '-o', 'json', '--focus', 'secure-app/database', '--focus', '203.0.113.0/24']).stdout);
-    expect(doc.connections.map((c: any) => `${c.from} -> ${c.to}`)).toEqual(['secure-app/backend -> secure-app/database', 'secure-app/backend -> 203.0.113.0/24']);
+    expect(doc.connections.map((c: any) => `${c.from} -> ${c.to}`)).toEqual([
+      'kube-system/stand-in[k8s-app=kube-dns] -> 203.0.113.0/24',
+      'secure-app/backend -> secure-app/database',
+      'secure-app/backend -> 203.0.113.0/24',
+      'secure-app/database -> kube-system/stand-in[k8s-app=kube-dns]',
+      '203.0.113.0/24 -> kube-system/stand-in[k8s-app=kube-dns]',
+    ]);
     // The same end twice is the same focus.
     const twice = JSON.parse(run(['connections', base, '-o', 'json', '--focus', 'secure-app/database', '--focus', 'secure-app/database']).stdout);
-    expect(twice.connections).toHaveLength(1);
+    expect(twice.connections).toHaveLength(2);
     expect(run(['connections', base, '--focus', 'secure-app/database', '--focus', 'x/y']).code).toBe(2);
   });
 
@@ -46,10 +73,13 @@ describe('connections', () => {
     const r = run(['connections', base, '--focus', 'secure-app/backend']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe([
-      'FROM                 TO                   ALLOWED',
-      'secure-app/backend   secure-app/database  TCP/5432',
-      'secure-app/backend   203.0.113.0/24       TCP/443',
-      'secure-app/frontend  secure-app/backend   TCP/80',
+      'FROM                                    TO                                      ALLOWED',
+      'secure-app/backend                      kube-system/stand-in[k8s-app=kube-dns]  TCP/53 UDP/53',
+      'secure-app/backend                      secure-app/database                     TCP/5432',
+      'secure-app/backend                      203.0.113.0/24                          TCP/443',
+      'secure-app/frontend                     secure-app/backend                      TCP/80',
+      'stand-ins, pods the app does not deploy (built from what its policies select, or declared with cdk8s-netpol.dev/stand-in):',
+      '  kube-system/stand-in[k8s-app=kube-dns]: for NetworkPolicy secure-app/secure-app-default-deny spec.egress[0].to[0]',
       '',
     ].join('\n'));
   });

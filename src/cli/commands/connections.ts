@@ -1,4 +1,5 @@
-import { ConnectionAnalysis, End, portSetJson, undecidableEnd } from '../../analysis/connections';
+import { StandInEndpoint } from '../../analysis/api';
+import { ConnectionAnalysis, End, portSetJson, standInEndpoints, standInOf, undecidableEnd } from '../../analysis/connections';
 import * as ps from '../../model/port-set';
 import { markdownCode } from '../../private/text';
 import { parseArgs } from '../args';
@@ -17,8 +18,11 @@ List, for every ordered pair of different ends, every protocol and port the Netw
 from one analysis (named ports resolved on each destination). Ends are the pods and workloads, and the
 blocks of addresses outside the cluster that the ipBlocks (and ClusterNetworkPolicy networks) of the input
 tell apart: exact sets of addresses covering every IPv4 and IPv6 address (0.0.0.0/0 and ::/0 are always
-cut), each named by its addresses, e.g. "0.0.0.0/0 except 10.0.0.0/8". Pairs with nothing allowed are left
-out. ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2) are evaluated with
+cut), each named by its addresses, e.g. "0.0.0.0/0 except 10.0.0.0/8". The pods a policy selects (as its
+subject or a peer) that match no pod of the input, such as an ingress controller or DNS, are ends too:
+stand-ins, one pod per selector, named by its labels ("ingress-nginx/stand-in[app=ingress-nginx]") and listed
+under the output with the peer they stand for, as are pods annotated cdk8s-netpol.dev/stand-in. Pairs with
+nothing allowed are left out. ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2) are evaluated with
 their tiers; --exposure's "from every namespace" column still reads NetworkPolicy rules only.
 
 Arguments:
@@ -85,6 +89,18 @@ function decided(analysis: ConnectionAnalysis): (f: (from: End, to: End, set: ps
   }, focus);
 }
 
+/** The stand-ins among the ends: built from a peer, or declared. */
+function standInEnds(analysis: ConnectionAnalysis): StandInEndpoint[] {
+  return standInEndpoints(analysis.ends.flatMap((e) => (e.endpoint ? [e.endpoint] : [])));
+}
+
+/** `for NetworkPolicy shop/web spec.ingress[0].from[0]`, `declared in pods.yaml:3 (document 1): "Kafka"`. */
+function standInText(u: StandInEndpoint, code: (s: string) => string = (s) => s): string {
+  return u.peer !== undefined ? `for ${code(u.peer)}` : code(u.declared!);
+}
+
+const STAND_INS = 'stand-ins, pods the app does not deploy (built from what its policies select, or declared with cdk8s-netpol.dev/stand-in)';
+
 /** Ends whose connections cannot be decided offline, with the reason. */
 function undecidableEnds(analysis: ConnectionAnalysis): { endpoint: string; reason: string }[] {
   return analysis.ends.flatMap((e) => {
@@ -96,6 +112,10 @@ function undecidableEnds(analysis: ConnectionAnalysis): { endpoint: string; reas
 function printConnections(analysis: ConnectionAnalysis, output: string, out: OutputStream, focus: readonly number[] | undefined): void {
   const each = decided(analysis);
   const undecidable = undecidableEnds(analysis);
+  // With --focus, only the stand-ins of the rows shown.
+  const shown = focus === undefined ? undefined : new Set<number>();
+  if (shown) each((from, to) => { shown.add(from.index); shown.add(to.index); }, focus);
+  const standIns = standInEnds(analysis).filter((u) => !shown || shown.has(analysis.indexOf(u.endpoint)));
   switch (output) {
     case 'json': {
       // Pairs of the same two classes share one port-set value: its JSON is written once and reused.
@@ -114,7 +134,8 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
         out.write(`${first ? '' : ','}\n  {"from":${idJson(from)},"to":${idJson(to)},"allowed":${allowed}}`);
         first = false;
       }, focus);
-      out.write(`${first ? '' : '\n'}], "undecidable": [${undecidable.map((u, k) => `${k === 0 ? '' : ','}\n  ${JSON.stringify(u)}`).join('')}`);
+      out.write(`${first ? '' : '\n'}], "standIns": [${standIns.map((u, k) => `${k === 0 ? '' : ','}\n  ${JSON.stringify(u)}`).join('')}`);
+      out.write(`${standIns.length === 0 ? '' : '\n'}], "undecidable": [${undecidable.map((u, k) => `${k === 0 ? '' : ','}\n  ${JSON.stringify(u)}`).join('')}`);
       out.write(`${undecidable.length === 0 ? '' : '\n'}] }\n`);
       return;
     }
@@ -127,6 +148,8 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
         out.line(`| ${markdownCode(from.id)} | ${markdownCode(to.id)} | ${ps.portSetText(set)} |`);
       }, focus);
       if (!any) out.line('| (none) | | |');
+      if (standIns.length > 0) ['', `${STAND_INS}:`, ''].forEach((l) => out.line(l));
+      for (const u of standIns) out.line(`- ${markdownCode(u.endpoint)}: ${standInText(u, markdownCode)}`);
       if (undecidable.length > 0) out.line('');
       for (const u of undecidable) out.line(`Undecidable offline, left out: ${markdownCode(u.endpoint)}: ${u.reason}.`);
       return;
@@ -134,6 +157,7 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
     case 'mermaid':
     case 'dot':
       printGraph(analysis, output, out, focus);
+      for (const u of standIns) out.line(`${output === 'dot' ? '//' : '%%'} stand-in: ${u.endpoint} ${standInText(u)}`);
       for (const u of undecidable) out.line(`${output === 'dot' ? '//' : '%%'} undecidable offline, left out: ${u.endpoint}: ${u.reason}`);
       return;
     default: {
@@ -156,6 +180,8 @@ function printConnections(analysis: ConnectionAnalysis, output: string, out: Out
         each((from, to, set) => rows.push([from.id, to.id, ps.portSetText(set)]), focus);
         print((row) => rows.forEach((r) => row(...r)), widthOf(rows.flatMap(([from, to]) => [from, to])));
       }
+      if (standIns.length > 0) out.line(`${STAND_INS}:`);
+      for (const u of standIns) out.line(`  ${u.endpoint}: ${standInText(u)}`);
       for (const u of undecidable) out.line(`undecidable offline, left out: ${u.endpoint}: ${u.reason}`);
     }
   }
@@ -197,9 +223,10 @@ function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStr
     out.line('flowchart LR');
     names.forEach((g, k) => {
       out.line(`  subgraph g${k}["${g === '' ? 'outside the cluster' : `namespace ${g}`}"]`);
-      for (const e of groups.get(g)!) out.line(`    n${e.index}["${quote(labelOf(e))}"]`);
+      for (const e of groups.get(g)!) out.line(`    n${e.index}["${quote(labelOf(e))}"]${standInOf(e.endpoint) !== undefined ? ':::standIn' : ''}`);
       out.line('  end');
     });
+    if (analysis.ends.some((e) => used.has(e.index) && standInOf(e.endpoint) !== undefined)) out.line('  classDef standIn stroke-dasharray: 5 5');
     each((from, to, set) => out.line(`  n${from.index} -->|"${ps.portSetText(set)}"| n${to.index}`), focus);
     return;
   }
@@ -209,7 +236,7 @@ function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStr
   names.forEach((g, k) => {
     out.line(`  subgraph cluster_${k} {`);
     out.line(`    label="${g === '' ? 'outside the cluster' : `namespace ${quote(g)}`}";`);
-    for (const e of groups.get(g)!) out.line(`    "${quote(e.id)}" [label="${quote(labelOf(e))}"];`);
+    for (const e of groups.get(g)!) out.line(`    "${quote(e.id)}" [label="${quote(labelOf(e))}"${standInOf(e.endpoint) !== undefined ? ', style=dashed' : ''}];`);
     out.line('  }');
   });
   each((from, to, set) => out.line(`  "${quote(from.id)}" -> "${quote(to.id)}" [label="${ps.portSetText(set)}"];`), focus);
@@ -218,7 +245,8 @@ function printGraph(analysis: ConnectionAnalysis, output: string, out: OutputStr
 
 function printExposure(analysis: ConnectionAnalysis, output: string, out: OutputStream): void {
   const rows: { id: string; fromEveryNamespace: ps.PortSet; fromOutside: ps.PortSet; toWholeInternet: ps.PortSet }[] = [];
-  const pods = analysis.ends.filter((e) => e.endpoint !== undefined);
+  // The input's pods: stand-ins are not the app's.
+  const pods = analysis.ends.filter((e) => e.endpoint !== undefined && standInOf(e.endpoint) === undefined);
   const undecidable = undecidableEnds(analysis);
   for (const e of pods) {
     if (undecidableEnd(e) !== undefined) continue;

@@ -97,7 +97,7 @@ function explainService(parsed: ReturnType<typeof parseArgs>, from: string, to: 
   }
   const input = inputOptions(parsed);
   const reach = loadReachability(parsed.positionals, io, input);
-  const cluster = reach._cluster();
+  const cluster = reach._withStandIns();
   const ends = (text: string, ref: ServiceRef | undefined, port: string | undefined): QueryEnds => userQuery(() => {
     if (!ref) return { text, targets: [{ target: reach._target(text) }] };
     const service = resolveService(cluster, ref, port, port === undefined ? undefined : protocol);

@@ -53,7 +53,9 @@ export function defaultDenyFindings(context: LintContext, direction: 'Ingress' |
     // A Baseline ClusterNetworkPolicy default-deny covers the namespace as well: it applies to every pod no
     // NetworkPolicy isolates, which is exactly the gap a namespace-wide NetworkPolicy default-deny closes.
     if (denies || baselineDefaultDeny(cluster, ns, direction)) continue;
-    const endpoints = endpointsIn(cluster, ns);
+    // Stand-ins declared for pods the repository does not deploy are not the namespace's workloads.
+    const endpoints = endpointsIn(cluster, ns).filter((e) => e.declaredStandIn === undefined);
+    if (endpoints.length === 0) continue;
     const workloads = endpoints.length;
     // Every workload already isolated by a policy of its own (the pattern of many official installs): a namespace-wide
     // default-deny is hardening for pods added later, not a hole today.
