@@ -201,7 +201,7 @@ function renderScale(rows: ScaleRow[]): string {
     SCALE_BEGIN,
     '## 4. Scale: lint, connections and diff on a real-sized cluster',
     '',
-    `Run: \`npm run bench:scale\`${rows.length > 1 ? ' with `BENCH_SCALE_STRETCH=1`' : ''} on ${new Date().toISOString()} `
+    `Run: \`npm run bench:scale\`${process.env.BENCH_SCALE_STRETCH === '1' ? ' with `BENCH_SCALE_STRETCH=1`' : ''} on ${new Date().toISOString()} `
     + `(${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical CPUs, Node.js ${process.version}, load average at the end `
     + `${os.loadavg().map(f2).join(', ')}: the machine is shared, so times are noisy). This section comes from that run alone; `
     + 'the other sections are from the last full `npm run bench`.',
