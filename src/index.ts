@@ -7,6 +7,6 @@ export * from './constructs/tier';
 export * from './constructs/tier-access';
 export * from './constructs/egress-allow-list';
 export * from './constructs/cluster-guardrails';
-export * from './semantics';
-export * from './analysis';
+export * from './constructs/netpol-lint';
+export * from './reachability';
 export * from './lint';

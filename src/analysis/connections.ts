@@ -20,7 +20,6 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import { StandInEndpoint } from './api';
 import { ExternalRegion, externalRegions, ipBlockCidrs, regionAddress, regionInBlock } from './external';
 import * as ps from '../model/port-set';
 import { Bits } from '../private/bits';
@@ -36,9 +35,16 @@ export function standInOf(e: Endpoint | undefined): string | undefined {
   return e?.standIn ?? e?.declaredStandIn;
 }
 
+/** A stand-in among the ends: built from a peer (where it is written), or declared in the input. */
+export interface StandInEnd {
+  readonly endpoint: string;
+  readonly peer?: string;
+  readonly declared?: string;
+}
+
 /** The stand-ins among endpoints, built from peers or declared, in their order. */
-export function standInEndpoints(endpoints: readonly Endpoint[]): StandInEndpoint[] {
-  return endpoints.flatMap((e): StandInEndpoint[] => (e.standIn !== undefined ? [{ endpoint: e.id, peer: e.standIn }]
+export function standInEndpoints(endpoints: readonly Endpoint[]): StandInEnd[] {
+  return endpoints.flatMap((e): StandInEnd[] => (e.standIn !== undefined ? [{ endpoint: e.id, peer: e.standIn }]
     : e.declaredStandIn !== undefined ? [{ endpoint: e.id, declared: e.declaredStandIn }] : []));
 }
 

@@ -6,7 +6,7 @@ import { formatProblem, Problem } from '../manifests/problem';
 import { apiGroupOf, unanalyzedKindNames } from '../private/api-kinds';
 import { quote, safeOutput } from '../private/text';
 import { UnanalyzedObject } from '../semantics/model';
-import { Reachability } from '../semantics/reachability';
+import { Reachability } from '../reachability/reachability';
 
 /** The `--ignore GLOB` option every command that reads manifests takes. */
 export const IGNORE_FLAG = { value: true, repeatable: true };

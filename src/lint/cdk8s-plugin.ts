@@ -6,7 +6,7 @@
  * @see https://github.com/cdk8s-team/cdk8s-cli/blob/main/src/plugins/validation.ts
  */
 import { Finding } from './model';
-import { NetpolLintOptions } from './netpol-lint';
+import { NetpolLintOptions } from './api';
 import { CheckedLintOptions, checkLintOptions } from './options';
 import { lintObjects, RULE_DOCS } from './pack';
 import { atLeast } from './rank';

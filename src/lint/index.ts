@@ -1,4 +1,4 @@
 // The public synth-time surface of the linter; rules, pack and formats stay private (the CLI imports them directly).
 export * from './severity';
-export * from './netpol-lint';
+export * from './api';
 export * from './cdk8s-plugin';

@@ -1,5 +1,4 @@
-import { StandInEndpoint } from '../../analysis/api';
-import { ConnectionAnalysis, End, portSetJson, standInEndpoints, standInOf, undecidableEnd } from '../../analysis/connections';
+import { ConnectionAnalysis, End, portSetJson, StandInEnd, standInEndpoints, standInOf, undecidableEnd } from '../../analysis/connections';
 import * as ps from '../../model/port-set';
 import { markdownCode } from '../../private/text';
 import { parseArgs } from '../args';
@@ -90,12 +89,12 @@ function decided(analysis: ConnectionAnalysis): (f: (from: End, to: End, set: ps
 }
 
 /** The stand-ins among the ends: built from a peer, or declared. */
-function standInEnds(analysis: ConnectionAnalysis): StandInEndpoint[] {
+function standInEnds(analysis: ConnectionAnalysis): StandInEnd[] {
   return standInEndpoints(analysis.ends.flatMap((e) => (e.endpoint ? [e.endpoint] : [])));
 }
 
 /** `for NetworkPolicy shop/web spec.ingress[0].from[0]`, `declared in pods.yaml:3 (document 1): "Kafka"`. */
-function standInText(u: StandInEndpoint, code: (s: string) => string = (s) => s): string {
+function standInText(u: StandInEnd, code: (s: string) => string = (s) => s): string {
   return u.peer !== undefined ? `for ${code(u.peer)}` : code(u.declared!);
 }
 

@@ -1,15 +1,8 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { evaluateFlow, explainFlow, isReplicated, Target } from './evaluate';
-import { loadCluster } from './load';
-import { computeMatrix, Matrix } from './matrix';
-import { matrixLines } from './matrix-text';
-import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from './model';
-import { peerEnds } from './peers';
-import { namedPods, planStandIns, StandIn, withStandIns } from './stand-ins';
-import { Connection, StandInEndpoint, UndecidableEndpoint } from '../analysis/api';
+import { Connection, StandInEndpoint, UndecidableEndpoint } from './api';
+import { allowedPortsOf } from './convert';
 import { ConnectionAnalysis, standInEndpoints, standInOf, undecidableEnd } from '../analysis/connections';
-import { allowedPortsOf } from '../analysis/convert';
 import { parseManifestText, SourcedObject } from '../manifests/decode';
 import { applyNamespace, namespaceOptionProblem } from '../manifests/namespace';
 import { IPeer, isPeer } from '../model/peer';
@@ -17,6 +10,13 @@ import { Port } from '../model/port';
 import { portSetText } from '../model/port-set';
 import { parseIp } from '../private/cidr';
 import { quote } from '../private/text';
+import { evaluateFlow, explainFlow, isReplicated, Target } from '../semantics/evaluate';
+import { loadCluster } from '../semantics/load';
+import { computeMatrix, Matrix } from '../semantics/matrix';
+import { matrixLines } from '../semantics/matrix-text';
+import { Cluster, Endpoint, InvalidManifestsError, Problem, QueryPort } from '../semantics/model';
+import { peerEnds } from '../semantics/peers';
+import { namedPods, planStandIns, StandIn, withStandIns } from '../semantics/stand-ins';
 
 /**
  * What a set of Kubernetes manifests lets through, evaluated offline with networking.k8s.io/v1 semantics.

@@ -1,8 +1,8 @@
 import { ConnectionChange } from './api';
 import { rangesOf } from './convert';
-import { DiffEntry, diffClusters, diffMarkdown, DiffResult, diffText, entryPortsText, openedByText } from './diff';
+import { Reachability } from './reachability';
+import { DiffEntry, diffClusters, diffMarkdown, DiffResult, diffText, entryPortsText, openedByText } from '../analysis/diff';
 import { Protocol } from '../model/port';
-import { Reachability } from '../semantics/reachability';
 
 /**
  * What a change to the manifests opens and closes: the connections added and removed between two inputs.
