@@ -51,7 +51,7 @@ function ignoredBy(globs: readonly Glob[], relative: string): boolean {
   return globs.some((g) => g.matches(relative) || (!g.pattern.includes('/') && g.matches(base)));
 }
 
-function kindOfStat(s: fs.Stats): string {
+export function kindOfStat(s: fs.Stats): string {
   if (s.isFIFO()) return 'a FIFO';
   if (s.isCharacterDevice()) return 'a character device';
   if (s.isBlockDevice()) return 'a block device';
@@ -321,7 +321,7 @@ function entryKind(entry: fs.Dirent): string {
 }
 
 /** `ENOENT` and friends in words, without the path (the problem names it already). */
-function openError(e: unknown): string {
+export function openError(e: unknown): string {
   const code = (e as { code?: string })?.code;
   switch (code) {
     case 'ENOENT': return 'no such file or directory';

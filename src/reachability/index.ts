@@ -3,3 +3,4 @@
 export * from './api';
 export * from './connection-diff';
 export * from './reachability';
+export * from '../replay/api';

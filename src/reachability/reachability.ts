@@ -10,6 +10,9 @@ import { Port } from '../model/port';
 import { portSetText } from '../model/port-set';
 import { parseIp } from '../private/cidr';
 import { quote } from '../private/text';
+import { ReplayReport } from '../replay/api';
+import { forEachLine } from '../replay/flows';
+import { Replayer } from '../replay/replay';
 import { evaluateFlow, explainFlow, isReplicated, Target } from '../semantics/evaluate';
 import { loadCluster } from '../semantics/load';
 import { computeMatrix, Matrix } from '../semantics/matrix';
@@ -340,6 +343,23 @@ export class Reachability {
       const reason = undecidableEnd(e);
       return reason === undefined ? [] : [{ endpoint: e.id, reason }];
     });
+  }
+
+  /**
+   * Replays recorded traffic against these manifests, taken as the candidate policies and the cluster's objects
+   * (`kubectl get ns,nodes,pods -A -o yaml` with the synthesized policies): which connections that worked when they
+   * were recorded the policies would deny (`breaks`), what they allow between the observed pods that nobody used, and
+   * what the recording covers (time window, silent nodes, workloads never seen, lines skipped by reason).
+   *
+   * @param flows a Hubble flow export as text: `hubble observe -o json` (or `-o jsonpb`) lines, legacy bare Flow lines,
+   * or Hubble exporter lines, one JSON object per line; lines that name no connection are counted, never an error
+   * @see docs/replay.md
+   */
+  public replay(flows: string): ReplayReport {
+    if (typeof flows !== 'string') throw new Error('replay(flows): give the flow export as text, one JSON object per line');
+    const replayer = new Replayer(this.cluster);
+    forEachLine(flows, (line) => replayer.add(line));
+    return replayer.report();
   }
 
   /**

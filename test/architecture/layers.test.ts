@@ -14,6 +14,7 @@ const LAYERS: string[][] = [
   ['intent'],
   ['semantics'],
   ['analysis'],
+  ['replay'],
   ['reachability'],
   ['lint'],
   ['constructs'],
@@ -32,8 +33,7 @@ function imports(): [string, string, string][] {
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.ts')) {
+      if (entry.isDirectory()) {walk(file);} else if (entry.name.endsWith('.ts')) {
         const from = path.relative(SRC, file).split(path.sep);
         if (from.length < 2) continue; // src/index.ts re-exports every layer
         for (const m of fs.readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {

@@ -5,6 +5,7 @@ import { diffCommand } from './diff';
 import { explainCommand } from './explain';
 import { lintCommand } from './lint';
 import { reachCommand } from './reach';
+import { replayCommand } from './replay';
 
 /** Every command. Adding one (e.g. `lint`) is a new file in this folder and a line here. */
 export const COMMANDS: readonly Command[] = [
@@ -14,4 +15,5 @@ export const COMMANDS: readonly Command[] = [
   connectionsCommand,
   diffCommand,
   checkCommand,
+  replayCommand,
 ];

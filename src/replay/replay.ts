@@ -1,0 +1,229 @@
+/**
+ * Replay: recorded connections (flows.ts) judged by candidate policies, with what they would break, what they allow
+ * that nobody used, and what the recording covers.
+ *
+ * Endpoints, in this order: a pod of the input by namespace and pod name; a pod by IP; a Node address or a
+ * host-network pod (undecidable, named by the IP; a host-network pod found by name keeps its name); a reserved
+ * identity other than world (undecidable, named by the IP); `reserved:world`, `cidr:` labels or no labels (an
+ * address outside the cluster, named by the IP as the flow writes it); anything else is a pod the input does not
+ * hold, and the line is skipped and counted. Memory holds the distinct connections, not the lines.
+ */
+import { ReplayConnection, ReplayCoverage, ReplayReport, ReplayUnobserved } from './api';
+import { FlowAttempt, FlowEnd, parseFlowLine } from './flows';
+import { ConnectionAnalysis } from '../analysis/connections';
+import * as ps from '../model/port-set';
+import { parseIp } from '../private/cidr';
+import { evaluateFlow, explainFlow, Target } from '../semantics/evaluate';
+import { Cluster, Endpoint } from '../semantics/model';
+
+const RESERVED_UNDECIDABLE = ['host', 'remote-node', 'health', 'kube-apiserver', 'ingress', 'init', 'unmanaged'];
+/** Cilium's reserved numeric identities other than world (2): host, unmanaged, health, init, remote-node, kube-apiserver, ingress. */
+const RESERVED_IDS = new Set([1, 3, 4, 5, 6, 7, 8]);
+
+export const SKIP_UNKNOWN_END = 'an end is a pod the input does not hold (identity labels, no pod of that name or IP)';
+export const SKIP_SELF = 'a pod to itself';
+
+/** One end, resolved against the input. */
+interface ResolvedEnd {
+  readonly id: string;
+  readonly endpoint?: Endpoint;
+  /** Set when flows to or from it cannot be decided offline. */
+  readonly undecidable?: string;
+}
+
+interface Observed {
+  readonly from: ResolvedEnd;
+  readonly to: ResolvedEnd;
+  readonly protocol: string;
+  readonly port: number;
+  flows: number;
+  worked: boolean;
+  dropped: boolean;
+  first?: string;
+  last?: string;
+}
+
+/** Reads lines one at a time; `report()` judges what was read. */
+export class Replayer {
+  private readonly observed = new Map<string, Observed>();
+  private readonly skipped = new Map<string, number>();
+  private readonly nodes = new Set<string>();
+  private readonly byName: Map<string, Endpoint>;
+  private readonly byIp: Map<string, Endpoint>;
+  private readonly nodeIps: Map<string, string>;
+  private lines = 0;
+  private first?: string;
+  private last?: string;
+
+  constructor(private readonly cluster: Cluster) {
+    this.byName = new Map(cluster.endpoints.map((e) => [e.id, e]));
+    this.byIp = new Map();
+    for (const e of cluster.endpoints) for (const ip of e.ips) this.byIp.set(ipKey(ip.family, ip.value), e);
+    this.nodeIps = new Map();
+    for (const n of cluster.nodes ?? []) for (const ip of n.ips) this.nodeIps.set(ipKey(ip.family, ip.value), n.name);
+  }
+
+  public add(line: string): void {
+    this.lines++;
+    const read = parseFlowLine(line);
+    if (read.node) this.nodes.add(read.node.slice(read.node.indexOf('/') + 1));
+    if (read.time) this.window(read.time);
+    if ('skip' in read) {
+      this.skip(read.skip);
+      return;
+    }
+    this.attempt(read.attempt);
+  }
+
+  private window(time: string): void {
+    if (this.first === undefined || before(time, this.first)) this.first = time;
+    if (this.last === undefined || before(this.last, time)) this.last = time;
+  }
+
+  private skip(reason: string): void {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
+  }
+
+  private attempt(a: FlowAttempt): void {
+    const from = this.resolve(a.initiator);
+    const to = this.resolve(a.responder);
+    if (!from || !to) {
+      this.skip(SKIP_UNKNOWN_END);
+      return;
+    }
+    if (from.endpoint !== undefined && from.endpoint === to.endpoint) {
+      this.skip(SKIP_SELF);
+      return;
+    }
+    const key = `${from.id}\u0000${to.id}\u0000${a.protocol}\u0000${a.port}`;
+    let o = this.observed.get(key);
+    if (!o) {
+      o = { from, to, protocol: a.protocol, port: a.port, flows: 0, worked: false, dropped: false };
+      this.observed.set(key, o);
+    }
+    o.flows++;
+    if (a.outcome === 'worked') o.worked = true;
+    else o.dropped = true;
+    if (a.time !== undefined) {
+      if (o.first === undefined || before(a.time, o.first)) o.first = a.time;
+      if (o.last === undefined || before(o.last, a.time)) o.last = a.time;
+    }
+  }
+
+  private resolve(end: FlowEnd): ResolvedEnd | undefined {
+    const ip = end.ip !== undefined ? parseIp(end.ip) : undefined;
+    // Named by the IP exactly as the flow writes it, once it parses as one (nothing else from a line is repeated).
+    const ipText = ip ? end.ip! : '';
+    if (end.namespace !== undefined && end.podName !== undefined) {
+      const e = this.byName.get(`${end.namespace}/${end.podName}`);
+      if (e) return e.hostNetwork ? { id: e.id, endpoint: e, undecidable: `${e.id} uses the host network` } : { id: e.id, endpoint: e };
+    }
+    if (ip) {
+      const e = this.byIp.get(ipKey(ip.family, ip.value));
+      if (e) return e.hostNetwork ? { id: ipText, undecidable: `${ipText} is host-network pod ${e.id}` } : { id: e.id, endpoint: e };
+      const node = this.nodeIps.get(ipKey(ip.family, ip.value));
+      if (node !== undefined) return { id: ipText, undecidable: `${ipText} is an address of Node ${node}` };
+    }
+    if (!ip) return undefined;
+    const reserved = end.labels.filter((l) => l.startsWith('reserved:')).map((l) => l.slice('reserved:'.length));
+    const special = reserved.find((r) => RESERVED_UNDECIDABLE.includes(r));
+    if (special !== undefined || (end.labels.length === 0 && end.identity !== undefined && RESERVED_IDS.has(end.identity))) {
+      return { id: ipText, undecidable: `${ipText} is Cilium's reserved:${special ?? `identity ${end.identity}`}, not a pod or an outside address` };
+    }
+    const outside = reserved.some((r) => r.startsWith('world')) || end.labels.some((l) => l.startsWith('cidr:')) || end.labels.length === 0;
+    if (outside) return { id: ipText };
+    return undefined;
+  }
+
+  public report(): ReplayReport {
+    const observed = [...this.observed.values()].sort((x, y) => cmp(x.from.id, y.from.id) || cmp(x.to.id, y.to.id)
+      || cmp(x.protocol, y.protocol) || x.port - y.port);
+    const connections = observed.map((o) => this.judge(o));
+    const breaks = connections.filter((c) => c.worked && c.verdict === 'denied');
+    const seen = new Set(observed.flatMap((o) => [o.from.id, o.to.id]));
+    const nodesReporting = [...this.nodes].sort();
+    const coverage: ReplayCoverage = {
+      lines: this.lines,
+      ...(this.first !== undefined ? { firstTime: this.first } : {}),
+      ...(this.last !== undefined ? { lastTime: this.last } : {}),
+      nodesReporting,
+      nodesSilent: (this.cluster.nodes ?? []).map((n) => n.name).filter((n) => !this.nodes.has(n)),
+      neverSeen: this.cluster.endpoints.map((e) => e.id).filter((id) => !seen.has(id)),
+      skipped: [...this.skipped].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).map(([reason, lines]) => ({ reason, lines })),
+    };
+    return { breaks, connections, unobserved: this.unobserved(observed), coverage };
+  }
+
+  private judge(o: Observed): ReplayConnection {
+    const base = {
+      source: o.from.id,
+      destination: o.to.id,
+      protocol: o.protocol,
+      port: o.port,
+      worked: o.worked,
+      dropped: o.dropped,
+      flows: o.flows,
+      ...(o.first !== undefined ? { firstSeen: o.first } : {}),
+      ...(o.last !== undefined ? { lastSeen: o.last } : {}),
+    };
+    const reason = o.from.undecidable ?? o.to.undecidable;
+    if (reason !== undefined) return { ...base, verdict: 'undecidable', reason };
+    const q = { protocol: o.protocol, port: o.port };
+    const v = evaluateFlow(this.cluster, targetOf(o.from), targetOf(o.to), q);
+    if (v.undecidable !== undefined) return { ...base, verdict: 'undecidable', reason: v.undecidable };
+    if (v.allowed) return { ...base, verdict: 'allowed' };
+    return { ...base, verdict: 'denied', explanation: explainFlow(this.cluster, targetOf(o.from), targetOf(o.to), q) };
+  }
+
+  /**
+   * For every ordered pair of distinct pods that appear in a decidable observed connection, every container port the
+   * destination declares that the candidate allows and no flow used.
+   */
+  private unobserved(observed: readonly Observed[]): ReplayUnobserved[] {
+    const pods = new Map<string, Endpoint>();
+    for (const o of observed) {
+      if (o.from.undecidable !== undefined || o.to.undecidable !== undefined) continue;
+      for (const end of [o.from, o.to]) if (end.endpoint) pods.set(end.endpoint.id, end.endpoint);
+    }
+    if (pods.size < 2) return [];
+    const used = new Set(observed.map((o) => `${o.from.id}\u0000${o.to.id}\u0000${o.protocol}\u0000${o.port}`));
+    const analysis = new ConnectionAnalysis(this.cluster);
+    const sorted = [...pods.values()].sort((a, b) => cmp(a.id, b.id));
+    const out: ReplayUnobserved[] = [];
+    for (const a of sorted) {
+      const i = analysis.indexOfEndpoint(a);
+      for (const b of sorted) {
+        if (a === b) continue;
+        const declared = [...new Map(b.ports.map((p) => [`${p.protocol}/${p.port}`, p])).values()]
+          .sort((x, y) => cmp(x.protocol, y.protocol) || x.port - y.port);
+        if (declared.length === 0) continue;
+        const allowed = analysis.between(i, analysis.indexOfEndpoint(b));
+        for (const p of declared) {
+          if (ps.hasPort(allowed, p.protocol, p.port) && !used.has(`${a.id}\u0000${b.id}\u0000${p.protocol}\u0000${p.port}`)) {
+            out.push({ source: a.id, destination: b.id, protocol: p.protocol, port: p.port });
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
+
+function targetOf(end: ResolvedEnd): Target {
+  return end.endpoint ? { endpoint: end.endpoint, id: end.endpoint.id } : { ip: parseIp(end.id)!, id: end.id };
+}
+
+/** RFC 3339 times in order: by the instant (offsets applied), then by the text (nanoseconds). */
+function before(a: string, b: string): boolean {
+  const x = Date.parse(a);
+  const y = Date.parse(b);
+  return x !== y ? x < y : a < b;
+}
+
+function ipKey(family: number, value: bigint): string {
+  return `${family}:${value}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
