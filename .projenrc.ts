@@ -109,6 +109,10 @@ project.addTask('bench:scale', {
   description: 'Only the scale rows of the benchmarks (lint, connections, diff at 50,000 pods): updates their section of docs/benchmarks.md',
   exec: 'ts-node --project test/tsconfig.json bench/scale/run.ts',
 });
+project.addTask('bench:replay', {
+  description: 'Only the replay row of the benchmarks (200,000 flow lines against the JSON-parse floor): updates its section of docs/benchmarks.md',
+  exec: 'ts-node --project test/tsconfig.json bench/replay/run.ts',
+});
 
 project.gitignore.exclude('/test-reports/', '/coverage/', '.jsii.tabl.json', '/bench/out/');
 // docs/ ships: the CLI's help points to docs/RULES.md and docs/cli.md.

@@ -5,8 +5,9 @@
  *
  * Every measured case runs in a fresh Node process (bench/lib/child.ts), so cases share no heap or JIT state, and
  * the peak RSS is the child's own. Knobs (environment): BENCH_REPS (default 3) repetitions of the one-chart cases,
- * BENCH_QUICK=1 for a smoke run (N <= 100, P <= 1000, one repetition, no scale rows), BENCH_SKIP_SCALE=1 to keep
- * the scale section of the last run, BENCH_OUT to write elsewhere; the scale rows alone: `npm run bench:scale`.
+ * BENCH_QUICK=1 for a smoke run (N <= 100, P <= 1000, one repetition, no scale or replay rows), BENCH_SKIP_SCALE=1 to keep
+ * the scale section of the last run (BENCH_SKIP_REPLAY=1 the replay row), BENCH_OUT to write elsewhere; the scale rows alone:
+ * `npm run bench:scale`, the replay row alone: `npm run bench:replay`.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +15,7 @@ import * as path from 'path';
 import { runEconomy } from './economy';
 import { runEngineCases } from './engine-cases';
 import { median, ROOT, runTs } from './lib/child';
+import { REPLAY_BEGIN, REPLAY_END, runReplay, withReplaySection } from './replay/run';
 import { runScale, SCALE_BEGIN, SCALE_END, withScaleSection } from './scale/run';
 import { fairnessChecks } from './synth/checks';
 import { FLOOR_K, Layout, LAYOUTS, NODE_VARIANTS, OURS_EXTRA_NODES, Variant, VARIANTS } from './synth/platform';
@@ -246,18 +248,22 @@ function economySection(): string {
 // ------------------------------------------------------------------------------------------------------ report
 
 // The scale rows (also alone: `npm run bench:scale`); a quick run keeps the section of the last run that had them.
-const scaleSection = QUICK || process.env.BENCH_SKIP_SCALE === '1'
-  ? (() => {
-    const old = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
-    const b = old.indexOf(SCALE_BEGIN);
-    const e = old.indexOf(SCALE_END);
-    return b >= 0 && e > b ? old.slice(b, e + SCALE_END.length) : '';
-  })()
-  : runScale(1);
+/** The section between two markers as the last run wrote it, or ''. */
+function keptSection(begin: string, end: string): string {
+  const old = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
+  const b = old.indexOf(begin);
+  const e = old.indexOf(end);
+  return b >= 0 && e > b ? old.slice(b, e + end.length) : '';
+}
+const scaleSection = QUICK || process.env.BENCH_SKIP_SCALE === '1' ? keptSection(SCALE_BEGIN, SCALE_END) : runScale(1);
+
+// The replay row (also alone: `npm run bench:replay`), kept from the last run in a quick one.
+const replaySection = QUICK || process.env.BENCH_SKIP_REPLAY === '1' ? keptSection(REPLAY_BEGIN, REPLAY_END) : runReplay();
 
 const sections = new Map<Layout, string>(LAYOUTS.map((l) => [l, synthesisSection(l)]));
 const totalSeconds = (Date.now() - started) / 1000;
-const doc = scaleSection ? withScaleSection(renderDoc(), scaleSection) : renderDoc();
+const withScale = scaleSection ? withScaleSection(renderDoc(), scaleSection) : renderDoc();
+const doc = replaySection ? withReplaySection(withScale, replaySection) : withScale;
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
 fs.writeFileSync(OUT, doc);
 log('\n' + doc);

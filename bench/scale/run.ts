@@ -32,21 +32,21 @@ const LIB = path.join(OUT_DIR, 'lib');
 const PEAK_RSS_JS = path.join(OUT_DIR, 'peak-rss.js');
 const GIB = 1024;
 
-interface Measured { readonly ms: number; readonly peakRssMB: number; readonly exitCode: number; readonly outputBytes: number }
+export interface Measured { readonly ms: number; readonly peakRssMB: number; readonly exitCode: number; readonly outputBytes: number }
 
 const log = (s = '') => process.stdout.write(s + '\n');
 const f0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 
 /** Compiles src/ to bench/out/lib, so the commands run as the published CLI does (no TypeScript at run time). */
-function compile(): void {
+export function compile(): void {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json'), '--outDir', LIB], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
   fs.writeFileSync(PEAK_RSS_JS, "process.on('exit', () => process.stderr.write(`\\n__PEAK_RSS_KB=${process.resourceUsage().maxRSS}\\n`));\n");
 }
 
 /** One CLI run in a fresh process, stdout to a file; wall time of the whole process. */
-function cli(args: string[], outFile: string): Measured {
+export function cli(args: string[], outFile: string): Measured {
   const fd = fs.openSync(outFile, 'w');
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [

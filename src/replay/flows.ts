@@ -64,11 +64,19 @@ const POLICY_DROPS = new Set(['POLICY_DENIED', 'POLICY_DENY', '133', '181']);
 type Json = { [key: string]: unknown };
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+/** The lowerCamelCase JSON name of each proto name read (protojson accepts both spellings). */
+const CAMEL = new Map<string, string>();
+
 /** The field by its proto name, else its lowerCamelCase JSON name. */
 function field(o: unknown, name: string): unknown {
   if (!isObject(o)) return undefined;
-  if (name in o) return o[name];
-  const camel = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const v = o[name];
+  if (v !== undefined) return v;
+  let camel = CAMEL.get(name);
+  if (camel === undefined) {
+    camel = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    CAMEL.set(name, camel);
+  }
   return camel !== name ? o[camel] : undefined;
 }
 
@@ -91,19 +99,25 @@ const enumName = (x: unknown, names: readonly string[]): string | undefined => {
 
 function endOf(x: unknown, ip: unknown, port: unknown): FlowEnd {
   const labels = field(x, 'labels');
-  return {
-    ...(str(ip) ? { ip: str(ip) } : {}),
-    ...(num(port) !== undefined ? { port: num(port) } : {}),
-    ...(str(field(x, 'namespace')) ? { namespace: str(field(x, 'namespace')) } : {}),
-    ...(str(field(x, 'pod_name')) ? { podName: str(field(x, 'pod_name')) } : {}),
-    labels: Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : [],
-    ...(num(field(x, 'identity')) !== undefined ? { identity: num(field(x, 'identity')) } : {}),
+  const end: { -readonly [K in keyof FlowEnd]: FlowEnd[K] } = {
+    labels: !Array.isArray(labels) ? [] : labels.every((l) => typeof l === 'string') ? labels : labels.filter((l): l is string => typeof l === 'string'),
   };
+  if (str(ip)) end.ip = ip as string;
+  const p = num(port);
+  if (p !== undefined) end.port = p;
+  const ns = str(field(x, 'namespace'));
+  if (ns) end.namespace = ns;
+  const pod = str(field(x, 'pod_name'));
+  if (pod) end.podName = pod;
+  const identity = num(field(x, 'identity'));
+  if (identity !== undefined) end.identity = identity;
+  return end;
 }
 
 /** Reads one line of an export. */
 export function parseFlowLine(line: string): FlowLine {
-  if (line.trim() === '') return { skip: SKIP.blank };
+  // A line of JSON starts with `{`; only other lines are looked at for blankness (trim() would copy every line).
+  if (line.charCodeAt(0) !== 123 && /^\s*$/.test(line)) return { skip: SKIP.blank };
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -111,19 +125,19 @@ export function parseFlowLine(line: string): FlowLine {
     return { skip: SKIP.notJson };
   }
   if (!isObject(value)) return { skip: SKIP.notFlow };
-  const node = nodeOf(field(value, 'node_name'));
-  const time = timeOf(field(value, 'time'));
-  const where = { ...(node ? { node } : {}), ...(time ? { time } : {}) };
-  if (field(value, 'lost_events') !== undefined) return { skip: SKIP.lostEvents, ...where };
-  if (field(value, 'node_status') !== undefined) return { skip: SKIP.nodeStatus, ...where };
   const wrapped = field(value, 'flow');
+  if (!isObject(wrapped)) {
+    const where = { node: nodeOf(field(value, 'node_name')), time: timeOf(field(value, 'time')) };
+    if (field(value, 'lost_events') !== undefined) return { skip: SKIP.lostEvents, ...where };
+    if (field(value, 'node_status') !== undefined) return { skip: SKIP.nodeStatus, ...where };
+  }
   // A bare Flow (legacy JSON output) has the flow's own fields at the top.
   const flow = isObject(wrapped) ? wrapped : ['IP', 'l4', 'verdict', 'source', 'destination'].some((k) => k in value) ? value : undefined;
-  if (!flow) return { skip: SKIP.notFlow, ...where };
-  const flowNode = nodeOf(field(flow, 'node_name')) ?? node;
-  const flowTime = timeOf(field(flow, 'time')) ?? time;
-  const at = { ...(flowNode ? { node: flowNode } : {}), ...(flowTime ? { time: flowTime } : {}) };
-  const skip = (reason: string): FlowLine => ({ skip: reason, ...at });
+  if (!flow) return { skip: SKIP.notFlow, node: nodeOf(field(value, 'node_name')), time: timeOf(field(value, 'time')) };
+  // The flow's own node and time; the response's copies when the flow has none (a field-masked export).
+  const node = nodeOf(field(flow, 'node_name')) ?? (flow !== value ? nodeOf(field(value, 'node_name')) : undefined);
+  const time = timeOf(field(flow, 'time')) ?? (flow !== value ? timeOf(field(value, 'time')) : undefined);
+  const skip = (reason: string): FlowLine => ({ skip: reason, node, time });
 
   const type = enumName(field(flow, 'Type'), ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK']);
   const verdict = enumName(field(flow, 'verdict'), VERDICTS) ?? 'VERDICT_UNKNOWN';
@@ -161,10 +175,7 @@ export function parseFlowLine(line: string): FlowLine {
   const destination = endOf(field(flow, 'destination'), field(ipField, 'destination'), field(transport, 'destination_port'));
   if (source.ip === undefined || destination.ip === undefined) return skip(SKIP.noAddress);
   if (destination.port === undefined || destination.port < 1 || destination.port > 65535) return skip(SKIP.noPort);
-  return {
-    attempt: { initiator: source, responder: destination, protocol, port: destination.port, outcome, verdict, ...at },
-    ...at,
-  };
+  return { attempt: { initiator: source, responder: destination, protocol, port: destination.port, outcome, verdict, time, node }, node, time };
 }
 
 /**

@@ -41,11 +41,13 @@ interface Observed {
   dropped: boolean;
   first?: string;
   last?: string;
+  firstKey: number;
+  lastKey: number;
 }
 
 /** Reads lines one at a time; `report()` judges what was read. */
 export class Replayer {
-  private readonly observed = new Map<string, Observed>();
+  private readonly observed = new Map<string, Map<string, Map<number, Observed>>>();
   private readonly skipped = new Map<string, number>();
   private readonly nodes = new Set<string>();
   private readonly byName: Map<string, Endpoint>;
@@ -54,6 +56,10 @@ export class Replayer {
   private lines = 0;
   private first?: string;
   private last?: string;
+  private firstKey = Infinity;
+  private lastKey = -Infinity;
+  /** Ends resolved by pod name or IP, by (namespace, pod, IP): most lines name the same few ends again and again. */
+  private readonly ends = new Map<string, ResolvedEnd | undefined>();
 
   constructor(private readonly cluster: Cluster) {
     this.byName = new Map(cluster.endpoints.map((e) => [e.id, e]));
@@ -67,24 +73,23 @@ export class Replayer {
     this.lines++;
     const read = parseFlowLine(line);
     if (read.node) this.nodes.add(read.node.slice(read.node.indexOf('/') + 1));
-    if (read.time) this.window(read.time);
+    const key = read.time !== undefined ? timeKey(read.time) : undefined;
+    if (key !== undefined) {
+      if (key < this.firstKey) [this.firstKey, this.first] = [key, read.time];
+      if (key > this.lastKey) [this.lastKey, this.last] = [key, read.time];
+    }
     if ('skip' in read) {
       this.skip(read.skip);
       return;
     }
-    this.attempt(read.attempt);
-  }
-
-  private window(time: string): void {
-    if (this.first === undefined || before(time, this.first)) this.first = time;
-    if (this.last === undefined || before(this.last, time)) this.last = time;
+    this.attempt(read.attempt, key);
   }
 
   private skip(reason: string): void {
     this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
   }
 
-  private attempt(a: FlowAttempt): void {
+  private attempt(a: FlowAttempt, time: number | undefined): void {
     const from = this.resolve(a.initiator);
     const to = this.resolve(a.responder);
     if (!from || !to) {
@@ -95,22 +100,39 @@ export class Replayer {
       this.skip(SKIP_SELF);
       return;
     }
-    const key = `${from.id}\u0000${to.id}\u0000${a.protocol}\u0000${a.port}`;
-    let o = this.observed.get(key);
+    // By source, destination, then port and protocol: no key text is built per line.
+    let byTo = this.observed.get(from.id);
+    if (!byTo) this.observed.set(from.id, (byTo = new Map()));
+    let byPort = byTo.get(to.id);
+    if (!byPort) byTo.set(to.id, (byPort = new Map()));
+    const key = a.port * 4 + (a.protocol === 'TCP' ? 0 : a.protocol === 'UDP' ? 1 : 2);
+    let o = byPort.get(key);
     if (!o) {
-      o = { from, to, protocol: a.protocol, port: a.port, flows: 0, worked: false, dropped: false };
-      this.observed.set(key, o);
+      o = { from, to, protocol: a.protocol, port: a.port, flows: 0, worked: false, dropped: false, firstKey: Infinity, lastKey: -Infinity };
+      byPort.set(key, o);
     }
     o.flows++;
     if (a.outcome === 'worked') o.worked = true;
     else o.dropped = true;
-    if (a.time !== undefined) {
-      if (o.first === undefined || before(a.time, o.first)) o.first = a.time;
-      if (o.last === undefined || before(o.last, a.time)) o.last = a.time;
+    if (time !== undefined) {
+      if (time < o.firstKey) [o.firstKey, o.first] = [time, a.time];
+      if (time > o.lastKey) [o.lastKey, o.last] = [time, a.time];
     }
   }
 
   private resolve(end: FlowEnd): ResolvedEnd | undefined {
+    const key = `${end.namespace ?? ''}\u0000${end.podName ?? ''}\u0000${end.ip ?? ''}`;
+    if (this.ends.has(key)) return this.ends.get(key);
+    const found = this.resolveByNameOrIp(end);
+    if (found !== 'other') {
+      if (this.ends.size < 1_000_000) this.ends.set(key, found);
+      return found;
+    }
+    return this.resolveByIdentity(end);
+  }
+
+  /** By pod name, then IP (pods, then Nodes); `other` when neither names it (the identity labels decide then). */
+  private resolveByNameOrIp(end: FlowEnd): ResolvedEnd | undefined | 'other' {
     const ip = end.ip !== undefined ? parseIp(end.ip) : undefined;
     // Named by the IP exactly as the flow writes it, once it parses as one (nothing else from a line is repeated).
     const ipText = ip ? end.ip! : '';
@@ -124,7 +146,11 @@ export class Replayer {
       const node = this.nodeIps.get(ipKey(ip.family, ip.value));
       if (node !== undefined) return { id: ipText, undecidable: `${ipText} is an address of Node ${node}` };
     }
-    if (!ip) return undefined;
+    return ip ? 'other' : undefined;
+  }
+
+  private resolveByIdentity(end: FlowEnd): ResolvedEnd | undefined {
+    const ipText = end.ip!;
     const reserved = end.labels.filter((l) => l.startsWith('reserved:')).map((l) => l.slice('reserved:'.length));
     const special = reserved.find((r) => RESERVED_UNDECIDABLE.includes(r));
     if (special !== undefined || (end.labels.length === 0 && end.identity !== undefined && RESERVED_IDS.has(end.identity))) {
@@ -136,9 +162,10 @@ export class Replayer {
   }
 
   public report(): ReplayReport {
-    const observed = [...this.observed.values()].sort((x, y) => cmp(x.from.id, y.from.id) || cmp(x.to.id, y.to.id)
+    const observed = [...this.observed.values()].flatMap((byTo) => [...byTo.values()].flatMap((byPort) => [...byPort.values()])).sort((x, y) => cmp(x.from.id, y.from.id) || cmp(x.to.id, y.to.id)
       || cmp(x.protocol, y.protocol) || x.port - y.port);
-    const connections = observed.map((o) => this.judge(o));
+    const analysis = new ConnectionAnalysis(this.cluster);
+    const connections = observed.map((o) => this.judge(o, analysis));
     const breaks = connections.filter((c) => c.worked && c.verdict === 'denied');
     const seen = new Set(observed.flatMap((o) => [o.from.id, o.to.id]));
     const nodesReporting = [...this.nodes].sort();
@@ -151,10 +178,10 @@ export class Replayer {
       neverSeen: this.cluster.endpoints.map((e) => e.id).filter((id) => !seen.has(id)),
       skipped: [...this.skipped].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).map(([reason, lines]) => ({ reason, lines })),
     };
-    return { breaks, connections, unobserved: this.unobserved(observed), coverage };
+    return { breaks, connections, unobserved: this.unobserved(observed, analysis), coverage };
   }
 
-  private judge(o: Observed): ReplayConnection {
+  private judge(o: Observed, analysis: ConnectionAnalysis): ReplayConnection {
     const base = {
       source: o.from.id,
       destination: o.to.id,
@@ -169,9 +196,16 @@ export class Replayer {
     const reason = o.from.undecidable ?? o.to.undecidable;
     if (reason !== undefined) return { ...base, verdict: 'undecidable', reason };
     const q = { protocol: o.protocol, port: o.port };
-    const v = evaluateFlow(this.cluster, targetOf(o.from), targetOf(o.to), q);
-    if (v.undecidable !== undefined) return { ...base, verdict: 'undecidable', reason: v.undecidable };
-    if (v.allowed) return { ...base, verdict: 'allowed' };
+    if (o.from.endpoint && o.to.endpoint) {
+      // Pod to pod: the connection analysis's port set of the pair (the same answer as evaluateFlow, law-tested in
+      // test/analysis), computed once per pair of pod classes.
+      const allowed = analysis.between(analysis.indexOfEndpoint(o.from.endpoint), analysis.indexOfEndpoint(o.to.endpoint));
+      if (ps.hasPort(allowed, o.protocol, o.port)) return { ...base, verdict: 'allowed' };
+    } else {
+      const v = evaluateFlow(this.cluster, targetOf(o.from), targetOf(o.to), q);
+      if (v.undecidable !== undefined) return { ...base, verdict: 'undecidable', reason: v.undecidable };
+      if (v.allowed) return { ...base, verdict: 'allowed' };
+    }
     return { ...base, verdict: 'denied', explanation: explainFlow(this.cluster, targetOf(o.from), targetOf(o.to), q) };
   }
 
@@ -179,7 +213,7 @@ export class Replayer {
    * For every ordered pair of distinct pods that appear in a decidable observed connection, every container port the
    * destination declares that the candidate allows and no flow used.
    */
-  private unobserved(observed: readonly Observed[]): ReplayUnobserved[] {
+  private unobserved(observed: readonly Observed[], analysis: ConnectionAnalysis): ReplayUnobserved[] {
     const pods = new Map<string, Endpoint>();
     for (const o of observed) {
       if (o.from.undecidable !== undefined || o.to.undecidable !== undefined) continue;
@@ -187,24 +221,28 @@ export class Replayer {
     }
     if (pods.size < 2) return [];
     const used = new Set(observed.map((o) => `${o.from.id}\u0000${o.to.id}\u0000${o.protocol}\u0000${o.port}`));
-    const analysis = new ConnectionAnalysis(this.cluster);
-    const sorted = [...pods.values()].sort((a, b) => cmp(a.id, b.id));
-    const out: ReplayUnobserved[] = [];
-    for (const a of sorted) {
-      const i = analysis.indexOfEndpoint(a);
-      for (const b of sorted) {
-        if (a === b) continue;
-        const declared = [...new Map(b.ports.map((p) => [`${p.protocol}/${p.port}`, p])).values()]
+    const declaredOf = new Map<Endpoint, { protocol: string; port: number }[]>();
+    const declared = (b: Endpoint) => {
+      let list = declaredOf.get(b);
+      if (!list) {
+        list = [...new Map(b.ports.map((p) => [`${p.protocol}/${p.port}`, { protocol: p.protocol, port: p.port }])).values()]
           .sort((x, y) => cmp(x.protocol, y.protocol) || x.port - y.port);
-        if (declared.length === 0) continue;
-        const allowed = analysis.between(i, analysis.indexOfEndpoint(b));
-        for (const p of declared) {
-          if (ps.hasPort(allowed, p.protocol, p.port) && !used.has(`${a.id}\u0000${b.id}\u0000${p.protocol}\u0000${p.port}`)) {
-            out.push({ source: a.id, destination: b.id, protocol: p.protocol, port: p.port });
-          }
+        declaredOf.set(b, list);
+      }
+      return list;
+    };
+    const out: ReplayUnobserved[] = [];
+    // The analysis visits only the pairs with something allowed, in (source, destination) id order.
+    analysis.forEach((from, to, allowed) => {
+      const a = from.endpoint;
+      const b = to.endpoint;
+      if (!a || !b || a === b || !pods.has(a.id) || !pods.has(b.id)) return;
+      for (const p of declared(b)) {
+        if (ps.hasPort(allowed, p.protocol, p.port) && !used.has(`${a.id}\u0000${b.id}\u0000${p.protocol}\u0000${p.port}`)) {
+          out.push({ source: a.id, destination: b.id, protocol: p.protocol, port: p.port });
         }
       }
-    }
+    });
     return out;
   }
 }
@@ -213,11 +251,20 @@ function targetOf(end: ResolvedEnd): Target {
   return end.endpoint ? { endpoint: end.endpoint, id: end.endpoint.id } : { ip: parseIp(end.id)!, id: end.id };
 }
 
-/** RFC 3339 times in order: by the instant (offsets applied), then by the text (nanoseconds). */
-function before(a: string, b: string): boolean {
-  const x = Date.parse(a);
-  const y = Date.parse(b);
-  return x !== y ? x < y : a < b;
+/**
+ * An RFC 3339 time (as flows.ts admits it) as a number that orders like the instant: milliseconds with the offset
+ * applied, plus the sub-millisecond digits as a fraction.
+ */
+function timeKey(t: string): number {
+  const dot = t.indexOf('.');
+  let sub = 0;
+  if (dot > 0) {
+    let end = dot + 1;
+    while (end < t.length && t.charCodeAt(end) >= 48 && t.charCodeAt(end) <= 57) end++;
+    const digits = t.slice(dot + 4, end);
+    sub = digits === '' ? 0 : Number(`0.${digits}`);
+  }
+  return Date.parse(t) + sub;
 }
 
 function ipKey(family: number, value: bigint): string {
