@@ -162,8 +162,9 @@ export class Replayer {
   }
 
   public report(): ReplayReport {
-    const observed = [...this.observed.values()].flatMap((byTo) => [...byTo.values()].flatMap((byPort) => [...byPort.values()])).sort((x, y) => cmp(x.from.id, y.from.id) || cmp(x.to.id, y.to.id)
-      || cmp(x.protocol, y.protocol) || x.port - y.port);
+    const observed = [...this.observed.values()]
+      .flatMap((byTo) => [...byTo.values()].flatMap((byPort) => [...byPort.values()]))
+      .sort((x, y) => cmp(x.from.id, y.from.id) || cmp(x.to.id, y.to.id) || cmp(x.protocol, y.protocol) || x.port - y.port);
     const analysis = new ConnectionAnalysis(this.cluster);
     const connections = observed.map((o) => this.judge(o, analysis));
     const breaks = connections.filter((c) => c.worked && c.verdict === 'denied');
