@@ -5,8 +5,8 @@ import { applyNamespace, namespaceOptionProblem } from '../manifests/namespace';
 import { formatProblem, Problem } from '../manifests/problem';
 import { apiGroupOf, unanalyzedKindNames } from '../private/api-kinds';
 import { quote, safeOutput } from '../private/text';
-import { UnanalyzedObject } from '../semantics/model';
 import { Reachability } from '../reachability/reachability';
+import { UnanalyzedObject } from '../semantics/model';
 
 /** The `--ignore GLOB` option every command that reads manifests takes. */
 export const IGNORE_FLAG = { value: true, repeatable: true };

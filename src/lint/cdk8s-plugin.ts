@@ -5,8 +5,8 @@
  *
  * @see https://github.com/cdk8s-team/cdk8s-cli/blob/main/src/plugins/validation.ts
  */
-import { Finding } from './model';
 import { NetpolLintOptions } from './api';
+import { Finding } from './model';
 import { CheckedLintOptions, checkLintOptions } from './options';
 import { lintObjects, RULE_DOCS } from './pack';
 import { atLeast } from './rank';

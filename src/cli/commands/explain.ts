@@ -1,8 +1,8 @@
 import { Cidr, cidrsOverlap, parseCidr } from '../../private/cidr';
+import { Reachability } from '../../reachability/reachability';
 import { actionWord } from '../../semantics/cluster-policy';
 import { clusterPolicySelects, policySelects, portsMatch, resolveQueryPort, Target } from '../../semantics/evaluate';
 import { PolicyPort, QueryPort } from '../../semantics/model';
-import { Reachability } from '../../reachability/reachability';
 import { explainServiceFlow, isServiceRef, parseServiceRef, QueryEnds, resolveService, ServiceRef } from '../../semantics/services';
 import { parseArgs, portFromArgs } from '../args';
 import { CliIo, Command, EXIT_OK, UsageError } from '../io';
