@@ -18,6 +18,7 @@ const LAYERS: string[][] = [
   ['reachability'],
   ['lint'],
   ['constructs'],
+  ['generate'],
   ['cli'],
 ];
 

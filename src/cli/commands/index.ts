@@ -3,6 +3,7 @@ import { checkCommand } from './check';
 import { connectionsCommand } from './connections';
 import { diffCommand } from './diff';
 import { explainCommand } from './explain';
+import { generateCommand } from './generate';
 import { lintCommand } from './lint';
 import { reachCommand } from './reach';
 import { replayCommand } from './replay';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly Command[] = [
   diffCommand,
   checkCommand,
   replayCommand,
+  generateCommand,
 ];

@@ -1,0 +1,192 @@
+/**
+ * From recorded connections to intents a person can review: a ZeroTrustNamespace per owned namespace, a Tier per
+ * group of pods, TierAccess flows with Peers for what lives elsewhere. The plan is plain data; render.ts writes it
+ * as a cdk8s app in TypeScript, and app.ts builds the very same constructs in this process, so the command can prove
+ * its own output by replaying the flows against it.
+ */
+import { ReplayConnection } from '../replay/api';
+import { Cluster, Endpoint } from '../semantics/model';
+
+/** Labels that change with every rollout or replica: never part of a group's selector. */
+export const VOLATILE_LABELS = [
+  'pod-template-hash',
+  'controller-revision-hash',
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+  'pod-template-generation',
+  'controller-uid',
+  'batch.kubernetes.io/controller-uid',
+  'job-name',
+  'batch.kubernetes.io/job-name',
+  'batch.kubernetes.io/job-completion-index',
+];
+
+/** Labels that name a workload, in the order they are tried for a group's name. */
+const NAME_LABELS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name', 'app.kubernetes.io/component'];
+
+export interface PlanTier {
+  /** The TypeScript variable, e.g. `shopWeb`. */
+  readonly variable: string;
+  /** The construct id (and the policy's name hint), e.g. `web`. */
+  readonly id: string;
+  readonly namespace: string;
+  /** The pods' stable labels: the selector. */
+  readonly labels: { readonly [key: string]: string };
+}
+
+/** One end of a flow. */
+export type PlanEnd = { readonly tier: PlanTier }
+| { readonly pods: { readonly namespace: string; readonly labels: { readonly [key: string]: string } } }
+| { readonly cidr: string };
+
+export interface PlanPort {
+  readonly protocol: string;
+  readonly port: number;
+  /** The destination's container port name, when it declares one for this number and protocol. */
+  readonly name?: string;
+}
+
+export interface PlanFlow {
+  readonly source: PlanEnd;
+  readonly destination: PlanEnd;
+  readonly ports: readonly PlanPort[];
+  /** The owned namespace whose chart holds the flow. */
+  readonly chart: string;
+}
+
+export interface Plan {
+  /** The owned namespaces, sorted. */
+  readonly namespaces: readonly string[];
+  /** Sorted by namespace, then id. */
+  readonly tiers: readonly PlanTier[];
+  /** Sorted by chart, then by source and destination as written. */
+  readonly flows: readonly PlanFlow[];
+  /** What was seen and not written, as comment lines for the file's header. */
+  readonly notWritten: readonly string[];
+  /** Connections written. */
+  readonly written: number;
+}
+
+export interface PlanOptions {
+  /** Only these namespaces are owned (default: every namespace with a decidable observed pod, except kube-system). */
+  readonly namespaces?: readonly string[];
+  /** Write the connections seen only as policy drops too. */
+  readonly includeDropped?: boolean;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The labels that select a pod's group: its labels without the volatile ones. */
+export function stableLabels(e: Endpoint): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const [k, v] of [...e.labels].sort(([a], [b]) => cmp(a, b))) if (!VOLATILE_LABELS.includes(k)) out[k] = v;
+  return out;
+}
+
+export function planIntents(cluster: Cluster, connections: readonly ReplayConnection[], options: PlanOptions = {}): Plan {
+  const byId = new Map(cluster.endpoints.map((e) => [e.id, e]));
+  const decidable = connections.filter((c) => c.verdict !== 'undecidable');
+  const observedNamespaces = [...new Set(decidable.flatMap((c) => [c.source, c.destination]).map((id) => byId.get(id)?.namespace)
+    .filter((n): n is string => n !== undefined))].sort(cmp);
+  const owned = new Set(options.namespaces ?? observedNamespaces.filter((n) => n !== 'kube-system'));
+  const notWritten: string[] = [];
+
+  // Groups: pods of an owned namespace with the same stable labels. One without any is not written (its selector
+  // would be every pod of the namespace).
+  const tiers = new Map<string, PlanTier>();
+  const used = new Set<string>();
+  const usedVariables = new Set<string>(['app', 'chart']);
+  const groupKey = (e: Endpoint) => `${e.namespace}\u0000${JSON.stringify(stableLabels(e))}`;
+  const tierOf = (e: Endpoint): PlanTier | undefined => {
+    const key = groupKey(e);
+    const existing = tiers.get(key);
+    if (existing) return existing;
+    const labels = stableLabels(e);
+    if (Object.keys(labels).length === 0) return undefined;
+    const base = constructId(NAME_LABELS.map((k) => labels[k]).find((v) => v !== undefined) ?? e.name);
+    let id = base;
+    for (let k = 2; used.has(`${e.namespace}/${id}`); k++) id = `${base}-${k}`;
+    used.add(`${e.namespace}/${id}`);
+    let variable = variableName(e.namespace, id);
+    for (let k = 2; usedVariables.has(variable); k++) variable = `${variableName(e.namespace, id)}${k}`;
+    usedVariables.add(variable);
+    const tier = { variable, id, namespace: e.namespace, labels };
+    tiers.set(key, tier);
+    return tier;
+  };
+  // Tiers in a stable order, whatever the order of the connections: by namespace, then by the group's labels.
+  const pods = [...new Set(decidable.flatMap((c) => [c.source, c.destination]))].map((id) => byId.get(id))
+    .filter((e): e is Endpoint => e !== undefined && owned.has(e.namespace))
+    .sort((a, b) => cmp(groupKey(a), groupKey(b)) || cmp(a.id, b.id));
+  for (const e of pods) tierOf(e);
+
+  const endOf = (id: string): PlanEnd | string => {
+    const e = byId.get(id);
+    if (!e) return { cidr: id.includes(':') ? `${id}/128` : `${id}/32` };
+    if (owned.has(e.namespace)) return tierOf(e) ? { tier: tierOf(e)! } : `${id} has no labels but volatile ones`;
+    const labels = stableLabels(e);
+    if (Object.keys(labels).length === 0) return `${id} has no labels but volatile ones`;
+    return { pods: { namespace: e.namespace, labels } };
+  };
+  const flows = new Map<string, { source: PlanEnd; destination: PlanEnd; ports: Map<string, PlanPort>; chart: string }>();
+  let written = 0;
+  for (const c of decidable) {
+    const what = `${c.source} -> ${c.destination} ${c.protocol}/${c.port}`;
+    if (!c.worked && !options.includeDropped) {
+      notWritten.push(`denied attempt (seen only as a policy drop): ${what}`);
+      continue;
+    }
+    const source = endOf(c.source);
+    const destination = endOf(c.destination);
+    if (typeof source === 'string' || typeof destination === 'string') {
+      notWritten.push(`${what}: ${typeof source === 'string' ? source : destination}`);
+      continue;
+    }
+    const chart = 'tier' in destination ? destination.tier.namespace : 'tier' in source ? source.tier.namespace : undefined;
+    if (chart === undefined) continue; // between pods and addresses no owned namespace holds: no policy of ours applies
+    const dst = byId.get(c.destination);
+    const name = dst?.ports.find((p) => p.port === c.port && p.protocol === c.protocol && p.name !== undefined)?.name;
+    const key = `${chart}\u0000${endKey(source)}\u0000${endKey(destination)}`;
+    let flow = flows.get(key);
+    if (!flow) flows.set(key, (flow = { source, destination, ports: new Map(), chart }));
+    flow.ports.set(`${c.protocol}/${c.port}`, { protocol: c.protocol, port: c.port, ...(name !== undefined ? { name } : {}) });
+    written++;
+  }
+  for (const c of connections) {
+    if (c.verdict === 'undecidable') notWritten.push(`undecidable, not written: ${c.source} -> ${c.destination} ${c.protocol}/${c.port} (${c.reason})`);
+  }
+  const sortedTiers = [...tiers.values()].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.id, b.id));
+  const sortedFlows = [...flows.entries()].sort(([a], [b]) => cmp(a, b)).map(([, f]) => ({
+    source: f.source,
+    destination: f.destination,
+    chart: f.chart,
+    ports: [...f.ports.values()].sort((x, y) => cmp(x.protocol, y.protocol) || x.port - y.port),
+  }));
+  return {
+    namespaces: [...owned].sort(cmp),
+    tiers: sortedTiers,
+    flows: sortedFlows,
+    notWritten: [...new Set(notWritten)].sort(cmp),
+    written,
+  };
+}
+
+/** A stable text for an end, for sorting and merging flows. */
+function endKey(e: PlanEnd): string {
+  if ('tier' in e) return `1 ${e.tier.namespace}/${e.tier.id}`;
+  if ('pods' in e) return `2 ${e.pods.namespace}/${JSON.stringify(e.pods.labels)}`;
+  return `3 ${e.cidr}`;
+}
+
+/** A construct id from a label value or pod name: lower-case letters, digits and dashes. */
+function constructId(text: string): string {
+  const id = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return id === '' ? 'pods' : id;
+}
+
+/** `shopWeb` from namespace `shop` and id `web`. */
+function variableName(namespace: string, id: string): string {
+  const words = `${namespace}-${id}`.split(/[^a-zA-Z0-9]+/).filter((w) => w !== '');
+  const name = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join('');
+  return /^[0-9]/.test(name) ? `ns${name}` : name;
+}
