@@ -393,7 +393,7 @@ function sideLines(cluster: Cluster, v: FlowVerdict, src: Target, dst: Target, q
     }
     if (side.admin) {
       const final = side.admin.action === 'Pass' ? ': the decision passes down to NetworkPolicy' : ', final';
-      lines.push(`  ${direction} of ${subject}: ${side.admin.action === 'Accept' ? 'allowed' : side.admin.action === 'Deny' ? 'denied' : 'passed'} by ${decisionText(side.admin)}${final}`);
+      lines.push(`  ${direction} of ${subject}: ${side.admin.action === 'Accept' ? 'allowed' : side.admin.action === 'Deny' ? 'denied' : 'passed on'}: ${decisionText(side.admin)}${final}`);
       if (side.decidedBy === 'admin') return;
     } else if (tiers) {
       lines.push(`  ${direction} of ${subject}: no Admin tier rule matches`);
@@ -405,9 +405,9 @@ function sideLines(cluster: Cluster, v: FlowVerdict, src: Target, dst: Target, q
       }
       lines.push(`  ${direction} of ${subject}: no NetworkPolicy selects it for ${type}, so the Baseline tier applies`);
       if (side.baseline) {
-        const verb = side.baseline.action === 'Accept' ? 'allowed' : side.baseline.action === 'Deny' ? 'denied' : 'passed';
+        const verb = side.baseline.action === 'Accept' ? 'allowed' : side.baseline.action === 'Deny' ? 'denied' : 'passed on';
         const final = side.baseline.action === 'Pass' ? ': the default applies, everything is allowed' : ', final';
-        lines.push(`  ${direction} of ${subject}: ${verb} by ${decisionText(side.baseline)}${final}`);
+        lines.push(`  ${direction} of ${subject}: ${verb}: ${decisionText(side.baseline)}${final}`);
       } else {
         lines.push(`  ${direction} of ${subject}: no Baseline tier rule matches, so the default applies: allowed`);
       }

@@ -20,8 +20,8 @@ describe('the CLI takes ClusterNetworkPolicies into account', () => {
     const r = run(['explain', apps, guardrails, '--from', 'dev/web', '--to', 'prod/web', '--port', 'http']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/dev\/web -> prod\/web on TCP\/http \(= TCP\/8080 on prod\/web\): DENIED/);
-    expect(r.stdout).toMatch(/egress of dev\/web: passed by Pass by ClusterNetworkPolicy default-deny \(Baseline tier, priority 100\) spec\.egress\[1\] "prod-is-guarded-by-admin": the default applies/);
-    expect(r.stdout).toMatch(/ingress of prod\/web: denied by Deny by ClusterNetworkPolicy env-segmentation \(Admin tier, priority 10\) spec\.ingress\[0\] "no-dev-to-prod", final/);
+    expect(r.stdout).toMatch(/egress of dev\/web: passed on: Pass by ClusterNetworkPolicy default-deny \(Baseline tier, priority 100\) spec\.egress\[1\] "prod-is-guarded-by-admin": the default applies/);
+    expect(r.stdout).toMatch(/ingress of prod\/web: denied: Deny by ClusterNetworkPolicy env-segmentation \(Admin tier, priority 10\) spec\.ingress\[0\] "no-dev-to-prod", final/);
   });
 
   test('connections lists the DNS carve-out and nothing else from the guarded namespaces', () => {

@@ -44,7 +44,7 @@ describe('AdminNetworkPolicy', () => {
     after.allows('north/a', 'south/c', Port.tcp(80));
     after.allows('south/c', 'north/b', Port.udp(53));
     expect(after.explain('north/a', 'south/c', Port.tcp(80))).toMatch(
-      /egress of north\/a: allowed by Allow by AdminNetworkPolicy allow-all \(Admin tier, priority 10\) spec\.egress\[0\] "all-out", final/,
+      /egress of north\/a: allowed: Allow by AdminNetworkPolicy allow-all \(Admin tier, priority 10\) spec\.egress\[0\] "all-out", final/,
     );
   });
 
@@ -118,7 +118,7 @@ describe('BaselineAdminNetworkPolicy', () => {
     r.allows('south/c', 'north/a', Port.tcp(80)); // NetworkPolicy decides for north
     r.denies('north/a', 'south/c', Port.tcp(80)); // the baseline decides for south
     r.denies('north/a', 'east/e', Port.tcp(80)); // and for pods of another team
-    expect(r.explain('north/a', 'south/c', Port.tcp(80))).toMatch(/denied by Deny by BaselineAdminNetworkPolicy default \(Baseline tier\) spec\.ingress\[0\] "deny-in", final/);
+    expect(r.explain('north/a', 'south/c', Port.tcp(80))).toMatch(/denied: Deny by BaselineAdminNetworkPolicy default \(Baseline tier\) spec\.ingress\[0\] "deny-in", final/);
   });
 
   test('an Admin Allow overrides it', () => {

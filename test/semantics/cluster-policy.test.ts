@@ -98,7 +98,7 @@ describe('Admin tier', () => {
   test('equal priorities: the policy whose name sorts first goes first (upstream leaves it to the implementation)', () => {
     const r = reach(admin('b-deny', 5, denyIngressFromSouth()), admin('a-accept', 5, denyIngressFromSouth('Accept')));
     r.allows('south/c', 'north/a', Port.tcp(80));
-    expect(r.explain('south/c', 'north/a', Port.tcp(80))).toMatch(/allowed by Accept by ClusterNetworkPolicy a-accept \(Admin tier, priority 5\)/);
+    expect(r.explain('south/c', 'north/a', Port.tcp(80))).toMatch(/allowed: Accept by ClusterNetworkPolicy a-accept \(Admin tier, priority 5\)/);
   });
 
   test('within a policy the first matching rule wins', () => {
@@ -222,14 +222,14 @@ describe('explain names the deciding policy, tier and rule', () => {
   test('an Admin Deny', () => {
     const text = reach(admin('guard', 10, denyIngressFromSouth())).explain('south/c', 'north/a', Port.tcp(80));
     expect(text).toMatch(/DENIED/);
-    expect(text).toMatch(/ingress of north\/a: denied by Deny by ClusterNetworkPolicy guard \(Admin tier, priority 10\) spec\.ingress\[0\] "from-south", final/);
+    expect(text).toMatch(/ingress of north\/a: denied: Deny by ClusterNetworkPolicy guard \(Admin tier, priority 10\) spec\.ingress\[0\] "from-south", final/);
     expect(text).toMatch(/egress of south\/c: no Admin tier rule matches/);
   });
 
   test('a Pass that hands the decision down to NetworkPolicy', () => {
     const text = reach(admin('pass', 10, denyIngressFromSouth('Pass')), npAllowSouth).explain('south/c', 'north/a', Port.tcp(80));
     expect(text).toMatch(/ALLOWED/);
-    expect(text).toMatch(/ingress of north\/a: passed by Pass by ClusterNetworkPolicy pass \(Admin tier, priority 10\) spec\.ingress\[0\] "from-south": the decision passes down to NetworkPolicy/);
+    expect(text).toMatch(/ingress of north\/a: passed on: Pass by ClusterNetworkPolicy pass \(Admin tier, priority 10\) spec\.ingress\[0\] "from-south": the decision passes down to NetworkPolicy/);
     expect(text).toMatch(/isolated by policy north\/allow-south \(NetworkPolicy decides, the Baseline tier is not consulted\)/);
     expect(text).toMatch(/allowed by policy north\/allow-south spec\.ingress\[0\]/);
   });
@@ -237,7 +237,7 @@ describe('explain names the deciding policy, tier and rule', () => {
   test('a Baseline Deny after a Pass', () => {
     const text = reach(admin('pass', 10, denyIngressFromSouth('Pass')), baseline('default', 3, denyIngressFromSouth())).explain('south/c', 'north/a', Port.tcp(80));
     expect(text).toMatch(/no NetworkPolicy selects it for Ingress, so the Baseline tier applies/);
-    expect(text).toMatch(/denied by Deny by ClusterNetworkPolicy default \(Baseline tier, priority 3\) spec\.ingress\[0\] "from-south", final/);
+    expect(text).toMatch(/denied: Deny by ClusterNetworkPolicy default \(Baseline tier, priority 3\) spec\.ingress\[0\] "from-south", final/);
   });
 
   test('nodes and domainNames peers are reported as undecidable for an address, and noted at load', () => {
@@ -279,7 +279,7 @@ describe('nodes peers, decided against the Nodes of the input', () => {
     r.allows('south/c', '192.0.2.21', Port.tcp(22)); // not a subject
     r.allows('north/a', 'south/c', Port.tcp(80)); // a nodes peer never matches a pod
     expect(r.explain('north/a', '192.0.2.11', Port.tcp(10250))).not.toMatch(/UNDECIDABLE/);
-    expect(r.explain('north/a', '192.0.2.21', Port.tcp(10250))).toMatch(/denied by Deny by ClusterNetworkPolicy kubelet \(Admin tier, priority 10\) spec\.egress\[1\]/);
+    expect(r.explain('north/a', '192.0.2.21', Port.tcp(10250))).toMatch(/denied: Deny by ClusterNetworkPolicy kubelet \(Admin tier, priority 10\) spec\.egress\[1\]/);
     expect(r._notes()).toEqual([]); // the note that nodes peers are undecidable is for inputs without Nodes
   });
 
