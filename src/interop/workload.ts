@@ -4,16 +4,38 @@
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Port, Protocol } from '../model/port';
-import { LabelExpression, ResolvedSelection, resolveLabels } from '../model/selector';
 import { WORKLOAD_KINDS, WORKLOAD_KIND_LIST } from '../private/k8s';
-import { portNameProblem } from '../private/labels';
+
+/** A label expression as read (`{key, operator, values}`), validated by the model. */
+export interface RawExpression {
+  readonly key: string;
+  readonly operator: string;
+  readonly values?: string[];
+}
+
+/**
+ * What a workload or Service says about its pods, as read: raw data that `model/selection.ts` validates into a
+ * selection. `problem` when it cannot be read; `everyPod` for a cdk8s-plus selection of every pod.
+ */
+export interface RawSelection {
+  readonly problem?: string;
+  readonly everyPod?: boolean;
+  readonly labels?: { [key: string]: string };
+  readonly expressions?: RawExpression[];
+  /** How the selector is named in messages, e.g. `app/web selector`. */
+  readonly what?: string;
+  readonly namespace?: string;
+  /** `Deployment app/web`, `Service app/api`... */
+  readonly origin?: string;
+  /** A Service's ports: the protocol (default TCP) and the target port (a number, or a container port name). */
+  readonly servicePorts?: { readonly protocol?: string; readonly target: string | number }[];
+}
 
 /**
  * The pods of a workload (or, with `service`, of a Service) as a selection.
  */
-export function readWorkload(construct: IConstruct, service: boolean): ResolvedSelection {
-  const fail = (problem: string): ResolvedSelection => ({ selector: {}, description: '(invalid)', problems: [problem], everyPod: false });
+export function readWorkload(construct: IConstruct, service: boolean): RawSelection {
+  const fail = (problem: string): RawSelection => ({ problem });
   if (!construct || typeof construct !== 'object' || !(construct as any).node) {
     return fail(`${JSON.stringify(construct)} is not a construct: pass a cdk8s-plus workload or Service, or an ApiObject`);
   }
@@ -55,39 +77,20 @@ export function readWorkload(construct: IConstruct, service: boolean): ResolvedS
     return fail(`${path} is a ${kind}, which has no pods: pass a ${WORKLOAD_KIND_LIST} or Pod`);
   }
   const labels = selector?.matchLabels ?? undefined;
-  const expressions = (selector?.matchExpressions ?? []).map((e: any) => LabelExpression._of(e.key, e.operator, e.values));
+  const expressions: RawExpression[] = (selector?.matchExpressions ?? []).map((e: any) => ({ key: e.key, operator: e.operator, values: e.values }));
   if ((!labels || Object.keys(labels).length === 0) && expressions.length === 0) {
     return fail(`${path} (${kind}) selects its pods by ${from}, which are empty, so it would select every pod: give it labels (cdk8s-plus: select() with its pods' labels)`);
   }
-  const resolved = resolveLabels(labels, expressions, `${path} selector`);
-  return { ...resolved, namespace, origin: `${kind} ${path}` };
+  return { labels, expressions, what: `${path} selector`, namespace, origin: `${kind} ${path}` };
 }
 
-function serviceSelection(path: string, json: any, namespace: string | undefined): ResolvedSelection {
+function serviceSelection(path: string, json: any, namespace: string | undefined): RawSelection {
   const selector = json.spec?.selector ?? {};
   if (Object.keys(selector).length === 0) {
-    return {
-      selector: {},
-      description: '(invalid)',
-      problems: [`service ${path} has no pod selector: give it one (cdk8s-plus: the "selector" prop or select())`],
-      everyPod: false,
-    };
+    return { problem: `service ${path} has no pod selector: give it one (cdk8s-plus: the "selector" prop or select())` };
   }
-  const resolved = resolveLabels(selector, undefined, `service ${path} selector`);
-  const problems = [...resolved.problems];
-  const servicePorts: Port[] = [];
-  for (const p of json.spec?.ports ?? []) {
-    const protocol = (p.protocol ?? Protocol.TCP) as Protocol;
-    const target = p.targetPort ?? p.port;
-    if (typeof target === 'string' && !/^[0-9]+$/.test(target)) {
-      const named = portNameProblem(target);
-      if (named) problems.push(named);
-      servicePorts.push(Port.named(target, protocol));
-    } else {
-      servicePorts.push(Port.of({ protocol, port: Number(target) }));
-    }
-  }
-  return { ...resolved, problems, namespace, servicePorts, origin: `Service ${path}` };
+  const servicePorts = (json.spec?.ports ?? []).map((p: any) => ({ protocol: p.protocol, target: p.targetPort ?? p.port }));
+  return { labels: selector, expressions: [], what: `service ${path} selector`, namespace, servicePorts, origin: `Service ${path}` };
 }
 
 /**
@@ -96,16 +99,14 @@ function serviceSelection(path: string, json: any, namespace: string | undefined
  * policy peers, present in every major; a selector without it is refused rather than guessed. cdk8s-plus always puts
  * an empty label selector beside namespace names (`Namespaces.select({ names })`): that is one namespace by name.
  */
-function podSelectorSelection(path: string, selector: any): ResolvedSelection {
-  const fail = (problem: string): ResolvedSelection => ({ selector: {}, description: '(invalid)', problems: [problem], everyPod: false });
+function podSelectorSelection(path: string, selector: any): RawSelection {
+  const fail = (problem: string): RawSelection => ({ problem });
   const config = selector.toPodSelectorConfig();
   const kube = renderSelector(config?.labelSelector);
   if (kube === undefined) return fail(`${path}: this cdk8s-plus version's pod selector cannot be read: give the pods' labels with PodSelection.labels()`);
   const labels = kube.matchLabels ?? undefined;
-  const expressions = (kube.matchExpressions ?? []).map((e: any) => LabelExpression._of(e.key, e.operator, e.values));
-  const resolved = (!labels || Object.keys(labels).length === 0) && expressions.length === 0
-    ? { selector: {}, description: 'every pod', problems: [], everyPod: true }
-    : resolveLabels(labels, expressions, `${path} selector`);
+  const expressions: RawExpression[] = (kube.matchExpressions ?? []).map((e: any) => ({ key: e.key, operator: e.operator, values: e.values }));
+  const everyPod = (!labels || Object.keys(labels).length === 0) && expressions.length === 0;
   const names: string[] = config?.namespaces?.names ?? [];
   const nsSelector = config?.namespaces?.labelSelector ? renderSelector(config.namespaces.labelSelector) : undefined;
   const nsSelectorEmpty = !nsSelector || (Object.keys(nsSelector.matchLabels ?? {}).length === 0 && (nsSelector.matchExpressions ?? []).length === 0);
@@ -115,7 +116,8 @@ function podSelectorSelection(path: string, selector: any): ResolvedSelection {
       'declare one Tier per namespace, or, for pods the app does not own, use Peer.pods({ namespaces: { labels } })',
     );
   }
-  return { ...resolved, namespace: names[0], origin: `pod selector ${path}` };
+  const origin = `pod selector ${path}`;
+  return everyPod ? { everyPod: true, namespace: names[0], origin } : { labels, expressions, what: `${path} selector`, namespace: names[0], origin };
 }
 
 function renderSelector(labelSelector: any): { matchLabels?: any; matchExpressions?: any[] } | undefined {

@@ -1,7 +1,32 @@
 import { IConstruct } from 'constructs';
-import { PodSelectionOptions, ResolvedSelection, resolveLabels } from './selector';
-import { readWorkload } from '../interop/workload';
+import { Port, Protocol } from './port';
+import { LabelExpression, PodSelectionOptions, ResolvedSelection, resolveLabels } from './selector';
+import { RawSelection, readWorkload } from '../interop/workload';
 import { unknownKeyProblems } from '../private/keys';
+import { portNameProblem } from '../private/labels';
+
+/** Validates what interop read from a workload or Service into a selection (interop only reads). */
+function resolveRaw(raw: RawSelection): ResolvedSelection {
+  if (raw.problem !== undefined) return { selector: {}, description: '(invalid)', problems: [raw.problem], everyPod: false };
+  const where = { ...(raw.namespace !== undefined ? { namespace: raw.namespace } : {}), ...(raw.origin !== undefined ? { origin: raw.origin } : {}) };
+  if (raw.everyPod) return { selector: {}, description: 'every pod', problems: [], everyPod: true, ...where };
+  const expressions = (raw.expressions ?? []).map((e) => LabelExpression._of(e.key, e.operator, e.values));
+  const resolved = resolveLabels(raw.labels, expressions, raw.what ?? 'selector');
+  if (raw.servicePorts === undefined) return { ...resolved, ...where };
+  const problems = [...resolved.problems];
+  const servicePorts: Port[] = [];
+  for (const p of raw.servicePorts) {
+    const protocol = (p.protocol ?? Protocol.TCP) as Protocol;
+    if (typeof p.target === 'string' && !/^[0-9]+$/.test(p.target)) {
+      const named = portNameProblem(p.target);
+      if (named) problems.push(named);
+      servicePorts.push(Port.named(p.target, protocol));
+    } else {
+      servicePorts.push(Port.of({ protocol, port: Number(p.target) }));
+    }
+  }
+  return { ...resolved, problems, servicePorts, ...where };
+}
 
 /**
  * Which pods a tier, an allow list or a peer selects: labels, a workload, or a Service.
@@ -33,7 +58,7 @@ export class PodSelection {
    * The object is read when the app is synthesized, so `select()` calls made after this one count.
    */
   public static workload(workload: IConstruct): PodSelection {
-    return new PodSelection(() => readWorkload(workload, false), true);
+    return new PodSelection(() => resolveRaw(readWorkload(workload, false)), true);
   }
 
   /**
@@ -41,7 +66,7 @@ export class PodSelection {
    * ports as the default ports of flows to it.
    */
   public static service(service: IConstruct): PodSelection {
-    return new PodSelection(() => readWorkload(service, true), true);
+    return new PodSelection(() => resolveRaw(readWorkload(service, true)), true);
   }
 
   /**

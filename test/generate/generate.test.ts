@@ -45,6 +45,8 @@ describe('generate', () => {
   });
 
   test('main.ts type-checks under strict, runs, and synthesizes what the command proved', () => {
+    // Inside the checkout, so that main.ts resolves cdk8s and constructs from its node_modules.
+    fs.mkdirSync(path.join(ROOT, 'test-reports'), { recursive: true });
     const out = fs.mkdtempSync(path.join(ROOT, 'test-reports', 'generate-'));
     try {
       expect(run(['generate', flows, cluster, '--out', out]).code).toBe(0);
