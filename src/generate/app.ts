@@ -21,6 +21,7 @@ export function buildApp(plan: Plan, app: App = new App()): App {
   const end = (e: PlanEnd): IPeer => {
     if ('tier' in e) return tiers.get(e.tier.variable)!;
     if ('pods' in e) return Peer.pods({ namespaceName: e.pods.namespace, pods: PodSelection.labels({ ...e.pods.labels }) });
+    if ('preset' in e) return e.preset === 'kubeDns' ? Peer.kubeDns() : e.preset === 'ingressController' ? Peer.ingressController() : Peer.prometheus();
     return Peer.cidr(e.cidr);
   };
   const charts = new Map<string, Chart>();

@@ -4,6 +4,7 @@
  * as a cdk8s app in TypeScript, and app.ts builds the very same constructs in this process, so the command can prove
  * its own output by replaying the flows against it.
  */
+import { Cidr, cidrContainsIp, formatIp, parseIp } from '../private/cidr';
 import { ReplayConnection } from '../replay/api';
 import { Cluster, Endpoint } from '../semantics/model';
 
@@ -35,9 +36,18 @@ export interface PlanTier {
 }
 
 /** One end of a flow. */
+/** The presets a foreign group is written as when it fits one: its namespace, and the preset's labels among its own. */
+export const PRESETS: readonly { readonly call: string; readonly namespace: string; readonly labels: { readonly [key: string]: string } }[] = [
+  { call: 'kubeDns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+  { call: 'ingressController', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+  { call: 'prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } },
+];
+
 export type PlanEnd = { readonly tier: PlanTier }
 | { readonly pods: { readonly namespace: string; readonly labels: { readonly [key: string]: string } } }
-| { readonly cidr: string };
+| { readonly preset: string }
+/** `names`: the DNS names the flows saw for the address (`destination_names`), for a comment. */
+| { readonly cidr: string; readonly names?: readonly string[] };
 
 export interface PlanPort {
   readonly protocol: string;
@@ -72,6 +82,10 @@ export interface PlanOptions {
   readonly namespaces?: readonly string[];
   /** Write the connections seen only as policy drops too. */
   readonly includeDropped?: boolean;
+  /** Blocks the user names: an address inside one is written as the block (the first that holds it). */
+  readonly externalBlocks?: readonly Cidr[];
+  /** Aggregate the other IPv4 addresses into blocks of this prefix length (opt-in; IPv6 addresses stay /128). */
+  readonly aggregate?: number;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -120,15 +134,30 @@ export function planIntents(cluster: Cluster, connections: readonly ReplayConnec
     .sort((a, b) => cmp(groupKey(a), groupKey(b)) || cmp(a.id, b.id));
   for (const e of pods) tierOf(e);
 
-  const endOf = (id: string): PlanEnd | string => {
+  const addressOf = (id: string, names: readonly string[] | undefined): PlanEnd => {
+    const ip = parseIp(id)!;
+    const block = (options.externalBlocks ?? []).find((b) => cidrContainsIp(b, ip));
+    if (block) return { cidr: block.text };
+    if (options.aggregate !== undefined && ip.family === 4) {
+      const shift = BigInt(32 - options.aggregate);
+      return { cidr: `${formatIp(4, (ip.value >> shift) << shift)}/${options.aggregate}` };
+    }
+    return { cidr: `${id}/${ip.family === 4 ? 32 : 128}`, ...(names && names.length > 0 ? { names } : {}) };
+  };
+  const endOf = (id: string, names?: readonly string[]): PlanEnd | string => {
     const e = byId.get(id);
-    if (!e) return { cidr: id.includes(':') ? `${id}/128` : `${id}/32` };
+    if (!e) return addressOf(id, names);
     if (owned.has(e.namespace)) return tierOf(e) ? { tier: tierOf(e)! } : `${id} has no labels but volatile ones`;
     const labels = stableLabels(e);
     if (Object.keys(labels).length === 0) return `${id} has no labels but volatile ones`;
+    const preset = PRESETS.find((p) => p.namespace === e.namespace && Object.entries(p.labels).every(([k, v]) => labels[k] === v));
+    if (preset) return { preset: preset.call };
     return { pods: { namespace: e.namespace, labels } };
   };
   const flows = new Map<string, { source: PlanEnd; destination: PlanEnd; ports: Map<string, PlanPort>; chart: string }>();
+  const mergeNames = (a: PlanEnd, b: PlanEnd): PlanEnd => ('cidr' in a && 'cidr' in b && (a.names || b.names)
+    ? { cidr: a.cidr, names: [...new Set([...(a.names ?? []), ...(b.names ?? [])])].sort(cmp) }
+    : a);
   let written = 0;
   for (const c of decidable) {
     const what = `${c.source} -> ${c.destination} ${c.protocol}/${c.port}`;
@@ -136,10 +165,15 @@ export function planIntents(cluster: Cluster, connections: readonly ReplayConnec
       notWritten.push(`denied attempt (seen only as a policy drop): ${what}`);
       continue;
     }
-    const source = endOf(c.source);
-    const destination = endOf(c.destination);
+    const source = endOf(c.source, c.sourceNames);
+    const destination = endOf(c.destination, c.destinationNames);
     if (typeof source === 'string' || typeof destination === 'string') {
       notWritten.push(`${what}: ${typeof source === 'string' ? source : destination}`);
+      continue;
+    }
+    // DNS to the cluster DNS is the ZeroTrustNamespace's own carve-out: no flow needed.
+    if ('preset' in destination && destination.preset === 'kubeDns' && c.port === 53 && (c.protocol === 'UDP' || c.protocol === 'TCP')) {
+      notWritten.push(`DNS, allowed by the ZeroTrustNamespace's DNS carve-out: ${what}`);
       continue;
     }
     const chart = 'tier' in destination ? destination.tier.namespace : 'tier' in source ? source.tier.namespace : undefined;
@@ -149,6 +183,7 @@ export function planIntents(cluster: Cluster, connections: readonly ReplayConnec
     const key = `${chart}\u0000${endKey(source)}\u0000${endKey(destination)}`;
     let flow = flows.get(key);
     if (!flow) flows.set(key, (flow = { source, destination, ports: new Map(), chart }));
+    else flow.source = mergeNames(flow.source, source), flow.destination = mergeNames(flow.destination, destination);
     flow.ports.set(`${c.protocol}/${c.port}`, { protocol: c.protocol, port: c.port, ...(name !== undefined ? { name } : {}) });
     written++;
   }
@@ -175,6 +210,7 @@ export function planIntents(cluster: Cluster, connections: readonly ReplayConnec
 function endKey(e: PlanEnd): string {
   if ('tier' in e) return `1 ${e.tier.namespace}/${e.tier.id}`;
   if ('pods' in e) return `2 ${e.pods.namespace}/${JSON.stringify(e.pods.labels)}`;
+  if ('preset' in e) return `2 preset ${e.preset}`;
   return `3 ${e.cidr}`;
 }
 

@@ -22,6 +22,7 @@ function portText(p: PlanPort): string {
 function endText(e: PlanEnd): string {
   if ('tier' in e) return e.tier.variable;
   if ('pods' in e) return `Peer.pods({ namespaceName: ${lit(e.pods.namespace)}, pods: PodSelection.labels(${labelsText(e.pods.labels)}) })`;
+  if ('preset' in e) return `Peer.${e.preset}()`;
   return `Peer.cidr(${lit(e.cidr)})`;
 }
 
@@ -58,6 +59,8 @@ export function renderApp(plan: Plan, header: readonly string[]): string {
     if (flows.length === 0) return;
     lines.push('', `// the flows into (or out of) namespace ${ns}, as recorded`, `new TierAccess(chart${k}, 'flows', {`, '  flows: [');
     for (const f of flows) {
+      const names = [f.source, f.destination].flatMap((e) => ('cidr' in e ? e.names ?? [] : []));
+      if (names.length > 0) lines.push(`    // ${names.join(', ')}`);
       lines.push(`    { source: ${endText(f.source)}, destination: ${endText(f.destination)}, ports: [${f.ports.map(portText).join(', ')}] },`);
     }
     lines.push('  ],', '});');

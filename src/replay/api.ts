@@ -29,6 +29,10 @@ export interface ReplayConnection {
   readonly firstSeen?: string;
   /** The latest `time` of those lines. */
   readonly lastSeen?: string;
+  /** For an address end: the DNS names the flows saw for it (`source_names`, `destination_names`), sorted, at most 10. */
+  readonly sourceNames?: string[];
+  /** As `sourceNames`, for the destination. */
+  readonly destinationNames?: string[];
   /** For a denied connection: which policies isolate each side, and the side no rule allows (the `explain` text). */
   readonly explanation?: string;
 }

@@ -17,6 +17,8 @@ export interface FlowEnd {
   readonly podName?: string;
   /** `k8s:app=web`, `reserved:world`, `cidr:10.0.0.0/8`... */
   readonly labels: readonly string[];
+  /** DNS names the IP had (`source_names` / `destination_names`), those that are DNS names. */
+  readonly names?: readonly string[];
   readonly identity?: number;
 }
 
@@ -97,7 +99,16 @@ const enumName = (x: unknown, names: readonly string[]): string | undefined => {
   return typeof x === 'number' ? names[x] : undefined;
 };
 
-function endOf(x: unknown, ip: unknown, port: unknown): FlowEnd {
+/** A DNS name as the output may repeat it (letters, digits, dashes, dots, a leading `*.`). */
+const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}\.?$/;
+
+function namesOf(x: unknown): string[] | undefined {
+  if (!Array.isArray(x)) return undefined;
+  const names = x.filter((n): n is string => typeof n === 'string' && n.length <= 253 && DNS_NAME.test(n));
+  return names.length > 0 ? names : undefined;
+}
+
+function endOf(x: unknown, ip: unknown, port: unknown, names?: unknown): FlowEnd {
   const labels = field(x, 'labels');
   const end: { -readonly [K in keyof FlowEnd]: FlowEnd[K] } = {
     labels: !Array.isArray(labels) ? [] : labels.every((l) => typeof l === 'string') ? labels : labels.filter((l): l is string => typeof l === 'string'),
@@ -111,6 +122,8 @@ function endOf(x: unknown, ip: unknown, port: unknown): FlowEnd {
   if (pod) end.podName = pod;
   const identity = num(field(x, 'identity'));
   if (identity !== undefined) end.identity = identity;
+  const dns = namesOf(names);
+  if (dns) end.names = dns;
   return end;
 }
 
@@ -171,8 +184,8 @@ export function parseFlowLine(line: string): FlowLine {
   if (!known && !(outcome === 'denied' || (protocol === 'TCP' && syn && !ack))) return skip(SKIP.unattributable);
 
   const ipField = field(flow, 'IP');
-  const source = endOf(field(flow, 'source'), field(ipField, 'source'), field(transport, 'source_port'));
-  const destination = endOf(field(flow, 'destination'), field(ipField, 'destination'), field(transport, 'destination_port'));
+  const source = endOf(field(flow, 'source'), field(ipField, 'source'), field(transport, 'source_port'), field(flow, 'source_names'));
+  const destination = endOf(field(flow, 'destination'), field(ipField, 'destination'), field(transport, 'destination_port'), field(flow, 'destination_names'));
   if (source.ip === undefined || destination.ip === undefined) return skip(SKIP.noAddress);
   if (destination.port === undefined || destination.port < 1 || destination.port > 65535) return skip(SKIP.noPort);
   return { attempt: { initiator: source, responder: destination, protocol, port: destination.port, outcome, verdict, time, node }, node, time };

@@ -43,6 +43,8 @@ interface Observed {
   last?: string;
   firstKey: number;
   lastKey: number;
+  sourceNames?: Set<string>;
+  destinationNames?: Set<string>;
 }
 
 /** Reads lines one at a time; `report()` judges what was read. */
@@ -112,6 +114,8 @@ export class Replayer {
       byPort.set(key, o);
     }
     o.flows++;
+    if (!from.endpoint && a.initiator.names) o.sourceNames = addNames(o.sourceNames, a.initiator.names);
+    if (!to.endpoint && a.responder.names) o.destinationNames = addNames(o.destinationNames, a.responder.names);
     if (a.outcome === 'worked') o.worked = true;
     else o.dropped = true;
     if (time !== undefined) {
@@ -193,6 +197,8 @@ export class Replayer {
       flows: o.flows,
       ...(o.first !== undefined ? { firstSeen: o.first } : {}),
       ...(o.last !== undefined ? { lastSeen: o.last } : {}),
+      ...(o.sourceNames ? { sourceNames: [...o.sourceNames].sort() } : {}),
+      ...(o.destinationNames ? { destinationNames: [...o.destinationNames].sort() } : {}),
     };
     const reason = o.from.undecidable ?? o.to.undecidable;
     if (reason !== undefined) return { ...base, verdict: 'undecidable', reason };
@@ -246,6 +252,13 @@ export class Replayer {
     });
     return out;
   }
+}
+
+/** At most 10 names per end: enough for a comment, bounded memory. */
+function addNames(set: Set<string> | undefined, names: readonly string[]): Set<string> {
+  const out = set ?? new Set<string>();
+  for (const n of names) if (out.size < 10) out.add(n.toLowerCase());
+  return out;
 }
 
 function targetOf(end: ResolvedEnd): Target {

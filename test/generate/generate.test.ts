@@ -123,3 +123,50 @@ describe('generate, then replay: no break on random recorded sets', () => {
     }), { numRuns: 60 });
   });
 });
+
+describe('generate: presets, outside addresses and their names', () => {
+  const objects = [
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] }, status: { podIP: '10.0.0.1' } },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ctrl', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { podIP: '10.0.0.2' } },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] }] }, status: { podIP: '10.0.0.3' } },
+  ];
+  const web = { ip: '10.0.0.1', namespace: 'shop', pod: 'web' };
+  const lines = [
+    flowLine({ ip: '10.0.0.2', namespace: 'ingress-nginx', pod: 'ctrl' }, { ...web, port: 8080 }, { isReply: false }),
+    flowLine(web, { ip: '10.0.0.3', namespace: 'kube-system', pod: 'coredns', port: 53 }, { protocol: 'UDP', isReply: false }),
+    flowLine(web, { ip: '203.0.113.9', port: 443, labels: ['reserved:world'] }, { isReply: false }),
+    flowLine(web, { ip: '203.0.113.10', port: 443, labels: ['reserved:world'] }, { isReply: false }),
+  ];
+  // destination_names, as the DNS proxy cache fills them.
+  const named = lines.map((l) => (l.includes('203.0.113.9') ? l.replace('"Summary"', '"destination_names":["api.example.com"],"Summary"') : l)).join('\n');
+  const reach = Reachability.fromObjects(objects);
+  const recorded = reach.replay(named);
+
+  test('pods a preset fits are written as the preset; DNS to the cluster DNS is left to the ZeroTrustNamespace', () => {
+    // By default every observed namespace but kube-system is owned (ingress-nginx too): own shop alone.
+    expect(planIntents(reach._cluster(), recorded.connections).namespaces).toEqual(['ingress-nginx', 'shop']);
+    const plan = planIntents(reach._cluster(), recorded.connections, { namespaces: ['shop'] });
+    const text = renderApp(plan, []);
+    expect(text).toContain("{ source: Peer.ingressController(), destination: shopWeb, ports: [Port.named('http')] },");
+    expect(text).not.toMatch(/kubeDns/);
+    expect(plan.notWritten).toContain('DNS, allowed by the ZeroTrustNamespace\'s DNS carve-out: shop/web -> kube-system/coredns UDP/53');
+    expect(proofOf(objects, buildApp(plan), named).breaks).toEqual([]);
+  });
+
+  test('outside addresses: one /32 each, commented with the names the flows saw; --external-blocks and --aggregate group them', () => {
+    expect(recorded.connections.find((c) => c.destination === '203.0.113.9')!.destinationNames).toEqual(['api.example.com']);
+    const each = renderApp(planIntents(reach._cluster(), recorded.connections), []);
+    expect(each).toContain("    // api.example.com\n    { source: shopWeb, destination: Peer.cidr('203.0.113.9/32'), ports: [Port.tcp(443)] },");
+    expect(each).toContain("{ source: shopWeb, destination: Peer.cidr('203.0.113.10/32'), ports: [Port.tcp(443)] },");
+    const blocks = planIntents(reach._cluster(), recorded.connections, { externalBlocks: [{ family: 4, network: 0xcb007100n, prefix: 24, hostBitsSet: false, text: '203.0.113.0/24' } as any] });
+    expect(blocks.flows.filter((f) => 'cidr' in f.destination).map((f) => (f.destination as any).cidr)).toEqual(['203.0.113.0/24']);
+    const aggregated = planIntents(reach._cluster(), recorded.connections, { aggregate: 16 });
+    expect(aggregated.flows.filter((f) => 'cidr' in f.destination).map((f) => (f.destination as any).cidr)).toEqual(['203.0.0.0/16']);
+    expect(proofOf(objects, buildApp(aggregated), named).breaks).toEqual([]);
+  });
+
+  test('a name that is not a DNS name is not repeated', () => {
+    const hostile = lines[2].replace('"Summary"', '"destination_names":["x\\n// injected", "ok.example"],"Summary"');
+    expect(reach.replay(hostile).connections[0].destinationNames).toEqual(['ok.example']);
+  });
+});

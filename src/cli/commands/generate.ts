@@ -5,6 +5,7 @@ import { planIntents } from '../../generate/plan';
 import { renderApp } from '../../generate/render';
 import { SourcedObject } from '../../manifests/decode';
 import { forEachLineOf } from '../../manifests/line-files';
+import { parseCidr } from '../../private/cidr';
 import { Reachability } from '../../reachability/reachability';
 import { Replayer } from '../../replay/replay';
 import { InvalidManifestsError } from '../../semantics/model';
@@ -19,12 +20,15 @@ export const generateCommand: Command = {
   name: 'generate',
   summary: 'write a cdk8s app of intents (ZeroTrustNamespace, Tier, TierAccess) from recorded flows, proven by replay',
   help: `Usage: cdk8s-netpol generate FLOWS MANIFESTS... --out DIR [--namespace NS]... [--include-dropped]
+       [--external-blocks CIDR,...] [--aggregate PREFIX]
 
 Write DIR/main.ts: a complete cdk8s app in cdk8s-netpol's vocabulary that allows the connections recorded in
 FLOWS (a Hubble export, as replay reads it) and nothing the namespaces' default-deny does not: a
 ZeroTrustNamespace per owned namespace, a Tier per group of pods (their labels without pod-template-hash and
 the other per-rollout labels), TierAccess flows, Peers for pods of other namespaces and /32 (/128) blocks for
-addresses outside the cluster, ports by the destination's container port name where it declares one. Then
+addresses outside the cluster (commented with the DNS names the flows saw), presets (Peer.kubeDns(),
+Peer.ingressController(), Peer.prometheus()) for the pods they fit, ports by the destination's container port
+name where it declares one. Then
 prove it: the flows are replayed against what main.ts synthesizes, and the breaks (none, unless a connection
 could not be written) and what it allows beyond the recorded connections are printed.
 
@@ -38,6 +42,11 @@ Options:
                        recorded connection, except kube-system. Pods elsewhere become Peers
   --include-dropped    write the connections seen only as policy drops too (by default they are listed in
                        the header as denied attempts, not written)
+  --external-blocks CIDR,...
+                       blocks you name (repeatable or comma-separated): an outside address inside one is
+                       written as the block, not as its own /32
+  --aggregate PREFIX   opt-in: write the other outside IPv4 addresses as their /PREFIX blocks (1-32);
+                       IPv6 addresses stay /128
 ${IGNORE_HELP}
   -h, --help           show this help
 
@@ -52,6 +61,8 @@ Exit status: 0 written, 2 invalid input or usage.
       'out': { value: true },
       'namespace': { value: true, repeatable: true },
       'include-dropped': { value: false },
+      'external-blocks': { value: true, repeatable: true },
+      'aggregate': { value: true },
       'ignore': { value: true, repeatable: true },
       'help': { value: false, alias: 'h' },
     });
@@ -63,6 +74,16 @@ Exit status: 0 written, 2 invalid input or usage.
     if (out === undefined) throw new UsageError('--out DIR is required: where main.ts is written');
     if (parsed.positionals.length < 2) throw new UsageError('give the flow export first, then the cluster\'s objects (kubectl get ns,nodes,pods -A -o yaml)');
     const [flows, ...manifests] = parsed.positionals;
+    const externalBlocks = (parsed.lists.get('external-blocks') ?? []).flatMap((v) => v.split(',')).map((t) => t.trim()).filter((t) => t !== '').map((t) => {
+      const c = parseCidr(t);
+      if (!c || c.hostBitsSet) throw new UsageError(`--external-blocks ${t}: not a CIDR block${c ? ` (host bits set: write ${c.text})` : ''}; e.g. 203.0.113.0/24`);
+      return c;
+    });
+    const aggregateText = parsed.values.get('aggregate');
+    const aggregate = aggregateText === undefined ? undefined : Number(aggregateText);
+    if (aggregate !== undefined && !(Number.isInteger(aggregate) && aggregate >= 1 && aggregate <= 32 && /^[0-9]+$/.test(aggregateText!))) {
+      throw new UsageError(`--aggregate ${aggregateText}: give an IPv4 prefix length from 1 to 32, e.g. 24`);
+    }
     if (flows === '-' || manifests.includes('-')) throw new UsageError('generate reads the flows twice (once to write, once to prove): give files, not stdin');
     const { objects, problems } = readInput(manifests, io, { ignore: parsed.lists.get('ignore') ?? [] });
     const observed = Reachability._load(objects, problems);
@@ -76,6 +97,8 @@ Exit status: 0 written, 2 invalid input or usage.
     const plan = planIntents(observed._cluster(), recorded.connections, {
       ...(parsed.lists.has('namespace') ? { namespaces: parsed.lists.get('namespace') } : {}),
       includeDropped: parsed.switches.has('include-dropped'),
+      externalBlocks,
+      ...(aggregate !== undefined ? { aggregate } : {}),
     });
     const owned = new Set(plan.namespaces);
     const unseen = recorded.coverage.neverSeen.filter((id) => owned.has(id.slice(0, id.indexOf('/'))));
