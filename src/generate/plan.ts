@@ -117,7 +117,7 @@ export function planIntents(cluster: Cluster, connections: readonly ReplayConnec
     if (existing) return existing;
     const labels = stableLabels(e);
     if (Object.keys(labels).length === 0) return undefined;
-    const base = constructId(NAME_LABELS.map((k) => labels[k]).find((v) => v !== undefined) ?? e.name);
+    const base = constructId(workloadName(e) ?? NAME_LABELS.map((k) => labels[k]).find((v) => v !== undefined) ?? e.name);
     let id = base;
     for (let k = 2; used.has(`${e.namespace}/${id}`); k++) id = `${base}-${k}`;
     used.add(`${e.namespace}/${id}`);
@@ -204,6 +204,19 @@ export function planIntents(cluster: Cluster, connections: readonly ReplayConnec
     notWritten: [...new Set(notWritten)].sort(cmp),
     written,
   };
+}
+
+/**
+ * The workload that owns a pod, by its controller: a ReplicaSet's Deployment (its name without the
+ * `-<pod-template-hash>` suffix), a Job's CronJob (without the `-<schedule time>` suffix), else the controller itself.
+ */
+export function workloadName(e: Endpoint): string | undefined {
+  const o = e.owner;
+  if (!o) return undefined;
+  const hash = e.labels.get('pod-template-hash');
+  if (o.kind === 'ReplicaSet' && hash !== undefined && o.name.endsWith(`-${hash}`)) return o.name.slice(0, -hash.length - 1);
+  if (o.kind === 'Job' && /-[0-9]{8,}$/.test(o.name)) return o.name.replace(/-[0-9]{8,}$/, '');
+  return o.name;
 }
 
 /** A stable text for an end, for sorting and merging flows. */

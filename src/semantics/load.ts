@@ -245,6 +245,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
       endpointOwner.set(id, kindName);
       const hostNetwork = isPlainObject(podSpec) && podSpec.hostNetwork === true;
       const references = readReferences(podSpec);
+      const controller = kindName === 'Pod' ? controllerOf(record.metadata) : undefined;
       // Declared as a stand-in for pods the repository does not deploy (docs/cli.md).
       const annotations = isPlainObject(record.metadata) && isPlainObject(record.metadata.annotations) ? record.metadata.annotations : {};
       const standIn = annotations[STAND_IN_ANNOTATION];
@@ -260,6 +261,7 @@ export function loadCluster(input: readonly SourcedObject[]): LoadResult {
         hostNetwork,
         replicas: replicasOf(record, kindName),
         ...(references.length > 0 ? { references } : {}),
+        ...(controller ? { owner: controller } : {}),
         ...(typeof standIn === 'string' ? { declaredStandIn: `declared in ${o.source}: ${quote(standIn, MAX_FREE_TEXT)}` } : {}),
       });
     }
@@ -774,4 +776,14 @@ function parsePort(rawPort: unknown, path: string, bad: Report): PolicyPort | un
 /** Convenience for tests and the facade: the selector of a policy or peer as canonical text. */
 export function selectorText(s: Selector | undefined): string {
   return s ? s.text : '(none)';
+}
+
+/** The controller of an object (`ownerReferences` with `controller: true`), when kind and name are well formed. */
+function controllerOf(metadata: unknown): { kind: string; name: string } | undefined {
+  const refs = isPlainObject(metadata) ? metadata.ownerReferences : undefined;
+  if (!Array.isArray(refs)) return undefined;
+  const ref = refs.find((r) => isPlainObject(r) && r.controller === true);
+  if (!isPlainObject(ref) || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
+  if (!/^[A-Z][A-Za-z0-9]{0,62}$/.test(ref.kind) || dns1123SubdomainProblem(ref.name) !== undefined) return undefined;
+  return { kind: ref.kind, name: ref.name };
 }

@@ -91,6 +91,11 @@ export interface Endpoint {
    * not deploy. `declared in <source>: "<annotation value>"`. Lint does not judge it as the app's own.
    */
   readonly declaredStandIn?: string;
+  /**
+   * A Pod's controller (`metadata.ownerReferences` entry with `controller: true`), as `{kind, name}`, when its name
+   * is a valid object name: what created the pod (a ReplicaSet `web-5d8f9c`, a StatefulSet, a Job...).
+   */
+  readonly owner?: { readonly kind: string; readonly name: string };
 }
 
 export interface ServicePort {

@@ -107,10 +107,16 @@ export function planStandIns(clusters: readonly Cluster[], requests: readonly Pe
     if (seen.has(key)) continue;
     seen.add(key);
     if (clusters.every((_, k) => holds(k, r))) continue;
-    // A stand-in already planned may be one of its pods.
-    const inNamespace = (st: StandIn) => (r.namespace !== undefined ? st.namespace.name === r.namespace
-      : r.namespaceSelector === undefined || selectorMatches(r.namespaceSelector, st.namespace.labels));
-    if ([...planned.values()].some((st) => inNamespace(st) && selectorMatches(r.podSelector, st.endpoint.labels))) continue;
+    // A stand-in already planned may be one of its pods, if it is in every input: its namespace has the labels
+    // an input declares for it there (the stand-in's own where none does), so a planned stand-in may match the peer in
+    // one input and not in the other (then this peer gets its own, and planning again adds nothing: idempotent).
+    const everywhere = (st: StandIn) => selectorMatches(r.podSelector, st.endpoint.labels) && clusters.every((c) => {
+      if (r.namespace !== undefined) return st.namespace.name === r.namespace;
+      const declared = c.namespaces.get(st.namespace.name);
+      const labels = declared?.declared ? declared.labels : st.namespace.labels;
+      return r.namespaceSelector === undefined || selectorMatches(r.namespaceSelector, labels);
+    });
+    if ([...planned.values()].some(everywhere)) continue;
     const s = standInFor(r, namespaceOf, occupied, allNamespaces);
     if (!s || planned.has(s.endpoint.id)) continue;
     planned.set(s.endpoint.id, s);

@@ -221,11 +221,10 @@ describe('diff over the outside world, address by address', () => {
   test('with ClusterNetworkPolicy networks too, every added or removed block agrees with the direct evaluator', () => {
     const cnps = fc.array(cnpArb, { maxLength: 2 });
     fc.assert(fc.property(addressClusterArb, fc.array(addressPolicyArb, { maxLength: 2 }), cnps, cnps, (a, policies, xa, xb) => {
-      const [ca, cb] = withSharedStandIns(
-        Reachability.fromObjects([...objectsOf(a), ...cnpObjects(xa)])._cluster(),
-        Reachability.fromObjects([...objectsOf({ pods: a.pods, policies }), ...cnpObjects(xb)])._cluster(),
-      );
-      const d = diffClusters(ca, cb);
+      const rawA = Reachability.fromObjects([...objectsOf(a), ...cnpObjects(xa)])._cluster();
+      const rawB = Reachability.fromObjects([...objectsOf({ pods: a.pods, policies }), ...cnpObjects(xb)])._cluster();
+      const [ca, cb] = withSharedStandIns(rawA, rawB);
+      const d = diffClusters(rawA, rawB);
       expect([...outsideRows(d.added)].sort()).toEqual([...evaluatedRows(cb, ca)].sort());
       expect([...outsideRows(d.removed)].sort()).toEqual([...evaluatedRows(ca, cb)].sort());
     }), { numRuns: 60 });
@@ -234,8 +233,9 @@ describe('diff over the outside world, address by address', () => {
   test('every address the newer input opens to or from a pod is added, and every added block is opened at every address', () => {
     fc.assert(fc.property(addressClusterArb, fc.array(addressPolicyArb, { maxLength: 3 }), (a, policies) => {
       const b = { pods: a.pods, policies };
-      const [ca, cb] = withSharedStandIns(clusterOf(a), clusterOf(b));
-      const d = diffClusters(ca, cb);
+      const [rawA, rawB] = [clusterOf(a), clusterOf(b)];
+      const [ca, cb] = withSharedStandIns(rawA, rawB);
+      const d = diffClusters(rawA, rawB);
       expect([...outsideRows(d.added)].sort()).toEqual([...evaluatedRows(cb, ca)].sort());
       expect([...outsideRows(d.removed)].sort()).toEqual([...evaluatedRows(ca, cb)].sort());
     }), { numRuns: 100 });

@@ -170,3 +170,36 @@ describe('generate: presets, outside addresses and their names', () => {
     expect(reach.replay(hostile).connections[0].destinationNames).toEqual(['ok.example']);
   });
 });
+
+describe('generate: groups', () => {
+  const owned = (name: string, labels: { [k: string]: string }, owner: { kind: string; name: string }, ip: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'shop', labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: 'u', controller: true }] },
+    spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] },
+    status: { podIP: ip },
+  });
+  test('replicas are one tier, selected without per-rollout labels and named after their workload', () => {
+    const objects = [
+      owned('storefront-5d8f9c-abcde', { 'app': 'web', 'pod-template-hash': '5d8f9c' }, { kind: 'ReplicaSet', name: 'storefront-5d8f9c' }, '10.0.0.1'),
+      owned('storefront-5d8f9c-fghij', { 'app': 'web', 'pod-template-hash': '5d8f9c' }, { kind: 'ReplicaSet', name: 'storefront-5d8f9c' }, '10.0.0.2'),
+      owned('orders-0', { 'app': 'orders', 'statefulset.kubernetes.io/pod-name': 'orders-0', 'controller-revision-hash': 'orders-7c9' }, { kind: 'StatefulSet', name: 'orders' }, '10.0.0.3'),
+      owned('report-29001234-x1', { 'app': 'report', 'job-name': 'report-29001234', 'batch.kubernetes.io/job-name': 'report-29001234' }, { kind: 'Job', name: 'report-29001234' }, '10.0.0.4'),
+    ];
+    const end = (name: string, ip: string, port?: number) => ({ ip, namespace: 'shop', pod: name, ...(port ? { port } : {}) });
+    const lines = [
+      flowLine(end('storefront-5d8f9c-abcde', '10.0.0.1'), end('orders-0', '10.0.0.3', 8080), { isReply: false }),
+      flowLine(end('storefront-5d8f9c-fghij', '10.0.0.2'), end('orders-0', '10.0.0.3', 8080), { isReply: false }),
+      flowLine(end('report-29001234-x1', '10.0.0.4'), end('orders-0', '10.0.0.3', 8080), { isReply: false }),
+    ].join('\n');
+    const reach = Reachability.fromObjects(objects);
+    const plan = planIntents(reach._cluster(), reach.replay(lines).connections);
+    expect(plan.tiers.map((t) => `${t.id} ${JSON.stringify(t.labels)}`)).toEqual([
+      'orders {"app":"orders"}',
+      'report {"app":"report"}',
+      'storefront {"app":"web"}',
+    ]);
+    expect(plan.flows).toHaveLength(2);
+    expect(proofOf(objects, buildApp(plan), lines).breaks).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { namespace, pod, policy } from './util';
 import { ConnectionDiff, Peer, PodSelection, Port, Reachability, Tier, ZeroTrustNamespace } from '../../src';
 import { ConnectionAnalysis } from '../../src/analysis/connections';
+import { withSharedStandIns } from '../../src/semantics/stand-ins';
 import { lintJson, ruleIds } from '../lint/util';
 import { addPod, newChart } from '../util/synth';
 
@@ -204,5 +205,28 @@ describe('pods declared as stand-ins (cdk8s-netpol.dev/stand-in)', () => {
     const c = reach.connections().find((x) => x.source === 'shop/web' && x.destination === 'streaming/events-kafka-0')!;
     expect(c.text).toBe('shop/web -> streaming/events-kafka-0: TCP/9092 UDP/53');
     expect(c.destinationStandIn).toBe('declared in objects[4]: "Kafka brokers"');
+  });
+});
+
+describe('stand-ins of two inputs', () => {
+  test('a stand-in that fits a peer in one input only does not stand for it in the other', () => {
+    // fast-check found it: ns2 is env=a before and env=b after; the subject stand-in of ns2 matched the newer input's
+    // peer "namespaces env=a" only in the older input, so the newer input had no pod of that peer at all.
+    const older = Reachability.fromObjects([
+      namespace('ns2', { env: 'a' }),
+      pod('ns1/p0'),
+      policy('ns2/np0', { podSelector: {} }),
+    ])._cluster();
+    const newer = Reachability.fromObjects([
+      namespace('ns2', { env: 'b' }),
+      pod('ns1/p0'),
+      policy('ns1/np0', { podSelector: {}, egress: [{ to: [{ namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['a'] }] } }] }] }),
+    ])._cluster();
+    const [a, b] = withSharedStandIns(older, newer);
+    const ids = (c: any) => c.endpoints.map((e: any) => e.id);
+    expect(ids(a)).toEqual(['ns1/p0', 'ns2/stand-in', 'stand-in[env=a]/stand-in']);
+    const [a2, b2] = withSharedStandIns(a, b);
+    expect(ids(a2)).toEqual(ids(a));
+    expect(ids(b2)).toEqual(ids(b));
   });
 });
