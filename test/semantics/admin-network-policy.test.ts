@@ -6,7 +6,7 @@
  */
 import * as fc from 'fast-check';
 import { clusterArb, clusterPolicyArb, QUERIES } from './arbitraries';
-import { clusterPolicy, namespace, pod, policy } from './util';
+import { clusterPolicy, inTeam, namespace, pod, policy, team } from './util';
 import { Port, Reachability } from '../../src';
 import { InvalidManifestsError } from '../../src/semantics/model';
 
@@ -14,8 +14,6 @@ const V1ALPHA1 = 'policy.networking.k8s.io/v1alpha1';
 const anp = (name: string, spec: any) => ({ apiVersion: V1ALPHA1, kind: 'AdminNetworkPolicy', metadata: { name }, spec });
 const banp = (spec: any, name = 'default') => ({ apiVersion: V1ALPHA1, kind: 'BaselineAdminNetworkPolicy', metadata: { name }, spec });
 
-const team = (t: string) => ({ matchLabels: { team: t } });
-const inTeam = (t: string) => ({ namespaces: team(t) });
 
 /** north and south are the app's; east belongs to another team and is in no policy of the app. */
 const CLUSTER = [

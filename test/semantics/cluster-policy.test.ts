@@ -3,11 +3,9 @@
  * conformance suite (admin and baseline tiers: ingress/egress rules per protocol, Pass, priorities, the
  * Admin / NetworkPolicy / Baseline integration, inline CIDRs, named ports); the fixtures are our own.
  */
-import { clusterPolicy, namespace, pod, policy } from './util';
+import { clusterPolicy, inTeam, namespace, pod, policy, team } from './util';
 import { Port, Reachability } from '../../src';
 
-const team = (t: string) => ({ matchLabels: { team: t } });
-const inTeam = (t: string) => ({ namespaces: team(t) });
 
 /** Two namespaces of pods that serve web (TCP 80), 8080, dns (UDP 53) and 9003 (SCTP), and an outsider. */
 const CLUSTER = [

@@ -41,3 +41,7 @@ export function policy(id: string, spec: any): any {
 export function clusterPolicy(name: string, spec: any): any {
   return { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name }, spec };
 }
+
+/** A namespace selector by the `team` label, and the ClusterNetworkPolicy peer of that team's namespaces. */
+export const team = (t: string) => ({ matchLabels: { team: t } });
+export const inTeam = (t: string) => ({ namespaces: team(t) });
