@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT } from '../lib/child';
-import { cli, compile } from '../scale/run';
+import { cli, compile, withSection } from '../scale/run';
 
 export const REPLAY_BEGIN = '<!-- replay:begin -->';
 export const REPLAY_END = '<!-- replay:end -->';
@@ -213,10 +213,7 @@ export function runReplay(): string {
 
 /** Puts the replay section into a benchmarks document, replacing an earlier one. */
 export function withReplaySection(doc: string, section: string): string {
-  const begin = doc.indexOf(REPLAY_BEGIN);
-  const end = doc.indexOf(REPLAY_END);
-  if (begin >= 0 && end > begin) return doc.slice(0, begin) + section + doc.slice(end + REPLAY_END.length);
-  return `${doc.trimEnd()}\n\n${section}\n`;
+  return withSection(doc, REPLAY_BEGIN, REPLAY_END, section);
 }
 
 if (require.main === module) {

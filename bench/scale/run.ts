@@ -283,12 +283,17 @@ function renderScale(rows: ScaleRow[]): string {
   return lines.join('\n');
 }
 
+/** Puts a section between its markers into a benchmarks document, replacing an earlier one (or appending it). */
+export function withSection(doc: string, beginMarker: string, endMarker: string, section: string): string {
+  const begin = doc.indexOf(beginMarker);
+  const end = doc.indexOf(endMarker);
+  if (begin >= 0 && end > begin) return doc.slice(0, begin) + section + doc.slice(end + endMarker.length);
+  return `${doc.trimEnd()}\n\n${section}\n`;
+}
+
 /** Puts the scale section into a benchmarks document, replacing an earlier one. */
 export function withScaleSection(doc: string, section: string): string {
-  const begin = doc.indexOf(SCALE_BEGIN);
-  const end = doc.indexOf(SCALE_END);
-  if (begin >= 0 && end > begin) return doc.slice(0, begin) + section + doc.slice(end + SCALE_END.length);
-  return `${doc.trimEnd()}\n\n${section}\n`;
+  return withSection(doc, SCALE_BEGIN, SCALE_END, section);
 }
 
 if (require.main === module) {

@@ -103,50 +103,6 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
     else take(read, display);
   };
 
-  const walk = (dir: string, root: string, rootReal: string, depth: number) => {
-    if (depth > MAX_DIRECTORY_DEPTH) {
-      cannot(dir, `directories nested deeper than ${MAX_DIRECTORY_DEPTH} levels are not read`);
-      return;
-    }
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      cannot(dir, openError(e));
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      const relative = path.relative(root, full).split(path.sep).join('/');
-      if (globs.length > 0 && ignoredBy(globs, relative)) continue;
-      if (entry.isDirectory()) {
-        walk(full, root, rootReal, depth + 1);
-        continue;
-      }
-      if (!MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) continue;
-      if (entry.isFile()) {
-        readRegular(full, false, full);
-      } else if (entry.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = fs.realpathSync(full);
-        } catch {
-          cannot(full, 'a symbolic link to nothing (dangling): not read');
-          continue;
-        }
-        if (!inside(rootReal, target)) {
-          cannot(full, `a symbolic link to a file outside ${root}: not followed (name the target on the command line if you mean it, or skip it with --ignore)`);
-          continue;
-        }
-        readRegular(target, false, full);
-      } else {
-        // FIFOs, sockets, devices: never opened.
-        cannot(full, `${entryKind(entry)}: only regular files are read`);
-      }
-    }
-  };
-
   for (const p of paths) {
     if (p === '-') {
       let input: string | Uint8Array;
@@ -179,7 +135,11 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
         cannot(p, openError(e));
         continue;
       }
-      walk(p, p, real, 0);
+      walkDirectory(p, real, {
+        accept: (name) => MANIFEST_EXTENSIONS.includes(path.extname(name).toLowerCase()),
+        ignored: globs.length > 0 ? (relative) => ignoredBy(globs, relative) : undefined,
+        linkHint: ' (name the target on the command line if you mean it, or skip it with --ignore)',
+      }, (open, display) => readRegular(open, false, display), cannot);
     } else if (stat.isFile()) {
       readRegular(p, true, p);
     } else {
@@ -198,16 +158,10 @@ export function readManifestPaths(paths: readonly string[], options: ReadOptions
  * the path or anything read).
  */
 function readRegularFile(file: string, follow: boolean, cap: number): Buffer | string {
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the checked path is the opened one.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (follow ? 0 : fs.constants.O_NOFOLLOW));
-  } catch (e) {
-    return openError(e);
-  }
+  const fd = openRegularFile(file, follow);
+  if (typeof fd === 'string') return fd;
   try {
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return `${kindOfStat(stat)}: only regular files are read`;
     if (stat.size > cap) return `larger than ${size(cap)} (${stat.size} bytes): not read`;
     // Files like /proc/self/environ report size 0: read in chunks, never past the cap.
     const chunks: Buffer[] = [];
@@ -338,4 +292,94 @@ export function openError(e: unknown): string {
 /** cdk8s's `construct-metadata.json`: `{ version, resources }`, no kind. */
 function isCdk8sMetadata(x: unknown): boolean {
   return isPlainObject(x) && x.kind === undefined && x.apiVersion === undefined && 'resources' in x;
+}
+
+/**
+ * Opens without blocking (O_NONBLOCK: opening a FIFO must not wait for a writer) and, unless `follow`, without
+ * following a last symbolic link (O_NOFOLLOW: the checked path is the opened one), and checks on the descriptor that
+ * it is a regular file. Returns the descriptor (the caller closes it), or why not, in words.
+ */
+export function openRegularFile(file: string, follow: boolean): number | string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (follow ? 0 : fs.constants.O_NOFOLLOW));
+  } catch (e) {
+    return openError(e);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isFile()) return fd;
+    fs.closeSync(fd);
+    return `${kindOfStat(stat)}: only regular files are read`;
+  } catch (e) {
+    fs.closeSync(fd);
+    return openError(e);
+  }
+}
+
+export interface WalkOptions {
+  /** Whether a file name is one to read (e.g. `*.yaml`). */
+  readonly accept: (name: string) => boolean;
+  /** Whether a path relative to the root is skipped (`--ignore`). */
+  readonly ignored?: (relative: string) => boolean;
+  /** Added to the message for a symbolic link that leads outside the root. */
+  readonly linkHint?: string;
+}
+
+/**
+ * Walks a directory named on the command line, in sorted order, recursively: `onFile(open, display)` for each
+ * regular file it accepts, where `open` is the path to open without following links (a symbolic link's target, once
+ * checked to lie inside the root) and `display` the path to name. Symbolic links to directories are not descended
+ * into; links that dangle or lead outside the root, FIFOs, sockets and devices are reported through `cannot`.
+ */
+export function walkDirectory(
+  root: string,
+  rootReal: string,
+  options: WalkOptions,
+  onFile: (open: string, display: string) => void,
+  cannot: (source: string, message: string) => void,
+): void {
+  const walk = (dir: string, depth: number) => {
+    if (depth > MAX_DIRECTORY_DEPTH) {
+      cannot(dir, `directories nested deeper than ${MAX_DIRECTORY_DEPTH} levels are not read`);
+      return;
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      cannot(dir, openError(e));
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (options.ignored?.(path.relative(root, full).split(path.sep).join('/'))) continue;
+      if (entry.isDirectory()) {
+        walk(full, depth + 1);
+        continue;
+      }
+      if (!options.accept(entry.name)) continue;
+      if (entry.isFile()) {
+        onFile(full, full);
+      } else if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = fs.realpathSync(full);
+        } catch {
+          cannot(full, 'a symbolic link to nothing (dangling): not read');
+          continue;
+        }
+        if (!inside(rootReal, target)) {
+          cannot(full, `a symbolic link to a file outside ${root}: not followed${options.linkHint ?? ''}`);
+          continue;
+        }
+        onFile(target, full);
+      } else {
+        // FIFOs, sockets, devices: never opened.
+        cannot(full, `${entryKind(entry)}: only regular files are read`);
+      }
+    }
+  };
+  walk(root, 0);
 }

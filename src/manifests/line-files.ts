@@ -6,9 +6,8 @@
  * are handed out one at a time.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import * as zlib from 'zlib';
-import { kindOfStat, openError } from './files';
+import { openError, openRegularFile, walkDirectory } from './files';
 
 /** File names a directory walk reads: `*.json`, `*.jsonl`, `*.log`, and each of them gzipped. */
 const LINE_FILE = /\.(json|jsonl|log)(\.gz)?$/i;
@@ -36,44 +35,8 @@ export function forEachLineOf(
   const problems: { source: string; message: string }[] = [];
   const cannot = (source: string, message: string) => problems.push({ source, message });
   const file = (name: string, follow: boolean) => {
-    const error = name.toLowerCase().endsWith('.gz') ? gzipLines(name, follow, f) : plainLines(name, follow, f);
+    const error = name.toLowerCase().endsWith('.gz') ? gzipLines(name, follow, name, f) : plainLines(name, follow, name, f);
     if (error !== undefined) cannot(name, error);
-  };
-  const walk = (dir: string, rootReal: string, depth: number) => {
-    if (depth > 64) {
-      cannot(dir, 'directories nested deeper than 64 levels are not read');
-      return;
-    }
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      cannot(dir, openError(e));
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        walk(full, rootReal, depth + 1);
-        continue;
-      }
-      if (!LINE_FILE.test(entry.name)) continue;
-      if (entry.isFile()) {
-        file(full, false);
-      } else if (entry.isSymbolicLink()) {
-        let target: string | undefined;
-        try {
-          target = fs.realpathSync(full);
-        } catch {
-          target = undefined;
-        }
-        const rel = target === undefined ? '..' : path.relative(rootReal, target);
-        if (target === undefined || rel.startsWith('..') || path.isAbsolute(rel)) {
-          cannot(full, `a symbolic link that leads outside ${dir} (or nowhere): not followed`);
-        } else {file(full, true);}
-      }
-    }
   };
   for (const p of paths) {
     if (p === '-') {
@@ -109,7 +72,11 @@ export function forEachLineOf(
       } catch {
         // unreadable: the walk reports it
       }
-      walk(p, real, 0);
+      walkDirectory(p, real, { accept: (name) => LINE_FILE.test(name) }, (open, display) => {
+        const error = open.toLowerCase().endsWith('.gz') || display.toLowerCase().endsWith('.gz')
+          ? gzipLines(open, false, display, f) : plainLines(open, false, display, f);
+        if (error !== undefined) cannot(display, error);
+      }, cannot);
     } else {file(p, true);}
   }
   return problems;
@@ -119,31 +86,10 @@ export function forEachLineOf(
   }
 }
 
-/** Opens without blocking (and, inside a directory, without following a last symlink) and checks it is a regular file. */
-function openRegular(file: string, follow: boolean): number | string {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (follow ? 0 : fs.constants.O_NOFOLLOW));
-  } catch (e) {
-    return openError(e);
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) {
-      fs.closeSync(fd);
-      return `${kindOfStat(stat)}: only regular files are read`;
-    }
-  } catch (e) {
-    fs.closeSync(fd);
-    return openError(e);
-  }
-  return fd;
-}
-
-function plainLines(file: string, follow: boolean, f: (line: string, source: LineSource) => void): string | undefined {
-  const fd = openRegular(file, follow);
+function plainLines(file: string, follow: boolean, display: string, f: (line: string, source: LineSource) => void): string | undefined {
+  const fd = openRegularFile(file, follow);
   if (typeof fd === 'string') return fd;
-  const source = { name: file };
+  const source = { name: display };
   try {
     let rest: Buffer = Buffer.alloc(0);
     const chunk = Buffer.alloc(CHUNK);
@@ -169,8 +115,8 @@ function plainLines(file: string, follow: boolean, f: (line: string, source: Lin
   }
 }
 
-function gzipLines(file: string, follow: boolean, f: (line: string, source: LineSource) => void): string | undefined {
-  const fd = openRegular(file, follow);
+function gzipLines(file: string, follow: boolean, display: string, f: (line: string, source: LineSource) => void): string | undefined {
+  const fd = openRegularFile(file, follow);
   if (typeof fd === 'string') return fd;
   let compressed: Buffer;
   try {
@@ -189,7 +135,7 @@ function gzipLines(file: string, follow: boolean, f: (line: string, source: Line
     const code = (e as { code?: string }).code;
     return code === 'ERR_BUFFER_TOO_LARGE' ? 'more than 1 GiB once decompressed: not read' : 'not a valid gzip file';
   }
-  bufferLines(data, (line) => f(line, { name: file }));
+  bufferLines(data, (line) => f(line, { name: display }));
   return undefined;
 }
 

@@ -67,7 +67,7 @@ describe('replay', () => {
     expect(broken.stderr).toMatch(/bad\.json\.gz: not a valid gzip file/);
     const linked = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
     fs.symlinkSync('/etc/hostname', path.join(linked, 'x.json'));
-    expect(run(['replay', linked, cluster]).stderr).toMatch(/a symbolic link that leads outside/);
+    expect(run(['replay', linked, cluster]).stderr).toMatch(/a symbolic link to a file outside .*: not followed/);
     expect(run(['replay', flows]).code).toBe(2);
     expect(run(['replay', '-', '-']).code).toBe(2);
     expect(run(['replay', flows, cluster, '--fail-on', 'always']).code).toBe(2);
