@@ -1,18 +1,18 @@
 /**
  * Reading line-oriented exports (Hubble flow logs) from files, directories and stdin, line by line, with the safety
  * rules of files.ts: only regular files, a named path followed, no symbolic link inside a directory followed out of
- * it, nothing read echoed. Plain files are streamed in 1 MiB chunks, so memory does not grow with the file; a gzip
- * file (`.gz`, rotated exports) is decompressed whole (at most 64 MiB compressed, 1 GiB decompressed) and its lines
- * are handed out one at a time.
+ * it, nothing read echoed. Files are streamed in 1 MiB chunks, so memory does not grow with the file: a gzip file
+ * (`.gz`, rotated exports) is decompressed as it is read, by a worker thread. Only stdin is read whole (at most
+ * 1 GiB, decompressed whole when it is gzip).
  */
 import * as fs from 'fs';
+import { Worker } from 'worker_threads';
 import * as zlib from 'zlib';
 import { openError, openRegularFile, walkDirectory } from './files';
 
 /** File names a directory walk reads: `*.json`, `*.jsonl`, `*.log`, and each of them gzipped. */
 const LINE_FILE = /\.(json|jsonl|log)(\.gz)?$/i;
 const CHUNK = 1024 * 1024;
-const MAX_GZIP_BYTES = 64 * 1024 * 1024;
 const MAX_GUNZIPPED_BYTES = 1024 * 1024 * 1024;
 /** A longer line is cut there (and will not parse): a truncated or hostile file cannot grow one line forever. */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -86,27 +86,42 @@ export function forEachLineOf(
   }
 }
 
+/** Cuts chunks of bytes into lines, keeping an unfinished line (cut at MAX_LINE_BYTES) for the next chunk. */
+class LineSplitter {
+  private rest: Buffer = Buffer.alloc(0);
+  constructor(private readonly f: (line: string) => void) {}
+
+  /** `chunk` may be reused by the caller afterwards. */
+  public push(chunk: Buffer): void {
+    let data = this.rest.byteLength > 0 ? Buffer.concat([this.rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+      this.f(lineText(data, start, nl));
+      start = nl + 1;
+    }
+    data = data.subarray(start);
+    this.rest = Buffer.from(data.byteLength > MAX_LINE_BYTES ? data.subarray(0, MAX_LINE_BYTES) : data);
+  }
+
+  public end(): void {
+    if (this.rest.byteLength > 0) this.f(lineText(this.rest, 0, this.rest.byteLength));
+    this.rest = Buffer.alloc(0);
+  }
+}
+
 function plainLines(file: string, follow: boolean, display: string, f: (line: string, source: LineSource) => void): string | undefined {
   const fd = openRegularFile(file, follow);
   if (typeof fd === 'string') return fd;
   const source = { name: display };
+  const lines = new LineSplitter((line) => f(line, source));
   try {
-    let rest: Buffer = Buffer.alloc(0);
     const chunk = Buffer.alloc(CHUNK);
     for (;;) {
       const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
-      let data = rest.byteLength > 0 ? Buffer.concat([rest, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      let start = 0;
-      for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-        f(lineText(data, start, nl), source);
-        start = nl + 1;
-      }
-      data = data.subarray(start);
-      // Keep the unfinished line (a copy: the chunk buffer is reused), cut at the cap.
-      rest = Buffer.from(data.byteLength > MAX_LINE_BYTES ? data.subarray(0, MAX_LINE_BYTES) : data);
+      lines.push(chunk.subarray(0, n));
     }
-    if (rest.byteLength > 0) f(lineText(rest, 0, rest.byteLength), source);
+    lines.end();
     return undefined;
   } catch (e) {
     return openError(e);
@@ -115,28 +130,71 @@ function plainLines(file: string, follow: boolean, display: string, f: (line: st
   }
 }
 
+/**
+ * The worker that decompresses a gzip file, streaming, into a shared buffer the main thread reads from: the
+ * commands are synchronous, and zlib streams only asynchronously. Control words: state (0 empty, 1 full, 2 done,
+ * 3 failed) and the length of the bytes in the slot.
+ */
+const GUNZIP_WORKER = `
+const { workerData } = require('worker_threads');
+const fs = require('fs');
+const zlib = require('zlib');
+const ctl = new Int32Array(workerData.shared, 0, 2);
+const slot = new Uint8Array(workerData.shared, 8);
+const put = (buf) => {
+  for (let o = 0; o < buf.length;) {
+    while (Atomics.load(ctl, 0) === 1) Atomics.wait(ctl, 0, 1);
+    const n = Math.min(slot.length, buf.length - o);
+    slot.set(buf.subarray(o, o + n));
+    ctl[1] = n;
+    Atomics.store(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+    o += n;
+  }
+};
+const finish = (state) => {
+  while (Atomics.load(ctl, 0) === 1) Atomics.wait(ctl, 0, 1);
+  Atomics.store(ctl, 0, state);
+  Atomics.notify(ctl, 0);
+};
+const gunzip = zlib.createGunzip();
+gunzip.on('data', put);
+gunzip.on('end', () => finish(2));
+gunzip.on('error', () => finish(3));
+const input = fs.createReadStream(null, { fd: workerData.fd, autoClose: false, highWaterMark: 1 << 20 });
+input.on('error', () => finish(3));
+input.pipe(gunzip);
+`;
+
+/** A gzip file, decompressed as it is read (memory: one 1 MiB slot, not the file), line by line. */
 function gzipLines(file: string, follow: boolean, display: string, f: (line: string, source: LineSource) => void): string | undefined {
   const fd = openRegularFile(file, follow);
   if (typeof fd === 'string') return fd;
-  let compressed: Buffer;
+  const source = { name: display };
+  const lines = new LineSplitter((line) => f(line, source));
+  const shared = new SharedArrayBuffer(8 + CHUNK);
+  const ctl = new Int32Array(shared, 0, 2);
+  const slot = new Uint8Array(shared, 8);
+  // The checked descriptor is read, not the path: what was checked is what is decompressed.
+  const worker = new Worker(GUNZIP_WORKER, { eval: true, workerData: { shared, fd } });
   try {
-    const stat = fs.fstatSync(fd);
-    if (stat.size > MAX_GZIP_BYTES) return `larger than 64 MiB compressed (${stat.size} bytes): not read`;
-    compressed = fs.readFileSync(fd);
-  } catch (e) {
-    return openError(e);
+    for (;;) {
+      Atomics.wait(ctl, 0, 0);
+      const state = Atomics.load(ctl, 0);
+      if (state !== 1) {
+        if (state === 3) return 'not a valid gzip file (or it cannot be read to its end)';
+        lines.end();
+        return undefined;
+      }
+      const chunk = Buffer.from(slot.subarray(0, ctl[1]));
+      Atomics.store(ctl, 0, 0);
+      Atomics.notify(ctl, 0);
+      lines.push(chunk);
+    }
   } finally {
+    void worker.terminate();
     fs.closeSync(fd);
   }
-  let data: Buffer;
-  try {
-    data = zlib.gunzipSync(compressed, { maxOutputLength: MAX_GUNZIPPED_BYTES });
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    return code === 'ERR_BUFFER_TOO_LARGE' ? 'more than 1 GiB once decompressed: not read' : 'not a valid gzip file';
-  }
-  bufferLines(data, (line) => f(line, { name: display }));
-  return undefined;
 }
 
 function bufferLines(data: Buffer, f: (line: string) => void): void {

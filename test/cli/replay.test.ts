@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { runCli as run } from '../util/cli';
 
 const dir = path.join(__dirname, '..', 'fixtures', 'replay');
@@ -46,6 +47,18 @@ describe('replay', () => {
     fs.copyFileSync(`${flows}.gz`, path.join(tmp, 'a.json.gz'));
     fs.writeFileSync(path.join(tmp, 'notes.txt'), 'not read');
     expect(run(['replay', tmp, cluster, candidate, '-o', 'json']).stdout).toBe(plain);
+  });
+
+  test('a gzip file larger than the 1 MiB slot reads as its plain text, lines cut across chunks included', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
+    const text = Array.from({ length: 1500 }, () => fs.readFileSync(flows, 'utf8')).join('');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 * 1024 * 1024);
+    fs.writeFileSync(path.join(tmp, 'big.jsonl'), text);
+    fs.writeFileSync(path.join(tmp, 'big.jsonl.gz'), zlib.gzipSync(text));
+    const plain = run(['replay', path.join(tmp, 'big.jsonl'), cluster, candidate, '-o', 'json']);
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout).coverage.lines).toBe(12000);
+    expect(run(['replay', path.join(tmp, 'big.jsonl.gz'), cluster, candidate, '-o', 'json']).stdout).toBe(plain.stdout);
   });
 
   test('text and markdown say what breaks first, then coverage', () => {
