@@ -28,7 +28,7 @@ Options:
   -h, --help     show this help (also: ${NAME} COMMAND --help)
   --version      print the version
 
-Exit status: 0 success, 1 findings (lint), a failed gate (diff --fail-on) or a failed expectation (check),
+Exit status: 0 success, 1 findings (lint), a failed gate (diff --fail-on, replay --fail-on) or a failed expectation (check),
 2 invalid input or usage.
 `;
 }
