@@ -66,3 +66,12 @@ test('the layer test sees an upward import', () => {
   expect(layerOf('constructs') > layerOf('lint')).toBe(true);
   expect(imports().length).toBeGreaterThan(50);
 });
+
+test('no lint rule imports another: what rules share lives in src/lint/facts.ts or helpers.ts', () => {
+  const dir = path.join(SRC, 'lint', 'rules');
+  const offending = fs.readdirSync(dir).filter((f) => /^np\d+/.test(f)).flatMap((f) => {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    return [...text.matchAll(/from '\.\/(np[^']+)'/g)].map((m) => `${f} imports ${m[1]}`);
+  });
+  expect(offending).toEqual([]);
+});

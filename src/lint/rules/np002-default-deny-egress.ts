@@ -1,4 +1,4 @@
-import { defaultDenyFindings } from './np001-default-deny-ingress';
+import { defaultDenyFindings } from '../facts';
 import { LintRule } from '../model';
 import { LintSeverity } from '../severity';
 

@@ -1,5 +1,4 @@
-import { splitPeers } from './np006-split-peer';
-import { looksLikeTwoPeers } from './np007-merged-peer';
+import { looksLikeTwoPeers, splitPeers } from '../facts';
 import { peerMatch, pinnedNamespaces, podMakersIn, podMakersNote, policyObject } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';

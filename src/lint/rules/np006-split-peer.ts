@@ -1,33 +1,7 @@
-import { Cluster, Peer, Policy, Rule } from '../../semantics/model';
-import { isEmptySelector, namespaceKnown, peerMatch, policyObject } from '../helpers';
+import { splitPeers } from '../facts';
+import { policyObject } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
-
-export interface SplitPeers {
-  readonly nsOnly: Peer;
-  readonly podOnly: Peer;
-  /** True when the input shows the podSelector peer matches nothing in the policy's namespace. */
-  readonly deadLocally: boolean;
-}
-
-/**
- * The namespaceSelector-only and podSelector-only peers of a rule that lists both, when they read as one peer split
- * in two. Not when the OR is evidently meant:
- * - `podSelector: {}` in a peer of its own means "every pod of my namespace": it cannot have been meant inside the
- *   other peer (that would be the namespaceSelector alone);
- * - the podSelector matches pods of the policy's own namespace in the input: both alternatives select real pods (the
- *   Kubernetes docs' own example, "pods of namespaces labelled X, or frontend pods of this namespace").
- * An empty namespaceSelector is left to NP009, which reports it whatever its neighbours.
- */
-export function splitPeers(cluster: Cluster, policy: Policy, rule: Rule): SplitPeers | undefined {
-  const peers = rule.peers ?? [];
-  const nsOnly = peers.find((x) => x.namespaceSelector && !isEmptySelector(x.namespaceSelector) && !x.podSelector);
-  const podOnly = peers.find((x) => x.podSelector && !isEmptySelector(x.podSelector) && !x.namespaceSelector);
-  if (!nsOnly || !podOnly) return undefined;
-  const known = namespaceKnown(cluster, policy.namespace);
-  if (known && peerMatch(cluster, podOnly, policy.namespace).matches.length > 0) return undefined;
-  return { nsOnly, podOnly, deadLocally: known };
-}
 
 export const NP006: LintRule = {
   id: 'NP006',

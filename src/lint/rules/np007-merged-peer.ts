@@ -1,22 +1,7 @@
-import { Cluster, Peer, Policy } from '../../semantics/model';
-import { selectorMatches } from '../../semantics/selector';
-import { peerMatch, policyObject } from '../helpers';
+import { looksLikeTwoPeers } from '../facts';
+import { policyObject } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
-
-/**
- * A peer with both selectors that matches nothing, while its podSelector alone matches pods of the policy's own
- * namespace (which the namespaceSelector does not select): the author most likely wanted two peers.
- */
-export function looksLikeTwoPeers(cluster: Cluster, policy: Policy, peer: Peer): boolean {
-  if (!peer.namespaceSelector || !peer.podSelector) return false;
-  const m = peerMatch(cluster, peer, policy.namespace);
-  if (!m.complete || m.matches.length > 0) return false;
-  const own = cluster.namespaces.get(policy.namespace);
-  if (own && selectorMatches(peer.namespaceSelector, own.labels)) return false;
-  const podOnly: Peer = { path: peer.path, podSelector: peer.podSelector };
-  return peerMatch(cluster, podOnly, policy.namespace).matches.length > 0;
-}
 
 export const NP007: LintRule = {
   id: 'NP007',

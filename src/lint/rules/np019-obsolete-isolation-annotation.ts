@@ -1,5 +1,5 @@
-import { emptySelectorField } from './np021-whole-namespace-selector';
 import { isPlainObject } from '../../manifests/objects';
+import { emptySelectorField } from '../facts';
 import { isEmptySelector, policiesIn } from '../helpers';
 import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';

@@ -1,23 +1,7 @@
-import { isPlainObject } from '../../manifests/objects';
-import { Policy } from '../../semantics/model';
+import { emptySelectorField } from '../facts';
 import { endpointsIn, isEmptySelector, list, policyObject } from '../helpers';
-import { LintContext, LintRule, RawFinding } from '../model';
+import { LintRule, RawFinding } from '../model';
 import { LintSeverity } from '../severity';
-
-const EMPTY_FIELDS = ['matchLabels', 'matchExpressions'];
-
-/** True when `matchLabels`/`matchExpressions` is written but empty: `{matchLabels: null}`, `{matchLabels: {}}`. */
-function writtenEmpty(selector: unknown): string | undefined {
-  if (!isPlainObject(selector)) return undefined;
-  return EMPTY_FIELDS.find((f) => f in selector);
-}
-
-/** The empty-selector field a policy was written with, if any: such a policy selects every pod by accident. */
-export function emptySelectorField(context: LintContext, p: Policy): string | undefined {
-  if (!isEmptySelector(p.podSelector)) return undefined;
-  const raw = context.rawObject(policyObject(p));
-  return writtenEmpty(raw && isPlainObject(raw.spec) ? raw.spec.podSelector : undefined);
-}
 
 /**
  * `podSelector: {}` is how a policy says "every pod of the namespace", and nobody writes `matchLabels: null` to
