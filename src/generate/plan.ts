@@ -5,6 +5,7 @@
  * its own output by replaying the flows against it.
  */
 import { Cidr, cidrContainsIp, formatIp, parseIp } from '../private/cidr';
+import { cmp } from '../private/json';
 import { ReplayConnection } from '../replay/api';
 import { Cluster, Endpoint } from '../semantics/model';
 
@@ -88,7 +89,6 @@ export interface PlanOptions {
   readonly aggregate?: number;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The labels that select a pod's group: its labels without the volatile ones. */
 export function stableLabels(e: Endpoint): { [key: string]: string } {

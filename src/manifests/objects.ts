@@ -9,6 +9,7 @@ import { SourcedObject } from './decode';
 import { Problem } from './problem';
 import { checkSchema, SCHEMAS } from './schema';
 import { apiGroupOf, builtinKindProblem, unanalyzedKind } from '../private/api-kinds';
+import { isPlainObject } from '../private/json';
 import { WORKLOAD_KINDS } from '../private/k8s';
 import { quote, typeName } from '../private/text';
 
@@ -27,9 +28,7 @@ export const KIND_VERSIONS: ReadonlyMap<string, string> = new Map([
 
 const BY_LOWER_CASE = new Map([...KIND_VERSIONS.keys()].map((k) => [k.toLowerCase(), k]));
 
-export function isPlainObject(x: unknown): x is { [key: string]: unknown } {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+export { isPlainObject };
 
 const absent = (x: unknown) => x === undefined || x === null || x === '';
 

@@ -27,3 +27,13 @@ export function canonicalJson(value: unknown): string {
   }
   return out + '}';
 }
+
+/** A JSON object (not null, not an array): the one test every reader of manifests and exports uses. */
+export function isPlainObject(x: unknown): x is { [key: string]: unknown } {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Texts in code-unit order (not locale order): the one order for sorted, deterministic output. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

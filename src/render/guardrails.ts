@@ -13,7 +13,7 @@ import { PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { Selector, selectorMatchesLabels } from '../model/selector';
 import { cidrContainsCidr, cidrsOverlap, parseCidr } from '../private/cidr';
-import { canonicalJson } from '../private/json';
+import { canonicalJson, cmp } from '../private/json';
 import { Json, NAMESPACE_NAME_LABEL } from '../private/k8s';
 
 /** The CRD's limits that render must respect (src/semantics/cluster-policy.ts checks the same on input). */
@@ -172,9 +172,6 @@ function hash(key: string): string {
   return crypto.createHash('sha256').update(key).digest('hex').slice(0, 6);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** The namespaces the Baseline default-deny and the metadata deny apply to: every one but the exempt. */
 function guardedSubject(exempt: string[]): Json {

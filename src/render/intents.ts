@@ -16,6 +16,7 @@ import { buildRules, normalizePorts } from './policy';
 import { IPeer, OwnedGroup, Peer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { selectorMatchesLabels } from '../model/selector';
+import { cmp } from '../private/json';
 import { NAMESPACE_NAME_LABEL } from '../private/k8s';
 
 /** Which way a grant lets traffic through, seen from the owned pods. */
@@ -269,6 +270,3 @@ function suffixed(name: string, key: string): string {
   return `${name.slice(0, 63 - 7).replace(/-+$/, '')}-${hash}`;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

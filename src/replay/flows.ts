@@ -8,6 +8,7 @@
  * A line names an attempted connection (initiator, responder, protocol, responder port) only when its initiator is
  * known; everything else is skipped and counted by reason, never an error.
  */
+import { isPlainObject } from '../private/json';
 
 /** One end of a flow as the line gives it. */
 export interface FlowEnd {
@@ -64,7 +65,7 @@ const WORKED = new Set(['FORWARDED', 'REDIRECTED', 'AUDIT', 'TRACED']);
 const POLICY_DROPS = new Set(['POLICY_DENIED', 'POLICY_DENY', '133', '181']);
 
 type Json = { [key: string]: unknown };
-const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Json => isPlainObject(x);
 
 /** The lowerCamelCase JSON name of each proto name read (protojson accepts both spellings). */
 const CAMEL = new Map<string, string>();

@@ -13,6 +13,7 @@ import { FlowAttempt, FlowEnd, parseFlowLine } from './flows';
 import { ConnectionAnalysis } from '../analysis/connections';
 import * as ps from '../model/port-set';
 import { parseIp } from '../private/cidr';
+import { cmp } from '../private/json';
 import { evaluateFlow, explainFlow, Target } from '../semantics/evaluate';
 import { Cluster, Endpoint } from '../semantics/model';
 
@@ -285,6 +286,3 @@ function ipKey(family: number, value: bigint): string {
   return `${family}:${value}`;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -4,6 +4,7 @@
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
 import { Labels, Operator, Requirement, Selector } from './model';
+import { isPlainObject } from '../private/json';
 import { labelKeyProblem, labelValueProblem } from '../private/labels';
 import { quote } from '../private/text';
 
@@ -15,9 +16,7 @@ export type Report = (path: string, message: string, category?: 'invalid' | 'amb
 
 const OPERATORS: readonly Operator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
-export function isPlainObject(x: unknown): x is { [key: string]: unknown } {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+export { isPlainObject };
 
 /** A value for a message: bounded, control characters escaped (it may come from a hostile manifest). */
 export function describe(x: unknown): string {
