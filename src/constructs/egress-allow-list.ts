@@ -2,11 +2,10 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CheckedFlow, checkFlow, grantsOf, peerLabel } from './flows';
 import { IntentRegistry } from '../intent/registry';
-import { IPeer, isSelection, OwnedGroup, PeerSpec } from '../model/peer';
+import { IPeer, isSelection, OwnedGroup, ownedGroupKey, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
 import { inputError, throwIfProblems } from '../private/errors';
-import { canonicalJson } from '../private/json';
 import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem } from '../private/labels';
 
@@ -136,7 +135,7 @@ export class EgressAllowList extends Construct implements IPeer {
   private computeSpec(): PeerSpec {
     const selection = this.pods._resolve();
     const owned: OwnedGroup = {
-      key: `${this.namespaceName}/${canonicalJson(selection.selector)}`,
+      key: ownedGroupKey(this.namespaceName, selection.selector),
       namespace: this.namespaceName,
       selector: selection.selector,
       nameHint: this.policyName,

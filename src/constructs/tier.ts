@@ -3,11 +3,10 @@ import { Construct, IConstruct } from 'constructs';
 import { FlowRecorder } from './flows';
 import { IntentRegistry } from '../intent/registry';
 import { isServiceObject } from '../interop/workload';
-import { IPeer, isSelection, OwnedGroup, PeerSpec } from '../model/peer';
+import { IPeer, isSelection, OwnedGroup, ownedGroupKey, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { PodSelection } from '../model/selection';
 import { inputError, throwIfProblems } from '../private/errors';
-import { canonicalJson } from '../private/json';
 import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem } from '../private/labels';
 
@@ -244,7 +243,7 @@ export class Tier extends Construct implements IPeer {
   private computeSpec(): PeerSpec {
     const selection = this.pods._resolve();
     const owned: OwnedGroup = {
-      key: `${this.namespaceName}/${canonicalJson(selection.selector)}`,
+      key: ownedGroupKey(this.namespaceName, selection.selector),
       namespace: this.namespaceName,
       selector: selection.selector,
       nameHint: `${this.tierName}-flows`,

@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { resolvePeer } from './flows';
 import { IntentRegistry } from '../intent/registry';
-import { IPeer, OwnedGroup, Peer, PeerSpec } from '../model/peer';
+import { IPeer, OwnedGroup, ownedGroupKey, Peer, PeerSpec } from '../model/peer';
 import { Port } from '../model/port';
 import { TextCache } from '../private/cache';
 import { inputError, throwIfProblems } from '../private/errors';
@@ -252,7 +252,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   /** @internal */
   public _peerSpec(): PeerSpec {
     const owned: OwnedGroup = {
-      key: `${this.name}/{}`,
+      key: ownedGroupKey(this.name, {}),
       namespace: this.name,
       selector: {},
       nameHint: `${this.name}-all-pods`,

@@ -3,6 +3,7 @@ import { PodSelection } from './selection';
 import { LabelSelectorOptions, resolveSelectorOptions, Selector } from './selector';
 import { TextCache } from '../private/cache';
 import { Cidr, cidrStrictlyContains, exceptThatFits, isIpv4MappedIpv6, parseCidr } from '../private/cidr';
+import { canonicalJson } from '../private/json';
 import { unknownKeyProblems } from '../private/keys';
 import { dns1123LabelProblem } from '../private/labels';
 
@@ -35,6 +36,15 @@ export interface IPeer {
 export interface AddressBlock {
   readonly cidr: string;
   readonly exceptions: string[];
+}
+
+/**
+ * The key of an owned group: its namespace and its canonical selector, so that every construct that owns the same
+ * pods (a Tier, an allow list, a ZeroTrustNamespace for `{}`) computes the same key.
+ * @internal
+ */
+export function ownedGroupKey(namespace: string, selector: Selector): string {
+  return `${namespace}/${canonicalJson(selector)}`;
 }
 
 /**
