@@ -10,7 +10,7 @@ import { ReplayConnection } from '../replay/api';
 import { Cluster, Endpoint } from '../semantics/model';
 
 /** Labels that change with every rollout or replica: never part of a group's selector. */
-export const VOLATILE_LABELS = [
+const VOLATILE_LABELS = [
   'pod-template-hash',
   'controller-revision-hash',
   'statefulset.kubernetes.io/pod-name',
@@ -38,7 +38,7 @@ export interface PlanTier {
 
 /** One end of a flow. */
 /** The presets a foreign group is written as when it fits one: its namespace, and the preset's labels among its own. */
-export const PRESETS: readonly { readonly call: string; readonly namespace: string; readonly labels: { readonly [key: string]: string } }[] = [
+const PRESETS: readonly { readonly call: string; readonly namespace: string; readonly labels: { readonly [key: string]: string } }[] = [
   { call: 'kubeDns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
   { call: 'ingressController', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
   { call: 'prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } },
@@ -91,7 +91,7 @@ export interface PlanOptions {
 
 
 /** The labels that select a pod's group: its labels without the volatile ones. */
-export function stableLabels(e: Endpoint): { [key: string]: string } {
+function stableLabels(e: Endpoint): { [key: string]: string } {
   const out: { [key: string]: string } = {};
   for (const [k, v] of [...e.labels].sort(([a], [b]) => cmp(a, b))) if (!VOLATILE_LABELS.includes(k)) out[k] = v;
   return out;

@@ -55,7 +55,9 @@ export function forEachLineOf(
           continue;
         }
       }
-      bufferLines(data, (line) => f(line, { name: '-' }));
+      const lines = new LineSplitter((line) => f(line, { name: '-' }));
+      lines.push(data);
+      lines.end();
       continue;
     }
     let stat: fs.Stats;
@@ -195,15 +197,6 @@ function gzipLines(file: string, follow: boolean, display: string, f: (line: str
     void worker.terminate();
     fs.closeSync(fd);
   }
-}
-
-function bufferLines(data: Buffer, f: (line: string) => void): void {
-  let start = 0;
-  for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-    f(lineText(data, start, nl));
-    start = nl + 1;
-  }
-  if (start < data.byteLength) f(lineText(data, start, data.byteLength));
 }
 
 /** The line's text, without a trailing `\r`, at most MAX_LINE_BYTES. */

@@ -180,8 +180,9 @@ export class Reachability {
     let cluster = full;
     if (extra.length > 0) {
       const key = extra.map((x) => x.endpoint.id).join('\u0000');
-      cluster = this.withPeers.get(key) ?? withStandIns(full, extra);
-      this.withPeers.set(key, cluster);
+      let known = this.withPeers.get(key);
+      if (!known) this.withPeers.set(key, (known = withStandIns(full, extra)));
+      cluster = known;
     }
     const byId = new Map(cluster.endpoints.map((e) => [e.id, e]));
     const target = (id: string): Target => (byId.has(id) ? { endpoint: byId.get(id)!, id } : { ip: parseIp(id)!, id });

@@ -21,8 +21,8 @@ const RESERVED_UNDECIDABLE = ['host', 'remote-node', 'health', 'kube-apiserver',
 /** Cilium's reserved numeric identities other than world (2): host, unmanaged, health, init, remote-node, kube-apiserver, ingress. */
 const RESERVED_IDS = new Set([1, 3, 4, 5, 6, 7, 8]);
 
-export const SKIP_UNKNOWN_END = 'an end is a pod the input does not hold (identity labels, no pod of that name or IP)';
-export const SKIP_SELF = 'a pod to itself';
+const SKIP_UNKNOWN_END = 'an end is a pod the input does not hold (identity labels, no pod of that name or IP)';
+const SKIP_SELF = 'a pod to itself';
 
 /** One end, resolved against the input. */
 interface ResolvedEnd {

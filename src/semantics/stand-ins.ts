@@ -206,7 +206,7 @@ function labelText(labels: Labels): string {
  * Labels a selector matches: the smallest value of each `In`, `stand-in` for each `Exists`, nothing for `NotIn` and
  * `DoesNotExist`; `undefined` when they do not match after all (requirements that contradict each other).
  */
-export function satisfying(selector: Selector): Labels | undefined {
+function satisfying(selector: Selector): Labels | undefined {
   const labels = new Map<string, string>();
   for (const r of selector.requirements) {
     if (r.operator === 'In' && !labels.has(r.key)) labels.set(r.key, [...r.values].sort()[0]);
